@@ -1,0 +1,61 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else (venv, install, translations, migrations, demo data) happens on the way.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+HOST   ?= 127.0.0.1
+FLASK  := $(BIN)/flask --app app
+CATALOGUES := $(wildcard exchange/translations/*/LC_MESSAGES/messages.po)
+COMPILED   := $(CATALOGUES:.po=.mo)
+
+.PHONY: run test lint format install translations extract-messages update-messages clean help
+
+help:
+	@echo "make run    - install, migrate, load the demo network if empty, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install with the test extras and run the whole suite"
+	@echo "make lint   - ruff check and format check"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a dependency installs it.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed translations
+
+# Catalogues are compiled here, never committed as binaries.
+translations: $(COMPILED)
+
+exchange/translations/%/LC_MESSAGES/messages.mo: exchange/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -d exchange/translations -l $* >/dev/null
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _n:1,2 --no-location --sort-output -o exchange/translations/messages.pot .
+
+update-messages: extract-messages
+	$(BIN)/pybabel update -i exchange/translations/messages.pot -d exchange/translations --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

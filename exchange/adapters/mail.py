@@ -1,0 +1,77 @@
+"""Outgoing email: SMTP when MAIL_SERVER is set, the log otherwise, memory in tests."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import Flask, current_app
+
+log = logging.getLogger("archipel.mail")
+
+
+class SMTPMailer:
+    def __init__(self, config):
+        self.config = config
+
+    def send(self, message: EmailMessage) -> None:
+        cfg = self.config
+        smtp_class = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
+        with smtp_class(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=15) as smtp:
+            if cfg["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if cfg["MAIL_USERNAME"]:
+                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+            smtp.send_message(message)
+
+
+class LogMailer:
+    """No mail server: the message goes to the log, so a developer can follow its links."""
+
+    def send(self, message: EmailMessage) -> None:
+        log.info(
+            "email (no MAIL_SERVER set, not sent)\nTo: %s\nSubject: %s\n\n%s",
+            message["To"],
+            message["Subject"],
+            message.get_content(),
+        )
+
+
+class MemoryMailer:
+    """The fake for tests: keeps what was sent."""
+
+    def __init__(self):
+        self.outbox: list[EmailMessage] = []
+
+    def send(self, message: EmailMessage) -> None:
+        self.outbox.append(message)
+
+
+def init_app(app: Flask) -> None:
+    backend = app.config.get("MAIL_BACKEND") or ("smtp" if app.config.get("MAIL_SERVER") else "log")
+    mailer = {"smtp": SMTPMailer, "log": LogMailer, "memory": MemoryMailer}[backend]
+    app.extensions["archipel.mailer"] = mailer(app.config) if backend == "smtp" else mailer()
+
+
+def mailer():
+    return current_app.extensions["archipel.mailer"]
+
+
+def build(to: str, subject: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="archipel.local")
+    message.set_content(body)
+    return message
+
+
+def send(to: str, subject: str, body: str) -> None:
+    """Send one plain-text message. A failing server is logged, never shown as a 500."""
+    try:
+        mailer().send(build(to, subject, body))
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send email to %s", to)

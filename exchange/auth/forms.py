@@ -1,0 +1,81 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from exchange.services.passwords import MAX_LENGTH, MIN_LENGTH
+
+
+class SignupForm(FlaskForm):
+    display_name = StringField(
+        _l("Nom affiché"),
+        validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=80)],
+        description=_l("Votre prénom et nom, ou le nom sous lequel le réseau vous connaît."),
+    )
+    email = EmailField(
+        _l("Adresse e-mail"),
+        validators=[
+            DataRequired(_l("Indiquez votre adresse e-mail.")),
+            Email(_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+            Length(max=254),
+        ],
+        description=_l("Jamais montrée aux autres membres."),
+    )
+    password = PasswordField(
+        _l("Mot de passe"),
+        validators=[
+            DataRequired(_l("Choisissez un mot de passe.")),
+            Length(
+                min=MIN_LENGTH,
+                max=MAX_LENGTH,
+                message=_l("Entre %(min)d et %(max)d caractères.", min=MIN_LENGTH, max=MAX_LENGTH),
+            ),
+        ],
+        description=_l("Au moins 10 caractères. Une courte phrase se retient mieux."),
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Adresse e-mail"), validators=[DataRequired(_l("Indiquez votre adresse e-mail."))]
+    )
+    password = PasswordField(
+        _l("Mot de passe"), validators=[DataRequired(_l("Indiquez votre mot de passe."))]
+    )
+    remember = BooleanField(_l("Rester connecté·e sur cet appareil"))
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(
+        _l("Adresse e-mail"),
+        validators=[
+            DataRequired(_l("Indiquez votre adresse e-mail.")),
+            Email(_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Only a CSRF token: confirming is a POST, so that mail scanners fetching the link change nothing."""
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nouveau mot de passe"),
+        validators=[
+            DataRequired(_l("Choisissez un mot de passe.")),
+            Length(
+                min=MIN_LENGTH,
+                max=MAX_LENGTH,
+                message=_l("Entre %(min)d et %(max)d caractères.", min=MIN_LENGTH, max=MAX_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Le même, encore une fois"),
+        validators=[EqualTo("password", _l("Les deux mots de passe diffèrent."))],
+    )
+
+
+class LogoutForm(FlaskForm):
+    pass

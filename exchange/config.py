@@ -1,0 +1,112 @@
+"""Configuration, read from the environment. Every variable is listed in the README."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(url: str | None) -> str | None:
+    """Accept the usual `postgres://` and `postgresql://` spellings; we drive psycopg 3."""
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    ENV_NAME = os.environ.get("ARCHIPEL_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    INSTANCE_PATH = os.environ.get("ARCHIPEL_INSTANCE_PATH", str(ROOT / "instance"))
+
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL")) or (
+        "sqlite:///" + str(Path(INSTANCE_PATH) / "archipel.db")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    NETWORK_NAME = os.environ.get("NETWORK_NAME", "Archipel")
+    BASE_URL = os.environ.get(
+        "BASE_URL", ""
+    )  # used in emails when set, e.g. https://archipel.example
+
+    # Sessions: the cookie is signed, the session itself lives in the database row it names.
+    SESSION_COOKIE_NAME = "archipel_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", ENV_NAME == "production")
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_HOURS", "12")))
+    REMEMBER_COOKIE_NAME = "archipel_remember"
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "30")))
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    HSTS = ENV_NAME == "production"
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock: no expired forms
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("NETWORK_TIMEZONE", "Europe/Paris")
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "exchange" / "translations")
+    LANGUAGES = ("fr", "en")
+
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "archipel"
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour")
+    LOGIN_PER_ACCOUNT_LIMIT = os.environ.get("LOGIN_PER_ACCOUNT_LIMIT", "5 per minute;30 per hour")
+    # Number of trusted reverse proxies in front of the app (for the client address).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+    # Email: SMTP when MAIL_SERVER is set, otherwise written to the log.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Archipel <noreply@archipel.local>")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND")  # smtp | log | memory; chosen from MAIL_SERVER
+
+    EMAIL_TOKEN_MAX_AGE = timedelta(days=3)
+    RESET_TOKEN_MAX_AGE = timedelta(hours=2)
+
+    # argon2id; these are argon2-cffi's RFC 9106 "low memory" defaults (64 MiB, t=3, p=4).
+    ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
+    ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", "65536"))
+    ARGON2_PARALLELISM = int(os.environ.get("ARGON2_PARALLELISM", "4"))
+
+    MEMBERS_PER_PAGE = 24
+
+
+class TestConfig(Config):
+    TESTING = True
+    ENV_NAME = "testing"
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_BACKEND = "memory"
+    SERVER_NAME = None
+    # Cheap hashes keep the suite fast; production parameters are tested separately.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    HSTS = False

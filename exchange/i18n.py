@@ -1,0 +1,51 @@
+"""Language and time zone: French by default, English second; `?lang=` switches and is remembered."""
+
+from __future__ import annotations
+
+from flask import current_app, g, request, url_for
+from flask_login import current_user
+
+LANG_COOKIE = "archipel_lang"
+
+
+def select_locale() -> str:
+    """`?lang=` first (and remember it), then the remembered choice, then the member's, then French."""
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        g.remember_lang = asked
+        return asked
+    remembered = request.cookies.get(LANG_COOKIE)
+    if remembered in languages:
+        return remembered
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def remember_language(response):
+    """Keep the language chosen with `?lang=` in a cookie of its own (a year, not the session's)."""
+    lang = g.pop("remember_lang", None)
+    if lang:
+        response.set_cookie(
+            LANG_COOKIE,
+            lang,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+def switch_language_url(lang: str) -> str:
+    """The current page in another language."""
+    args = request.args.to_dict()
+    args["lang"] = lang
+    if request.endpoint and request.url_rule and "GET" in request.url_rule.methods:
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for("main.index", lang=lang)

@@ -1,0 +1,42 @@
+"""Home page and the member's notifications."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from exchange.main import bp
+from exchange.services import members, notifications, spaces
+
+
+@bp.route("/")
+def index():
+    """What Archipel is, the spaces, the latest members, and the way in."""
+    return render_template(
+        "main/index.html",
+        spaces=spaces.list_spaces(),
+        newcomers=members.search_members(per_page=8).items,
+        skills=members.popular_skills(18),
+    )
+
+
+@bp.route("/notifications")
+@login_required
+def notification_list():
+    """What happened that concerns me."""
+    return render_template(
+        "main/notifications.html",
+        items=notifications.for_member(current_user.id),
+        describe=notifications.describe,
+        form=FlaskForm(),
+    )
+
+
+@bp.route("/notifications/lues", methods=["POST"])
+@login_required
+def mark_read():
+    """Mark all my notifications as read."""
+    if FlaskForm().validate_on_submit():
+        notifications.mark_all_read(current_user.id)
+    return redirect(url_for("main.notification_list"))

@@ -1,0 +1,38 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        _l("Nom affiché"), validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=80)]
+    )
+    bio = TextAreaField(
+        _l("Présentation"),
+        validators=[Length(max=5000)],
+        description=_l("Quelques lignes sur vous et ce qui vous anime. Markdown accepté."),
+    )
+    skills = StringField(
+        _l("Compétences"),
+        validators=[Length(max=1000)],
+        description=_l("Séparées par des virgules : comptabilité, traduction, menuiserie…"),
+    )
+    city = StringField(_l("Ville"), validators=[Length(max=80)])
+    languages = StringField(
+        _l("Langues parlées"),
+        validators=[Length(max=120)],
+        description=_l("Par exemple : français, anglais, breton"),
+    )
+    contact = TextAreaField(
+        _l("Comment vous joindre"),
+        validators=[Length(max=300)],
+        description=_l(
+            "Visible des membres connectés seulement : téléphone, messagerie, horaires de présence…"
+        ),
+    )
+    locale = RadioField(
+        _l("Langue de l'interface et des e-mails"),
+        choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")],
+        default="fr",
+    )

@@ -1,0 +1,80 @@
+"""The member directory, profiles, and editing one's own profile."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from exchange.forms_common import attach_error
+from exchange.members import bp
+from exchange.members.forms import ProfileForm
+from exchange.services import members
+from exchange.services.errors import DomainError
+
+
+def _int_arg(name: str, default: int | None = None) -> int | None:
+    try:
+        value = int(request.args.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+@bp.route("/membres")
+def directory():
+    """Search members by name, skill and space."""
+    q = request.args.get("q", "")[:100]
+    skill = request.args.get("competence", "")[:60]
+    space_id = _int_arg("lieu")
+    page = members.search_members(
+        q=q, skill=skill, space_id=space_id, page=_int_arg("page", 1), per_page=24
+    )
+    return render_template(
+        "members/directory.html",
+        page=page,
+        q=q,
+        skill=skill,
+        space_id=space_id,
+        spaces=members.all_spaces(),
+        skills=members.popular_skills(40),
+    )
+
+
+@bp.route("/membres/<int:user_id>")
+def profile(user_id: int):
+    """A member's public profile; contact details only for members who are logged in."""
+    member = members.get_member(user_id)
+    return render_template("members/profile.html", member=member)
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    """Edit my own profile."""
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.skills.data = ", ".join(s.name for s in current_user.skills)
+        form.locale.data = current_user.locale or "fr"
+    if form.validate_on_submit():
+        try:
+            members.update_profile(
+                current_user.id,
+                display_name=form.display_name.data,
+                bio=form.bio.data,
+                city=form.city.data,
+                languages=form.languages.data,
+                contact=form.contact.data,
+                skills=form.skills.data,
+                locale=form.locale.data,
+            )
+        except DomainError as e:
+            if not attach_error(form, e):
+                abort(e.status_code)
+        else:
+            flash(_("Profil enregistré."), "success")
+            # ?lang= makes the chosen language the remembered one at once.
+            return redirect(
+                url_for("members.profile", user_id=current_user.id, lang=form.locale.data)
+            )
+    return render_template("members/edit.html", form=form), 400 if form.errors else 200

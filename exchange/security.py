@@ -1,0 +1,65 @@
+"""Security baseline: response headers, and the log-in session loader."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+
+from exchange.extensions import login_manager
+from exchange.i18n import remember_language
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+
+
+def _headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if current_app.config["HSTS"]:
+        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if current_user and current_user.is_authenticated and not request.path.startswith("/static/"):
+        # A member's pages must not come back from a shared computer's cache after log-out.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register(app) -> None:
+    from exchange.services import accounts
+
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        return accounts.user_for_session(token)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect, url_for
+        from flask_babel import gettext as _
+
+        if request.path.startswith("/api/"):
+            from exchange.errors import _respond
+
+            return _respond(401)
+        flash(_("Connectez-vous pour accéder à cette page."), "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    app.after_request(_headers)
+    app.after_request(remember_language)

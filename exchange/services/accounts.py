@@ -1,0 +1,219 @@
+"""Sign-up, email confirmation, log-in sessions and password reset."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from exchange.services import notifications, passwords, tokens
+from exchange.services.errors import (
+    EmailNotConfirmed,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidInput,
+    InvalidToken,
+)
+from exchange.text import fold
+from models import LoginSession, User, db
+from models.base import utcnow
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register(*, display_name: str, email: str, password: str, locale: str = "fr") -> User:
+    """Create a member whose address still needs confirming, and email them the link."""
+    display_name = " ".join((display_name or "").split())
+    email = normalise_email(email)
+    if not display_name:
+        raise InvalidInput(field="display_name")
+    passwords.check_strength(password, [email, display_name])
+    if _by_email(email):
+        raise EmailTaken(field="email")
+    user = User(
+        email=email,
+        display_name=display_name,
+        password_hash=passwords.hash_password(password),
+        locale=locale,
+        search_text=fold(display_name),
+    )
+    db.session.add(user)
+    db.session.flush()
+    _queue_confirmation(user)
+    db.session.commit()
+    return user
+
+
+def _queue_confirmation(user: User) -> None:
+    token = tokens.make("confirm", {"uid": user.id, "email": user.email})
+    notifications.queue_email(
+        user,
+        "confirm_email",
+        name=user.display_name,
+        link=notifications.external_url("auth.confirm_email", token=token),
+    )
+
+
+def resend_confirmation(email: str) -> None:
+    """Send the confirmation link again; says nothing about whether the address exists."""
+    user = _by_email(email)
+    if user and not user.email_confirmed:
+        _queue_confirmation(user)
+        db.session.commit()
+
+
+def check_confirmation_token(token: str) -> User:
+    """The member a confirmation link belongs to (the link itself changes nothing)."""
+    payload = tokens.read("confirm", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("email"):
+        raise InvalidToken()
+    return user
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address as confirmed. Confirming twice is harmless."""
+    user = check_confirmation_token(token)
+    if not user.email_confirmed:
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The member with this address and password, or InvalidCredentials (same time either way)."""
+    user = _by_email(email)
+    if user is None:
+        passwords.burn_time(password or "")
+        raise InvalidCredentials()
+    if not passwords.verify_password(user.password_hash, password or ""):
+        raise InvalidCredentials()
+    if not user.email_confirmed:
+        raise EmailNotConfirmed()
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        db.session.commit()
+    return user
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User, *, remember: bool = False, user_agent: str = "") -> str:
+    """Open a log-in session and return the token its cookies carry."""
+    token = secrets.token_urlsafe(32)
+    lifetime = current_app.config[
+        "REMEMBER_COOKIE_DURATION" if remember else "PERMANENT_SESSION_LIFETIME"
+    ]
+    db.session.add(
+        LoginSession(
+            id=_hash_token(token),
+            user_id=user.id,
+            remember=remember,
+            expires_at=utcnow() + lifetime,
+            user_agent=(user_agent or "")[:200],
+        )
+    )
+    db.session.commit()
+    user.session_token = token
+    return token
+
+
+def end_session(token: str | None) -> None:
+    """Revoke the session: its cookies, even copied elsewhere, stop working now."""
+    if not token:
+        return
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.id == _hash_token(token), LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    db.session.commit()
+
+
+def end_all_sessions(user_id: int) -> None:
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def user_for_session(token: str | None) -> User | None:
+    """The member of a live session, or None for a revoked, expired or unknown one."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.execute(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            LoginSession.id == _hash_token(token),
+            LoginSession.revoked_at.is_(None),
+            LoginSession.expires_at > utcnow(),
+        )
+    ).scalar_one_or_none()
+    if row is not None:
+        row.session_token = token
+    return row
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link when the address is known; the answer is the same when it is not."""
+    user = _by_email(email)
+    if user is None:
+        return
+    token = tokens.make("reset", {"uid": user.id, "h": _hash_fingerprint(user.password_hash)})
+    notifications.queue_email(
+        user,
+        "reset_password",
+        name=user.display_name,
+        link=notifications.external_url("auth.reset_password", token=token),
+    )
+    db.session.commit()
+
+
+def _hash_fingerprint(password_hash: str) -> str:
+    # Ties the link to the current password: once used (or the password changed), it is dead.
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def check_reset_token(token: str) -> User:
+    payload = tokens.read("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or payload.get("h") != _hash_fingerprint(user.password_hash):
+        raise InvalidToken()
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from an emailed link; every open session of the member ends."""
+    user = check_reset_token(token)
+    passwords.check_strength(new_password, [user.email, user.display_name])
+    user.password_hash = passwords.hash_password(new_password)
+    # Following the emailed link proves the address too.
+    if not user.email_confirmed:
+        user.email_confirmed_at = utcnow()
+    end_all_sessions(user.id)
+    db.session.commit()
+    return user
+
+
+def member_by_email(email: str) -> User:
+    """A member by address, for admins naming coordinators."""
+    from exchange.services.errors import NotFound
+
+    user = _by_email(email)
+    if user is None:
+        from flask_babel import lazy_gettext as _l
+
+        raise NotFound(_l("Aucun membre n'a cette adresse."), field="email")
+    return user

@@ -1,0 +1,56 @@
+"""Named domain failures. Each carries a message for the member and the HTTP status it maps to."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+
+class DomainError(Exception):
+    status_code = 400
+    default_message = _l("Cette action n'est pas possible.")
+
+    def __init__(self, message=None, *, field: str | None = None):
+        self.message = message or self.default_message
+        self.field = field  # the form field the message belongs beside, when there is one
+        super().__init__(str(self.message))
+
+
+class NotFound(DomainError):
+    status_code = 404
+    default_message = _l("Introuvable.")
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    default_message = _l("Vous n'avez pas le droit de faire cela.")
+
+
+class InvalidInput(DomainError):
+    status_code = 400
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+class EmailTaken(Conflict):
+    default_message = _l("Un compte existe déjà avec cette adresse.")
+
+
+class WeakPassword(InvalidInput):
+    pass
+
+
+class InvalidCredentials(DomainError):
+    status_code = 401
+    default_message = _l("Adresse ou mot de passe incorrect.")
+
+
+class EmailNotConfirmed(DomainError):
+    status_code = 403
+    default_message = _l("Confirmez d'abord votre adresse : le lien vous a été envoyé par e-mail.")
+
+
+class InvalidToken(DomainError):
+    status_code = 400
+    default_message = _l("Ce lien n'est plus valable. Demandez-en un nouveau.")

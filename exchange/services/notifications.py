@@ -1,0 +1,129 @@
+"""Telling members what happened: an in-app notification and, when it matters, an email.
+
+Emails wait in the session's outbox and leave only once the transaction has committed, so a
+rolled-back action never mails anybody.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event, func, select
+
+from exchange.adapters import mail
+from models import Notification, User, db
+from models.base import utcnow
+
+
+@dataclass
+class PendingEmail:
+    to: str
+    locale: str
+    template: str
+    context: dict
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an email: BASE_URL when set, else the host of the current request."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, _external=True, **values)
+
+
+def queue_email(user: User, template: str, **context) -> None:
+    """Send `templates/email/<template>.txt` to the member once the transaction commits."""
+    outbox = db.session.info.setdefault("outbox", [])
+    outbox.append(PendingEmail(user.email, user.locale or "fr", template, context))
+
+
+def notify(user: User, kind: str, *, link: str = "", email: bool = True, **data) -> None:
+    """Record an in-app notification (and its email) inside the caller's transaction."""
+    db.session.add(Notification(user_id=user.id, kind=kind, data=data, link=link))
+    if email:
+        queue_email(user, f"notification_{kind}", link=link, **data)
+
+
+def render_email(pending: PendingEmail) -> tuple[str, str]:
+    base_url = external_url("main.index").rstrip("/")
+    with force_locale(pending.locale):
+        body = render_template(
+            f"email/{pending.template}.txt", base_url=base_url, **pending.context
+        )
+        subject, _sep, text = body.partition("\n")
+        return subject.removeprefix("Subject:").strip(), text.lstrip("\n")
+
+
+@event.listens_for(FlaskSession, "after_commit")
+def _deliver(session) -> None:
+    for pending in session.info.pop("outbox", []):
+        subject, body = render_email(pending)
+        mail.send(pending.to, subject, body)
+
+
+@event.listens_for(FlaskSession, "after_rollback")
+def _discard(session) -> None:
+    session.info.pop("outbox", None)
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    )
+
+
+def for_member(user_id: int, limit: int = 50) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_all_read(user_id: int) -> int:
+    """Mark every unread notification of the member as read."""
+    rows = db.session.scalars(
+        select(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ).all()
+    now = utcnow()
+    for n in rows:
+        n.read_at = now
+    db.session.commit()
+    return len(rows)
+
+
+def describe(notification: Notification) -> str:
+    """The notification's sentence, in the reader's current language."""
+    d = notification.data or {}
+    texts = {
+        "join_approved": _(
+            "Votre demande pour rejoindre %(space)s a été acceptée.", space=d.get("space", "")
+        ),
+        "join_declined": _(
+            "Votre demande pour rejoindre %(space)s a été déclinée : %(reason)s",
+            space=d.get("space", ""),
+            reason=d.get("reason", ""),
+        ),
+        "join_requested": _(
+            "%(member)s demande à rejoindre %(space)s.",
+            member=d.get("member", ""),
+            space=d.get("space", ""),
+        ),
+        "coordinator_named": _("Vous coordonnez désormais %(space)s.", space=d.get("space", "")),
+        "coordinator_removed": _(
+            "Vous ne coordonnez plus %(space)s : %(reason)s",
+            space=d.get("space", ""),
+            reason=d.get("reason", ""),
+        ),
+    }
+    return texts.get(notification.kind, notification.kind)

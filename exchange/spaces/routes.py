@@ -1,0 +1,229 @@
+"""The spaces of the network: browse, join, and (for coordinators) welcome members."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from exchange.forms_common import attach_error
+from exchange.services import accounts, spaces
+from exchange.services.errors import DomainError
+from exchange.spaces import bp
+from exchange.spaces.forms import (
+    AppointForm,
+    DecisionForm,
+    JoinForm,
+    ReasonForm,
+    SimpleForm,
+    SpaceForm,
+)
+
+
+def _require_coordinator(space_id: int) -> None:
+    if not spaces.can_coordinate(current_user, space_id):
+        abort(403)
+
+
+@bp.route("/lieux")
+def index():
+    """Every space of the archipelago."""
+    return render_template("spaces/index.html", spaces=spaces.list_spaces())
+
+
+@bp.route("/lieux/<int:space_id>")
+def show(space_id: int):
+    """One space: what it is, who coordinates it, who is there, and how to join."""
+    space = spaces.get_space(space_id)
+    membership = (
+        spaces.membership_of(current_user.id, space.id) if current_user.is_authenticated else None
+    )
+    can_coordinate = spaces.can_coordinate(current_user, space.id)
+    return render_template(
+        "spaces/show.html",
+        space=space,
+        membership=membership,
+        coordinators=spaces.coordinators(space.id),
+        members=spaces.members(space.id),
+        pending_count=len(spaces.pending_requests(space.id)) if can_coordinate else 0,
+        can_coordinate=can_coordinate,
+        join_form=JoinForm(),
+        leave_form=SimpleForm(),
+        appoint_form=AppointForm(),
+        remove_form=ReasonForm(),
+    )
+
+
+@bp.route("/lieux/nouveau", methods=["GET", "POST"])
+@login_required
+def create():
+    """An admin adds a space."""
+    if not current_user.is_admin:
+        abort(403)
+    form = SpaceForm()
+    if form.validate_on_submit():
+        try:
+            space = spaces.create_space(
+                current_user.id,
+                name=form.name.data,
+                city=form.city.data,
+                description=form.description.data,
+                join_policy=form.join_policy.data,
+            )
+        except DomainError as e:
+            if not attach_error(form, e):
+                flash(str(e.message), "error")
+        else:
+            flash(_("Lieu créé. Nommez maintenant ses coordinateurs."), "success")
+            return redirect(url_for("spaces.show", space_id=space.id))
+    return render_template("spaces/form.html", form=form, space=None), 400 if form.errors else 200
+
+
+@bp.route("/lieux/<int:space_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(space_id: int):
+    """An admin or one of the space's coordinators edits it."""
+    space = spaces.get_space(space_id)
+    _require_coordinator(space.id)
+    form = SpaceForm(obj=space)
+    if form.validate_on_submit():
+        try:
+            spaces.update_space(
+                current_user.id,
+                space.id,
+                name=form.name.data,
+                city=form.city.data,
+                description=form.description.data,
+                join_policy=form.join_policy.data,
+            )
+        except DomainError as e:
+            if not attach_error(form, e):
+                flash(str(e.message), "error")
+        else:
+            flash(_("Lieu enregistré."), "success")
+            return redirect(url_for("spaces.show", space_id=space.id))
+    return render_template("spaces/form.html", form=form, space=space), 400 if form.errors else 200
+
+
+@bp.route("/lieux/<int:space_id>/rejoindre", methods=["POST"])
+@login_required
+def join(space_id: int):
+    """Join an open space, or ask to join one that approves its members."""
+    form = JoinForm()
+    if form.validate_on_submit():
+        membership = spaces.request_join(current_user.id, space_id, form.message.data or "")
+        if membership.status == "active":
+            flash(_("Vous avez rejoint %(space)s.", space=membership.space.name), "success")
+        else:
+            flash(
+                _(
+                    "Demande envoyée aux coordinateurs de %(space)s. Vous serez prévenu·e de leur réponse.",
+                    space=membership.space.name,
+                ),
+                "success",
+            )
+    else:
+        flash(_("Votre message est trop long (500 caractères au plus)."), "error")
+    return redirect(url_for("spaces.show", space_id=space_id))
+
+
+@bp.route("/lieux/<int:space_id>/quitter", methods=["POST"])
+@login_required
+def leave(space_id: int):
+    """Leave a space, or withdraw a pending request."""
+    if SimpleForm().validate_on_submit():
+        spaces.leave(current_user.id, space_id)
+        flash(_("C'est noté."), "info")
+    return redirect(url_for("spaces.show", space_id=space_id))
+
+
+@bp.route("/lieux/<int:space_id>/demandes")
+@login_required
+def requests(space_id: int):
+    """The requests to join waiting for this space's coordinators."""
+    space = spaces.get_space(space_id)
+    _require_coordinator(space.id)
+    pending = spaces.pending_requests(space.id)
+    return render_template(
+        "spaces/requests.html",
+        space=space,
+        pending=pending,
+        forms={m.id: DecisionForm(prefix=f"m{m.id}") for m in pending},
+    )
+
+
+@bp.route("/lieux/<int:space_id>/demandes/<int:membership_id>", methods=["POST"])
+@login_required
+def decide(space_id: int, membership_id: int):
+    """Accept or decline one request (declining says why)."""
+    space = spaces.get_space(space_id)
+    _require_coordinator(space.id)
+    form = DecisionForm(prefix=f"m{membership_id}")
+    if not form.validate_on_submit():
+        flash(_("Choisissez une décision."), "error")
+        return redirect(url_for("spaces.requests", space_id=space.id))
+    membership = spaces.get_membership_in(space.id, membership_id)
+    try:
+        spaces.decide_join(
+            current_user.id,
+            membership.id,
+            approve=form.decision.data == "approve",
+            reason=form.reason.data or "",
+        )
+    except DomainError as e:
+        flash(str(e.message), "error")
+        return redirect(url_for("spaces.requests", space_id=space.id))
+    if form.decision.data == "approve":
+        flash(
+            _("%(name)s fait maintenant partie du lieu.", name=membership.user.display_name),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "Demande déclinée ; %(name)s a reçu votre message.",
+                name=membership.user.display_name,
+            ),
+            "info",
+        )
+    return redirect(url_for("spaces.requests", space_id=space.id))
+
+
+@bp.route("/lieux/<int:space_id>/coordinateurs", methods=["POST"])
+@login_required
+def appoint(space_id: int):
+    """An admin names a coordinator of the space."""
+    if not current_user.is_admin:
+        abort(403)
+    space = spaces.get_space(space_id)
+    form = AppointForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.member_by_email(form.email.data)
+            spaces.appoint_coordinator(current_user.id, space.id, user.id)
+        except DomainError as e:
+            flash(str(e.message), "error")
+        else:
+            flash(_("%(name)s coordonne maintenant ce lieu.", name=user.display_name), "success")
+    else:
+        flash(_("Indiquez une adresse e-mail valide."), "error")
+    return redirect(url_for("spaces.show", space_id=space.id))
+
+
+@bp.route("/lieux/<int:space_id>/coordinateurs/<int:user_id>/retirer", methods=["POST"])
+@login_required
+def remove_coordinator(space_id: int, user_id: int):
+    """An admin withdraws a coordinator's role, saying why."""
+    if not current_user.is_admin:
+        abort(403)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            spaces.remove_coordinator(current_user.id, space_id, user_id, form.reason.data)
+        except DomainError as e:
+            flash(str(e.message), "error")
+        else:
+            flash(_("Rôle de coordination retiré."), "info")
+    else:
+        flash(_("Indiquez la raison."), "error")
+    return redirect(url_for("spaces.show", space_id=space_id))

@@ -1,0 +1,56 @@
+"""What every template can use: filters for dates, durations and markdown, and the page's context."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from exchange.i18n import switch_language_url
+from exchange.markdown import render_markdown
+
+
+def _unread() -> int:
+    if not current_user.is_authenticated:
+        return 0
+    if "unread" not in g:
+        from exchange.services.notifications import unread_count
+
+        g.unread = unread_count(current_user.id)
+    return g.unread
+
+
+def action_label(action: str) -> str:
+    """The moderation log's words for an act."""
+    labels = {
+        "space_created": _("Lieu créé"),
+        "space_updated": _("Lieu modifié"),
+        "join_approved": _("Adhésion acceptée"),
+        "join_declined": _("Adhésion déclinée"),
+        "coordinator_named": _("Coordinateur nommé"),
+        "coordinator_removed": _("Rôle de coordination retiré"),
+    }
+    return labels.get(action, action)
+
+
+def register(app) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["date"] = lambda value, fmt="long": (
+        format_date(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def page_context():
+        return {
+            "current_locale": str(get_locale()),
+            "switch_language_url": switch_language_url,
+            "unread_notifications": _unread,
+            "network_name": app.config["NETWORK_NAME"],
+            "action_label": action_label,
+        }

@@ -1,0 +1,23 @@
+"""Archipel's SQLAlchemy models, one aggregate per module.
+
+This package imports nothing from `exchange/`: the application depends on the models,
+never the other way round, which keeps imports acyclic.
+"""
+
+from models.base import db
+from models.moderation import ModerationAction
+from models.notifications import Notification
+from models.spaces import Membership, Space
+from models.users import LoginSession, Skill, User, user_skills
+
+__all__ = [
+    "LoginSession",
+    "Membership",
+    "ModerationAction",
+    "Notification",
+    "Skill",
+    "Space",
+    "User",
+    "db",
+    "user_skills",
+]

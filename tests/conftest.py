@@ -1,0 +1,141 @@
+"""Fixtures: an app on a migrated database (SQLite by default, PostgreSQL with
+TEST_DATABASE_URL), a client, a mail outbox, and helpers to make members and log them in.
+
+The schema is built once per run by the migrations themselves; every test starts from empty
+tables (rows are deleted after each test), so tests see real commits, threads and servers
+included, without seeing each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from exchange import create_app
+from exchange.config import TestConfig, _database_url
+from models import db
+from tests import factories
+
+TEST_DATABASE_URL = _database_url(os.environ.get("TEST_DATABASE_URL"))
+
+
+def pytest_report_header(config):
+    return (
+        f"database: {'PostgreSQL (' + TEST_DATABASE_URL + ')' if TEST_DATABASE_URL else 'SQLite'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        engine = create_engine(TEST_DATABASE_URL)
+        with engine.begin() as conn:
+            # A clean slate: whatever an interrupted run left behind goes.
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        return TEST_DATABASE_URL
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "archipel-test.db")
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url) -> str:
+    """The schema, built by running every migration once."""
+    from flask_migrate import upgrade
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def make_app(migrated):
+    """Build extra apps on the test database (e.g. two 'workers'); each is cleaned up."""
+    apps = []
+
+    def build(**overrides):
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=migrated, **overrides)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    """Messages sent by the app during the test (the memory mailer)."""
+    return app.extensions["archipel.mailer"].outbox
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password: str = factories.PASSWORD, remember: bool = False):
+        email = getattr(user_or_email, "email", user_or_email)
+        data = {"email": email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self.client.post("/connexion", data=data)
+
+    def logout(self):
+        return self.client.post("/deconnexion")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def member(app):
+    return factories.member(display_name="Léa Martin", email="lea@example.org")
+
+
+@pytest.fixture(autouse=True)
+def _readable_responses(monkeypatch):
+    """`response.text`: the body with HTML entities decoded, as a reader sees it."""
+    import html
+
+    from flask.testing import FlaskClient  # noqa: F401
+    from werkzeug.test import TestResponse
+
+    monkeypatch.setattr(
+        TestResponse,
+        "text",
+        property(lambda r: html.unescape(r.get_data(as_text=True))),
+        raising=False,
+    )

@@ -1,0 +1,73 @@
+"""Builders for test data (CTFd's gen_* style): real rows, committed, with sane defaults."""
+
+from __future__ import annotations
+
+import itertools
+
+from exchange.services import passwords
+from exchange.services.members import refresh_search_text, skills_by_name
+from models import Membership, Space, User, db
+from models.base import utcnow
+
+PASSWORD = "lanterne-violette-42"
+_seq = itertools.count(1)
+_hashes: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    if password not in _hashes:
+        _hashes[password] = passwords.hash_password(password)
+    return _hashes[password]
+
+
+def member(
+    display_name: str | None = None,
+    email: str | None = None,
+    *,
+    password: str = PASSWORD,
+    confirmed: bool = True,
+    admin: bool = False,
+    city: str = "",
+    skills: tuple[str, ...] = (),
+    bio: str = "",
+    contact: str = "",
+    locale: str = "fr",
+) -> User:
+    n = next(_seq)
+    user = User(
+        display_name=display_name or f"Membre {n}",
+        email=(email or f"membre{n}@example.org").lower(),
+        password_hash=_hash(password),
+        email_confirmed_at=utcnow() if confirmed else None,
+        is_admin=admin,
+        city=city,
+        bio=bio,
+        contact=contact,
+        locale=locale,
+    )
+    db.session.add(user)
+    user.skills = skills_by_name(list(skills))
+    refresh_search_text(user)
+    db.session.commit()
+    return user
+
+
+def space(name: str | None = None, *, city: str = "Lyon", join_policy: str = "open", **kw) -> Space:
+    n = next(_seq)
+    s = Space(name=name or f"Lieu {n}", city=city, join_policy=join_policy, **kw)
+    db.session.add(s)
+    db.session.commit()
+    return s
+
+
+def join(user: User, space: Space, *, role: str = "member", status: str = "active") -> Membership:
+    m = Membership(user_id=user.id, space_id=space.id, role=role, status=status)
+    db.session.add(m)
+    db.session.commit()
+    return m
+
+
+def coordinator(space: Space, **kw) -> User:
+    user = member(**kw)
+    join(user, space, role="coordinator")
+    return user
