@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 
 LANG_COOKIE = "archipel_lang"
@@ -11,6 +11,8 @@ LANG_COOKIE = "archipel_lang"
 def select_locale() -> str:
     """`?lang=` first (and remember it), then the remembered choice, then the member's, then French."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands and services outside a request: the default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
         g.remember_lang = asked

@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from exchange import create_app
-from exchange.config import TestConfig, _database_url
+from exchange.config import ROOT, TestConfig, _database_url
 from models import db
 from tests import factories
 
@@ -25,6 +27,19 @@ def pytest_report_header(config):
     return (
         f"database: {'PostgreSQL (' + TEST_DATABASE_URL + ')' if TEST_DATABASE_URL else 'SQLite'}"
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """Compile the catalogues when they are missing or older than their source (plain `pytest`)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (ROOT / "exchange" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source))
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +78,23 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in an app context of its own, as in production.
+
+    Without this, requests would reuse the test's app context: `g` (the logged-in user, the
+    locale) and the database session would leak from one request to the next and hide bugs.
+    After each request the test's own session forgets what it had loaded, so assertions read
+    what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def make_app(migrated):
     """Build extra apps on the test database (e.g. two 'workers'); each is cleaned up."""
@@ -70,6 +102,7 @@ def make_app(migrated):
 
     def build(**overrides):
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=migrated, **overrides)
+        app.test_client_class = IsolatedClient
         apps.append(app)
         return app
 
@@ -130,7 +163,6 @@ def _readable_responses(monkeypatch):
     """`response.text`: the body with HTML entities decoded, as a reader sees it."""
     import html
 
-    from flask.testing import FlaskClient  # noqa: F401
     from werkzeug.test import TestResponse
 
     monkeypatch.setattr(
