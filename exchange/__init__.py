@@ -37,6 +37,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    if app.config["ENV_NAME"] == "production" and not app.config["REDIS_URL"]:
+        logging.getLogger(__name__).warning(
+            "REDIS_URL is not set: rate limits are kept per process and do not hold across workers"
+        )
 
     from exchange import cli, errors, security, web
 

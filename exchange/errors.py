@@ -7,6 +7,7 @@ import logging
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from exchange.services.errors import DomainError
@@ -41,7 +42,13 @@ def _respond(code: int, message: str | None = None):
     message = message or default
     if request.path.startswith("/api/"):
         return jsonify(error={"code": code, "title": title, "message": message}), code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+    except Exception:
+        # The page itself failed (the database is down, say): answer plainly rather than not at all.
+        log.exception("could not render the error page")
+        body = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
+        return body, code
 
 
 def register(app) -> None:

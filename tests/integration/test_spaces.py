@@ -29,7 +29,7 @@ def test_open_space_is_joined_at_once(world):
 
 
 def test_approval_space_waits_and_tells_its_coordinators(world, outbox):
-    _admin, _open, closed, coord, other_coord, newcomer = world
+    _admin, _open, closed, coord, _other_coord, newcomer = world
     membership = spaces.request_join(newcomer.id, closed.id, "Bonjour !")
     assert membership.status == "pending"
     notified = db.session.scalars(select(Notification.user_id)).all()
