@@ -18,11 +18,11 @@ log = logging.getLogger(__name__)
 
 def _titles() -> dict[int, tuple[str, str]]:
     return {
-        400: (_("Requête invalide"), _("La demande n'a pas pu être comprise.")),
+        400: (_("Requête invalide"), _("Requête incomprise : rechargez la page et réessayez.")),
         401: (_("Connexion requise"), _("Connectez-vous pour continuer.")),
         403: (_("Accès refusé"), _("Vous n'avez pas accès à cette page.")),
         404: (_("Page introuvable"), _("Cette page n'existe pas ou n'est plus disponible.")),
-        405: (_("Méthode non permise"), _("Cette adresse ne s'utilise pas ainsi.")),
+        405: (_("Méthode non permise"), _("Cette page ne s'utilise pas ainsi.")),
         409: (_("Conflit"), _("Cette action entre en conflit avec l'état actuel.")),
         413: (_("Trop volumineux"), _("Ce que vous avez envoyé est trop volumineux.")),
         429: (

@@ -28,7 +28,7 @@ def action_label(action: str) -> str:
         "space_updated": _("Lieu modifié"),
         "join_approved": _("Adhésion acceptée"),
         "join_declined": _("Adhésion déclinée"),
-        "coordinator_named": _("Coordinateur nommé"),
+        "coordinator_named": _("Coordination confiée"),
         "coordinator_removed": _("Rôle de coordination retiré"),
     }
     return labels.get(action, action)

@@ -31,7 +31,9 @@ class SignupForm(FlaskForm):
                 message=_l("Entre %(min)d et %(max)d caractères.", min=MIN_LENGTH, max=MAX_LENGTH),
             ),
         ],
-        description=_l("Au moins 10 caractères. Une courte phrase se retient mieux."),
+        description=_l(
+            "Au moins %(n)s caractères. Une courte phrase se retient mieux.", n=MIN_LENGTH
+        ),
     )
 
 

@@ -122,8 +122,10 @@ def join(space_id: int):
                 ),
                 "success",
             )
-    else:
+    elif form.message.errors:
         flash(_("Votre message est trop long (500 caractères au plus)."), "error")
+    else:
+        flash(_("Le formulaire a expiré. Rechargez la page et réessayez."), "error")
     return redirect(url_for("spaces.show", space_id=space_id))
 
 

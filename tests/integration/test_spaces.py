@@ -148,4 +148,4 @@ def test_email_is_written_in_the_recipients_language(world, outbox):
     to_coord, to_member = outbox[-2], outbox[-1]
     assert "demande à rejoindre" in to_coord["Subject"]
     assert to_member["To"] == english.email
-    assert "Welcome" in to_member["Subject"]
+    assert to_member["Subject"] == "You are now a member of La Coursive"

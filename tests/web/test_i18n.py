@@ -52,3 +52,14 @@ def test_members_saved_language_applies_when_no_choice_was_made(client, auth, ap
     emma = factories.member("Emma", locale="en")
     auth.login(emma)
     assert '<html lang="en">' in client.get("/").text
+
+
+def test_sentences_with_links_keep_their_links_in_both_languages(client, app):
+    space = factories.space("La Coursive")
+    fr = client.get(f"/lieux/{space.id}").get_data(as_text=True)
+    assert (
+        '<a href="/connexion?next=/lieux/' in fr
+        and '<a href="/inscription">rejoignez le réseau</a>' in fr
+    )
+    en = client.get(f"/lieux/{space.id}?lang=en").get_data(as_text=True)
+    assert '<a href="/inscription">join the network</a>' in en
