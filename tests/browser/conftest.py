@@ -1,0 +1,148 @@
+"""Real browser tests: the app served on a free localhost port, driven by Debian's Chromium.
+
+`live_server` serves an app built on the migrated test database (CSRF on, so the real forms
+and their tokens are exercised) from a werkzeug server in a background thread; its tables are
+emptied after the test by the `app` fixture it depends on. `browser` is one headless Chromium
+for the run, `page` a fresh browser context (a person with their own cookies) per test, and
+`new_page` opens more of them (another person). `screenshot("step")` saves the page to
+tests/browser/screenshots/<test>/ (git-ignored) so a person can look at what the test saw.
+
+Without `chromium` on the PATH every test of this folder is skipped, with the reason given.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+HERE = Path(__file__).resolve().parent
+SCREENSHOTS = HERE / "screenshots"
+CHROMIUM = shutil.which("chromium")
+NO_CHROMIUM = "Chromium not found: browser tests skipped (apt-get install chromium)"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# A step that takes longer than this is a failure, not something to wait for.
+TIMEOUT_MS = 15_000
+_SAFE = re.compile(r"[^\w.-]+")  # what may not go into a file name
+
+
+def pytest_collection_modifyitems(config, items):
+    """No Chromium: skip every test of this folder before any fixture is set up."""
+    if CHROMIUM:
+        return
+    skip = pytest.mark.skip(reason=NO_CHROMIUM)
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(skip)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+    outbox: list[EmailMessage]
+
+    def link_in_last_email(self, to: str, path_prefix: str) -> str:
+        """The absolute link starting with `path_prefix` in the last message sent to `to`."""
+        sent = [m for m in self.outbox if m["To"] == to]
+        assert sent, f"no email to {to}; outbox: {[m['To'] for m in self.outbox]}"
+        body = sent[-1].get_content()
+        match = re.search(r"https?://\S+?" + re.escape(path_prefix) + r"\S+", body)
+        assert match, body
+        return match.group(0)
+
+
+@pytest.fixture
+def live_server(app, make_app) -> Iterator[LiveServer]:
+    """The app served on 127.0.0.1 at a free port, CSRF protection on.
+
+    Depending on `app` gives the test an app context on the same database (for factories)
+    and empties every table once the server has stopped.
+    """
+    served = make_app(WTF_CSRF_ENABLED=True)
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(
+            url=f"http://127.0.0.1:{server.server_port}",
+            app=served,
+            outbox=served.extensions["archipel.mailer"].outbox,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's) for the whole run."""
+    if not CHROMIUM:
+        pytest.skip(NO_CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator[Callable]:
+    """Open a page in a fresh browser context: another person, with cookies of their own."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport={"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """The test's first person."""
+    return new_page()
+
+
+@pytest.fixture
+def screenshot(request) -> Callable:
+    """`screenshot(page, "step")`: a full-page PNG in screenshots/<test name>/, numbered."""
+    folder = SCREENSHOTS / _SAFE.sub("_", request.node.name)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    counter = iter(range(1, 1000))
+
+    def take(page, step: str) -> Path:
+        path = folder / f"{next(counter):02d}-{_SAFE.sub('-', step)}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
