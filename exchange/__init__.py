@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from exchange.config import ROOT, Config
-from exchange.extensions import babel, csrf, db, limiter, login_manager, migrate
+from exchange.extensions import babel, csrf, db, login_manager, migrate
 
 
 def create_app(config: type[Config] | None = None, **overrides) -> Flask:
@@ -37,6 +37,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+
+    from exchange import ratelimits
+
+    ratelimits.init_app(app)
     if app.config["ENV_NAME"] == "production" and not app.config["REDIS_URL"]:
         logging.getLogger(__name__).warning(
             "REDIS_URL is not set: rate limits are kept per process and do not hold across workers"
@@ -74,7 +78,6 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    limiter.init_app(app)
     login_manager.init_app(app)
 
     from exchange.adapters import mail

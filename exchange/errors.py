@@ -76,6 +76,9 @@ def register(app) -> None:
     def unexpected(e: Exception):
         if isinstance(e, HTTPException):
             return http_error(e)
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # the session itself is broken; the page below must still answer
+            log.exception("rollback failed")
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _respond(InternalServerError.code)

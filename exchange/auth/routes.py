@@ -18,22 +18,9 @@ from exchange.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
-from exchange.extensions import limiter, submitted_email
 from exchange.forms_common import attach_error
 from exchange.services import accounts
 from exchange.services.errors import DomainError, EmailNotConfirmed, InvalidToken
-
-
-def _login_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _per_account_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["LOGIN_PER_ACCOUNT_LIMIT"]
 
 
 def _safe_next(target: str | None) -> str:
@@ -47,7 +34,6 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def signup():
     """Create an account; the confirmation link leaves by email."""
     if current_user.is_authenticated:
@@ -87,7 +73,6 @@ def confirm_email(token: str):
 
 
 @bp.route("/confirmation/renvoyer", methods=["POST"])
-@limiter.limit(_login_limit)
 def resend_confirmation():
     """Send the confirmation link again (same answer whether the address exists or not)."""
     form = EmailForm()
@@ -99,8 +84,6 @@ def resend_confirmation():
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_per_account_limit, methods=["POST"], key_func=submitted_email)
 def login():
     """Log in; a new session starts and the old one (if any) is forgotten."""
     if current_user.is_authenticated:
@@ -153,7 +136,6 @@ def logout():
 
 
 @bp.route("/mot-de-passe/oublie", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def forgot_password():
     """Ask for a reset link by email."""
     form = EmailForm()
@@ -164,7 +146,6 @@ def forgot_password():
 
 
 @bp.route("/mot-de-passe/nouveau/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def reset_password(token: str):
     """Choose a new password from the emailed link."""
     try:

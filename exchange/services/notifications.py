@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_sqlalchemy.session import Session as FlaskSession
@@ -22,9 +22,8 @@ from models.base import utcnow
 @dataclass
 class PendingEmail:
     to: str
-    locale: str
-    template: str
-    context: dict
+    subject: str
+    body: str
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -39,9 +38,13 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def queue_email(user: User, template: str, **context) -> None:
-    """Send `templates/email/<template>.txt` to the member once the transaction commits."""
-    outbox = db.session.info.setdefault("outbox", [])
-    outbox.append(PendingEmail(user.email, user.locale or "fr", template, context))
+    """Send `templates/email/<template>.txt` to the member once the transaction commits.
+
+    The message is written now, in the member's language, while the transaction is open;
+    after the commit there is only sending left to do.
+    """
+    subject, body = render_email(template, user.locale or "fr", context)
+    db.session.info.setdefault("outbox", []).append(PendingEmail(user.email, subject, body))
 
 
 def notify(user: User, kind: str, *, link: str = "", email: bool = True, **data) -> None:
@@ -51,21 +54,25 @@ def notify(user: User, kind: str, *, link: str = "", email: bool = True, **data)
         queue_email(user, f"notification_{kind}", link=link, **data)
 
 
-def render_email(pending: PendingEmail) -> tuple[str, str]:
+def render_email(template: str, locale: str, context: dict) -> tuple[str, str]:
+    """(subject, body) of an email template; its first line is `Subject: …`.
+
+    Rendered straight from the Jinja environment: an email depends on its context only,
+    never on the request that happens to send it (its user, its cookies).
+    """
     base_url = external_url("main.index").rstrip("/")
-    with force_locale(pending.locale):
-        body = render_template(
-            f"email/{pending.template}.txt", base_url=base_url, **pending.context
+    with force_locale(locale):
+        text = current_app.jinja_env.get_template(f"email/{template}.txt").render(
+            base_url=base_url, **context
         )
-        subject, _sep, text = body.partition("\n")
-        return subject.removeprefix("Subject:").strip(), text.lstrip("\n")
+    subject, _sep, body = text.partition("\n")
+    return subject.removeprefix("Subject:").strip(), body.lstrip("\n")
 
 
 @event.listens_for(FlaskSession, "after_commit")
 def _deliver(session) -> None:
     for pending in session.info.pop("outbox", []):
-        subject, body = render_email(pending)
-        mail.send(pending.to, subject, body)
+        mail.send(pending.to, pending.subject, pending.body)
 
 
 @event.listens_for(FlaskSession, "after_rollback")

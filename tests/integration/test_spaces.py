@@ -118,7 +118,9 @@ def test_only_admins_create_spaces_and_name_coordinators(world):
     spaces.appoint_coordinator(admin.id, space.id, newcomer.id)
     db.session.refresh(newcomer)
     assert newcomer.is_coordinator_of(space.id) and not newcomer.is_coordinator_of(open_space.id)
-    actions = db.session.scalars(select(ModerationAction.action).order_by(ModerationAction.id)).all()
+    actions = db.session.scalars(
+        select(ModerationAction.action).order_by(ModerationAction.id)
+    ).all()
     assert actions == ["space_created", "coordinator_named"]
 
 

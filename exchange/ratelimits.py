@@ -1,0 +1,49 @@
+"""Rate limits on the doors attackers knock at: log-in, sign-up, emailed links.
+
+Each app gets a Limiter of its own, configured from its own config (storage, prefix, on/off):
+Flask-Limiter keeps its settings on the Limiter object, so one shared module-level instance
+would let the last app built decide for all of them. With REDIS_URL the counters live in
+Redis and hold across every worker and machine.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+
+def _per_client() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _per_account() -> str:
+    return current_app.config["LOGIN_PER_ACCOUNT_LIMIT"]
+
+
+def submitted_email() -> str:
+    """Key for attempts aimed at one account, whatever the address they come from."""
+    return "email:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+# endpoint → the limits on its POSTs, as (limit, key)
+LIMITED_ENDPOINTS = {
+    "auth.login": [(_per_client, get_remote_address), (_per_account, submitted_email)],
+    "auth.signup": [(_per_client, get_remote_address)],
+    "auth.resend_confirmation": [(_per_client, get_remote_address)],
+    "auth.forgot_password": [(_per_client, get_remote_address), (_per_account, submitted_email)],
+    "auth.reset_password": [(_per_client, get_remote_address)],
+}
+
+
+def init_app(app: Flask) -> Limiter:
+    """Bind a Limiter to this app and wrap the limited views (after the blueprints are registered)."""
+    limiter = Limiter(get_remote_address, strategy="moving-window")
+    limiter.init_app(app)
+    for endpoint, rules in LIMITED_ENDPOINTS.items():
+        view = app.view_functions[endpoint]
+        for limit, key in rules:
+            view = limiter.limit(limit, key_func=key, methods=["POST"])(view)
+        app.view_functions[endpoint] = view
+    app.extensions["archipel.limiter"] = limiter
+    return limiter

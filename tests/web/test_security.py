@@ -1,0 +1,474 @@
+"""The security baseline, route by route: CSRF on every state change, no writes on GET,
+protective headers on every response, cookies that scripts and other sites cannot use, and a
+production configuration that refuses to run without its secret.
+
+The walks read `app.url_map`, so a route added tomorrow is checked too (or makes the walk fail
+until someone says how to call it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import select
+
+from exchange import create_app
+from exchange.config import ROOT, Config
+from exchange.services import accounts, spaces
+from models import db
+from tests import factories
+
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+CSRF_MESSAGE = "Le formulaire a expiré ou n'a pas été envoyé depuis Archipel"
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+class _Inputs(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inputs: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "input":
+            self.inputs.append(dict(attrs))
+
+
+def csrf_token_in(html: str) -> str:
+    parser = _Inputs()
+    parser.feed(html)
+    for attrs in parser.inputs:
+        if attrs.get("name") == "csrf_token" and attrs.get("value"):
+            return attrs["value"]
+    raise AssertionError("no csrf_token hidden input on the page")
+
+
+def page_token(client, logged_in: bool) -> str:
+    """A valid CSRF token for this client's session, read from a page as a browser would."""
+    page = client.get("/" if logged_in else "/connexion")
+    assert page.status_code == 200
+    return csrf_token_in(page.get_data(as_text=True))
+
+
+def login_through_form(client, user, *, remember: bool = False) -> None:
+    """Log in as a person does: open the page, send the form with its hidden token."""
+    data = {
+        "email": user.email,
+        "password": factories.PASSWORD,
+        "csrf_token": page_token(client, logged_in=False),
+    }
+    if remember:
+        data["remember"] = "y"
+    response = client.post("/connexion", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def snapshot() -> dict[str, tuple[int, str]]:
+    """Every table's row count and a digest of all its rows, read on a fresh connection."""
+    state = {}
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            rows = conn.execute(select(table).order_by(*table.primary_key.columns)).all()
+            digest = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+            state[table.name] = (len(rows), digest)
+    return state
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return sorted(name for name in before if before[name] != after[name])
+
+
+def set_cookies(response) -> dict[str, set[str]]:
+    """Set-Cookie headers as {name: {lower-cased attributes, 'samesite=lax'…}}."""
+    cookies = {}
+    for header in response.headers.getlist("Set-Cookie"):
+        first, *attributes = (part.strip() for part in header.split(";"))
+        name = first.split("=", 1)[0]
+        cookies[name] = {a.lower().replace(" ", "") for a in attributes}
+    return cookies
+
+
+def _link(outbox, prefix: str) -> str:
+    body = outbox[-1].get_content()
+    match = re.search(r"https?://[^/\s]+(" + re.escape(prefix) + r"[^\s]+)", body)
+    assert match, body
+    return match.group(1)
+
+
+# --- a small network with one of everything the routes point at --------------------------
+
+
+@dataclass
+class World:
+    admin: object
+    coordinator: object
+    applicant: object
+    regular: object
+    unconfirmed: object
+    open_space: object
+    approval_space: object
+    pending: object
+    confirm_token: str
+    reset_token: str
+    users: dict = field(default_factory=dict)
+
+    def url_values(self, endpoint: str) -> dict[str, object]:
+        """Argument name → a real row's id (the right token for each link)."""
+        values = {
+            "space_id": self.approval_space.id,
+            "membership_id": self.pending.id,
+            "user_id": self.coordinator.id,
+            "filename": "css/archipel.css",
+            "token": self.confirm_token,
+        }
+        if endpoint == "auth.reset_password":
+            values["token"] = self.reset_token
+        if endpoint in ("spaces.join", "spaces.leave"):
+            values["space_id"] = self.open_space.id
+        return values
+
+
+@pytest.fixture
+def world(app, outbox) -> World:
+    admin = factories.member("Adèle Admin", "adele@example.org", admin=True)
+    approval = factories.space("La Coopérative", join_policy="approval")
+    open_space = factories.space("Le Hangar", join_policy="open")
+    coordinator = factories.coordinator(approval, display_name="Colette Coord")
+    applicant = factories.member("Anouk Candidate")
+    regular = factories.member("Rémi Régulier", "remi@example.org")
+    factories.join(regular, open_space)
+    unconfirmed = factories.member("Ugo Unconfirmed", "ugo@example.org", confirmed=False)
+    # A real request to join: the pending row, and a notification for the coordinator.
+    pending = spaces.request_join(applicant.id, approval.id, "Bonjour !")
+    accounts.resend_confirmation(unconfirmed.email)
+    confirm_token = _link(outbox, "/confirmation/").rsplit("/", 1)[1]
+    accounts.request_password_reset(regular.email)
+    reset_token = _link(outbox, "/mot-de-passe/nouveau/").rsplit("/", 1)[1]
+    w = World(
+        admin=admin,
+        coordinator=coordinator,
+        applicant=applicant,
+        regular=regular,
+        unconfirmed=unconfirmed,
+        open_space=open_space,
+        approval_space=approval,
+        pending=pending,
+        confirm_token=confirm_token,
+        reset_token=reset_token,
+    )
+    w.users = {"admin": admin, "coordinator": coordinator, "regular": regular}
+    return w
+
+
+# --- what each state-changing route takes to really change something ---------------------
+
+
+@dataclass
+class Case:
+    actor: str | None  # key in World.users, None for an anonymous visitor
+    data: Callable[[World], dict[str, str]]
+
+
+UNSAFE_CASES: dict[str, Case] = {
+    "main.mark_read": Case("coordinator", lambda w: {}),
+    "auth.signup": Case(
+        None,
+        lambda w: {
+            "display_name": "Nina Nouvelle",
+            "email": "nina@example.org",
+            "password": "lune-rousse-velo",
+        },
+    ),
+    "auth.confirm_email": Case(None, lambda w: {}),
+    "auth.resend_confirmation": Case(None, lambda w: {"email": w.unconfirmed.email}),
+    "auth.login": Case(None, lambda w: {"email": w.admin.email, "password": factories.PASSWORD}),
+    "auth.logout": Case("admin", lambda w: {}),
+    "auth.forgot_password": Case(None, lambda w: {"email": w.regular.email}),
+    "auth.reset_password": Case(
+        None, lambda w: {"password": "perce-neige-2031", "confirm": "perce-neige-2031"}
+    ),
+    "members.edit_profile": Case(
+        "admin",
+        lambda w: {
+            "display_name": "Adèle Piratée",
+            "bio": "Modifié par un autre site",
+            "skills": "",
+            "city": "",
+            "languages": "",
+            "contact": "",
+            "locale": "fr",
+        },
+    ),
+    "spaces.create": Case(
+        "admin",
+        lambda w: {
+            "name": "Lieu Fantôme",
+            "city": "Nantes",
+            "description": "",
+            "join_policy": "open",
+        },
+    ),
+    "spaces.edit": Case(
+        "admin",
+        lambda w: {"name": "Renommé", "city": "Lille", "description": "", "join_policy": "open"},
+    ),
+    "spaces.join": Case("admin", lambda w: {"message": ""}),
+    "spaces.leave": Case("regular", lambda w: {}),
+    "spaces.decide": Case(
+        "admin",
+        lambda w: {f"m{w.pending.id}-decision": "approve", f"m{w.pending.id}-reason": ""},
+    ),
+    "spaces.appoint": Case("admin", lambda w: {"email": w.regular.email}),
+    "spaces.remove_coordinator": Case("admin", lambda w: {"reason": "Départ du lieu"}),
+}
+
+
+def _unsafe_rules(app):
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static" and rule.methods & UNSAFE_METHODS
+    ]
+
+
+def _url(app, rule, world: World) -> str:
+    values = world.url_values(rule.endpoint)
+    missing = set(rule.arguments) - set(values)
+    assert not missing, f"{rule.endpoint}: no value for {sorted(missing)}"
+    with app.test_request_context():
+        return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
+
+
+class Clients:
+    """One client per actor, logged in through the real form (CSRF token included)."""
+
+    def __init__(self, app, world: World):
+        self.app, self.world, self._clients = app, world, {}
+
+    def __call__(self, actor: str | None):
+        if actor not in self._clients:
+            client = self.app.test_client()
+            if actor is None:
+                client.get("/connexion")  # a visitor who has seen a form: the session has a token
+            else:
+                login_through_form(client, self.world.users[actor])
+            self._clients[actor] = client
+        return self._clients[actor]
+
+
+def test_every_state_changing_route_is_refused_without_a_valid_csrf_token(app, make_app, world):
+    csrf_app = make_app(WTF_CSRF_ENABLED=True)
+    mails = csrf_app.extensions["archipel.mailer"].outbox
+    clients = Clients(csrf_app, world)
+    token_of_another_session = page_token(csrf_app.test_client(), logged_in=False)
+    for actor in ("admin", "coordinator", "regular", None):
+        clients(actor)  # every log-in happens before the first snapshot
+
+    covered, problems = [], []
+    for rule in _unsafe_rules(csrf_app):
+        case = UNSAFE_CASES.get(rule.endpoint)
+        if case is None:
+            problems.append(f"{rule.endpoint} ({rule.rule}): no case in UNSAFE_CASES")
+            continue
+        url = _url(csrf_app, rule, world)
+        for actor in dict.fromkeys([case.actor, "admin"]):
+            client = clients(actor)
+            for method in sorted(rule.methods & UNSAFE_METHODS):
+                for label, extra in (
+                    ("no token", {}),
+                    ("another session's token", {"csrf_token": token_of_another_session}),
+                ):
+                    where = f"{method} {url} as {actor or 'anonymous'} with {label}"
+                    before, sent = snapshot(), len(mails)
+                    response = client.open(url, method=method, data={**case.data(world), **extra})
+                    after = snapshot()
+                    if response.status_code != 400:
+                        problems.append(f"{where}: status {response.status_code}, not 400")
+                    elif CSRF_MESSAGE not in response.text:
+                        problems.append(f"{where}: 400 but not the CSRF refusal")
+                    if before != after:
+                        problems.append(f"{where}: changed {changed_tables(before, after)}")
+                    if len(mails) != sent:
+                        problems.append(f"{where}: sent an email")
+        covered.append(rule.endpoint)
+
+    stale = set(UNSAFE_CASES) - {r.endpoint for r in _unsafe_rules(csrf_app)}
+    assert not stale, f"cases for routes that no longer take POST: {sorted(stale)}"
+    assert not problems, "\n".join(problems)
+    assert len(covered) >= 16, covered
+
+
+@pytest.mark.parametrize("endpoint", sorted(UNSAFE_CASES))
+def test_the_same_request_with_the_pages_token_does_take_effect(app, make_app, world, endpoint):
+    """The control for the walk above: its requests are real ones, refused only for the token."""
+    csrf_app = make_app(WTF_CSRF_ENABLED=True)
+    mails = csrf_app.extensions["archipel.mailer"].outbox
+    case = UNSAFE_CASES[endpoint]
+    client = Clients(csrf_app, world)(case.actor)
+    rule = next(r for r in _unsafe_rules(csrf_app) if r.endpoint == endpoint)
+    url = _url(csrf_app, rule, world)
+    token = page_token(client, logged_in=case.actor is not None)
+
+    before, sent = snapshot(), len(mails)
+    response = client.post(url, data={**case.data(world), "csrf_token": token})
+    assert CSRF_MESSAGE not in response.text
+    assert response.status_code < 500
+    assert snapshot() != before or len(mails) > sent, f"POST {url} changed nothing"
+
+
+# --- reading never writes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("actor", [None, "regular", "coordinator", "admin"])
+def test_reading_any_page_changes_nothing_in_the_database(app, client, auth, world, actor):
+    if actor is not None:
+        assert auth.login(world.users[actor]).status_code == 302
+    covered, problems = [], []
+    before = snapshot()
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        url = _url(app, rule, world)
+        for suffix in ("", "?lang=en"):
+            response = client.get(url + suffix)
+            if response.status_code >= 500:
+                problems.append(f"GET {url}{suffix}: {response.status_code}")
+            after = snapshot()
+            if after != before:
+                problems.append(f"GET {url}{suffix} changed {changed_tables(before, after)}")
+                before = after
+        covered.append(rule.endpoint)
+    assert not problems, "\n".join(problems)
+    assert len(covered) >= 14, covered
+    # The links in emails were opened and are still unused: a mail scanner's GET is harmless.
+    db.session.expire_all()
+    assert not world.unconfirmed.email_confirmed
+    assert accounts.check_reset_token(world.reset_token) == world.regular
+
+
+# --- headers and cookies -------------------------------------------------------------------
+
+PAGES = {
+    "html page": ("GET", "/", 200),
+    "404 page": ("GET", "/page-qui-nexiste-pas", 404),
+    "unknown member": ("GET", "/membres/987654", 404),
+    "static file": ("GET", "/static/css/archipel.css", 200),
+    "redirect": ("GET", "/profil", 302),
+    "wrong method": ("GET", "/deconnexion", 405),
+    "form error": ("POST", "/connexion", 400),
+}
+
+
+def _fetch(client, name: str):
+    method, path, status = PAGES[name]
+    response = client.open(path, method=method, data={} if method == "POST" else None)
+    assert response.status_code == status, name
+    return response
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_every_response_carries_the_protective_headers(client, name):
+    response = _fetch(client, name)
+    csp = response.headers.get("Content-Security-Policy", "")
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp, (name, csp)
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response.headers.get("X-Content-Type-Options") == "nosniff"
+    assert response.headers.get("X-Frame-Options") == "DENY"
+    # Plain HTTP in tests and development: HSTS would pin a browser to an https that is not there.
+    assert "Strict-Transport-Security" not in response.headers
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_hsts_is_sent_on_every_response_when_enabled(app, make_app, name):
+    secure_app = make_app(HSTS=True, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    response = _fetch(secure_app.test_client(), name)
+    hsts = response.headers.get("Strict-Transport-Security", "")
+    match = re.search(r"max-age=(\d+)", hsts)
+    assert match and int(match.group(1)) >= 365 * 24 * 3600, hsts
+
+
+def test_with_https_settings_the_log_in_cookies_are_secure_httponly_and_lax(app, make_app):
+    member = factories.member(email="sam@example.org")
+    secure_app = make_app(HSTS=True, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    client = secure_app.test_client()
+    response = client.post(
+        "/connexion",
+        data={"email": member.email, "password": factories.PASSWORD, "remember": "y"},
+        base_url="https://localhost",
+    )
+    assert response.status_code == 302
+    cookies = set_cookies(response)
+    for name in ("archipel_session", "archipel_remember"):
+        assert name in cookies, cookies
+        assert {"secure", "httponly", "samesite=lax"} <= cookies[name], (name, cookies[name])
+
+
+def test_the_session_cookie_is_httponly_and_lax_in_tests_too(client, member):
+    response = client.post(
+        "/connexion",
+        data={"email": member.email, "password": factories.PASSWORD, "remember": "y"},
+    )
+    assert response.status_code == 302
+    cookies = set_cookies(response)
+    for name in ("archipel_session", "archipel_remember"):
+        assert {"httponly", "samesite=lax"} <= cookies[name], (name, cookies[name])
+        assert "secure" not in cookies[name]  # plain http here; a Secure cookie would be lost
+
+
+# --- production configuration --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("secret", [None, ""])
+def test_production_refuses_to_start_without_a_secret_key(migrated, secret):
+    class ProdConfig(Config):
+        ENV_NAME = "production"
+        SECRET_KEY = secret
+        SQLALCHEMY_DATABASE_URI = migrated
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProdConfig)
+
+
+_PRINT_DEFAULTS = """
+from exchange import create_app
+from exchange.config import Config
+app = create_app(Config, SQLALCHEMY_DATABASE_URI="sqlite://")
+response = app.test_client().get("/page-qui-nexiste-pas")
+print(Config.SESSION_COOKIE_SECURE, Config.REMEMBER_COOKIE_SECURE, Config.HSTS,
+      "Strict-Transport-Security" in response.headers)
+"""
+
+
+@pytest.mark.parametrize(
+    ("env_name", "expected"),
+    [("production", "True True True True"), ("development", "False False False False")],
+)
+def test_production_defaults_give_secure_cookies_and_hsts(env_name, expected):
+    # Decided when exchange.config is imported, from ARCHIPEL_ENV: only a fresh process shows it.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SESSION_COOKIE_SECURE", "DATABASE_URL", "ARCHIPEL_ENV"}
+    }
+    env.update(ARCHIPEL_ENV=env_name, SECRET_KEY="x" * 64)
+    result = subprocess.run(
+        [sys.executable, "-c", _PRINT_DEFAULTS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
