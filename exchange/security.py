@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import current_app, request
 from flask_login import current_user
 
@@ -39,6 +41,16 @@ def _headers(response):
     return response
 
 
+def _same_site_referrer() -> str | None:
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return None
+    path = referrer.path or ""
+    if not path.startswith("/") or path.startswith("//"):
+        return None
+    return path + (f"?{referrer.query}" if referrer.query else "")
+
+
 def register(app) -> None:
     from exchange.services import accounts
 
@@ -59,7 +71,10 @@ def register(app) -> None:
 
             return _respond(401)
         flash(_("Connectez-vous pour accéder à cette page."), "info")
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        # After logging in we come back with a GET: only a page can be returned to, not a form
+        # post, so for a POST we go back to the page the form was on.
+        target = request.full_path.rstrip("?") if request.method == "GET" else _same_site_referrer()
+        return redirect(url_for("auth.login", next=target) if target else url_for("auth.login"))
 
     app.after_request(_headers)
     app.after_request(remember_language)

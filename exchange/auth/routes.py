@@ -162,6 +162,7 @@ def reset_password(token: str):
                 flash(str(e.message), "error")
         else:
             if current_user.is_authenticated:
+                accounts.end_session(current_user.get_id())
                 logout_user()
             session.clear()
             flash(_("Mot de passe changé. Connectez-vous avec le nouveau."), "success")

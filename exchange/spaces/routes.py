@@ -111,7 +111,13 @@ def join(space_id: int):
     """Join an open space, or ask to join one that approves its members."""
     form = JoinForm()
     if form.validate_on_submit():
-        membership = spaces.request_join(current_user.id, space_id, form.message.data or "")
+        try:
+            membership = spaces.request_join(current_user.id, space_id, form.message.data or "")
+        except DomainError as e:
+            if e.status_code == 404:
+                raise
+            flash(str(e.message), "info")
+            return redirect(url_for("spaces.show", space_id=space_id))
         if membership.status == "active":
             flash(_("Vous avez rejoint %(space)s.", space=membership.space.name), "success")
         else:
@@ -134,8 +140,13 @@ def join(space_id: int):
 def leave(space_id: int):
     """Leave a space, or withdraw a pending request."""
     if SimpleForm().validate_on_submit():
-        spaces.leave(current_user.id, space_id)
-        flash(_("C'est noté."), "info")
+        space = spaces.get_space(space_id)
+        try:
+            spaces.leave(current_user.id, space.id)
+        except DomainError:
+            flash(_("Vous n'êtes pas membre de ce lieu."), "info")
+        else:
+            flash(_("C'est noté."), "info")
     return redirect(url_for("spaces.show", space_id=space_id))
 
 

@@ -165,3 +165,24 @@ def test_next_parameter_never_redirects_off_site(client, member):
         data={"email": member.email, "password": factories.PASSWORD},
     )
     assert response.headers["Location"] == "/"
+
+
+def test_a_form_posted_while_logged_out_leads_back_to_its_page_after_log_in(client, member):
+    space = factories.space("La Coursive")
+    refused = client.post(
+        f"/lieux/{space.id}/rejoindre", headers={"Referer": f"http://localhost/lieux/{space.id}"}
+    )
+    assert refused.status_code == 302
+    login_url = refused.headers["Location"]
+    assert login_url.endswith(f"/connexion?next=/lieux/{space.id}")
+    after = client.post(login_url, data={"email": member.email, "password": factories.PASSWORD})
+    assert after.headers["Location"] == f"/lieux/{space.id}"
+    assert client.get(after.headers["Location"]).status_code == 200
+
+
+def test_a_foreign_referrer_is_not_followed_after_log_in(client):
+    space = factories.space("La Coursive")
+    refused = client.post(
+        f"/lieux/{space.id}/rejoindre", headers={"Referer": "https://evil.example/piege"}
+    )
+    assert refused.headers["Location"].endswith("/connexion")
