@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from models import LoginSession, User, db
@@ -186,3 +187,12 @@ def test_a_foreign_referrer_is_not_followed_after_log_in(client):
         f"/lieux/{space.id}/rejoindre", headers={"Referer": "https://evil.example/piege"}
     )
     assert refused.headers["Location"].endswith("/connexion")
+
+
+@pytest.mark.parametrize(("remember", "status"), [(True, 200), (False, 302)])
+def test_remember_me_keeps_the_member_logged_in_after_the_browser_closes(
+    client, auth, member, remember, status
+):
+    auth.login(member, remember=remember)
+    client.delete_cookie("archipel_session")  # what closing the browser does to a session cookie
+    assert client.get("/profil").status_code == status
