@@ -7,6 +7,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from exchange.durations import format_minutes
 from exchange.i18n import switch_language_url
 from exchange.markdown import render_markdown
 
@@ -34,6 +35,35 @@ def action_label(action: str) -> str:
     return labels.get(action, action)
 
 
+def kind_label(kind: str) -> str:
+    return {"offer": _("Offre"), "request": _("Demande")}.get(kind, kind)
+
+
+def mode_label(mode: str) -> str:
+    return {
+        "remote": _("À distance"),
+        "on_site": _("Sur place"),
+        "both": _("À distance ou sur place"),
+    }.get(mode, mode)
+
+
+def listing_state(listing) -> tuple[str, str]:
+    """(css key, words) for the state a listing's author and coordinators see."""
+    if listing.moderation == "hidden":
+        return "hidden", _("Masquée par la coordination")
+    if listing.moderation == "pending":
+        return "pending", _("En attente de relecture")
+    if listing.status == "closed":
+        return "closed", _("Retirée")
+    if listing.status == "paused":
+        return "paused", _("En pause")
+    if listing.is_expired():
+        return "expired", _("Expirée")
+    if listing.author.is_suspended:
+        return "hidden", _("Auteur suspendu")
+    return "active", _("Publiée")
+
+
 def register(app) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="long": (
@@ -41,6 +71,14 @@ def register(app) -> None:
     )
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["duration"] = format_minutes
+    app.jinja_env.filters["reject_key"] = lambda args, key: {
+        k: v for k, v in args.items() if k != key
+    }
+    # Globals rather than context: macros imported without context need them too.
+    app.jinja_env.globals.update(
+        kind_label=kind_label, mode_label=mode_label, listing_state=listing_state
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -46,6 +46,17 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave out of comparisons what exists on PostgreSQL only, by design (full-text search)."""
+    from models.listings import PG_ONLY
+
+    if type_ == "index" and name in PG_ONLY["indexes"]:
+        return False
+    if type_ == "column" and (obj.table.name, name) in PG_ONLY["columns"]:
+        return False
+    return True
+
+
 def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
@@ -94,6 +105,7 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("compare_type", True)
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

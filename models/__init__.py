@@ -5,19 +5,25 @@ never the other way round, which keeps imports acyclic.
 """
 
 from models.base import db
+from models.listings import Category, Listing, ListingTerm, Report, listing_skills
 from models.moderation import ModerationAction
 from models.notifications import Notification
 from models.spaces import Membership, Space
 from models.users import LoginSession, Skill, User, user_skills
 
 __all__ = [
+    "Category",
+    "Listing",
+    "ListingTerm",
     "LoginSession",
     "Membership",
     "ModerationAction",
     "Notification",
+    "Report",
     "Skill",
     "Space",
     "User",
     "db",
+    "listing_skills",
     "user_skills",
 ]

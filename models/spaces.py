@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import UTCDateTime, db, utcnow
@@ -25,6 +25,8 @@ class Space(db.Model):
     city: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     join_policy: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
+    # Pre-moderation: listings of this space wait for a coordinator's approval.
+    premoderation: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -43,6 +43,8 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     locale: Mapped[str | None] = mapped_column(String(5))
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     bio: Mapped[str] = mapped_column(Text, default="", server_default="")
     city: Mapped[str] = mapped_column(String(80), default="", server_default="")
@@ -79,6 +81,10 @@ class User(db.Model):
 
     def get_id(self) -> str | None:
         return self.session_token
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
     @property
     def email_confirmed(self) -> bool:

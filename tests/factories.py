@@ -71,3 +71,56 @@ def coordinator(space: Space, **kw) -> User:
     user = member(**kw)
     join(user, space, role="coordinator")
     return user
+
+
+def listing(
+    author: User,
+    space: Space,
+    title: str = "Un coup de main",
+    *,
+    kind: str = "offer",
+    summary: str = "Trois lignes au plus.",
+    details: str = "",
+    tags: str = "",
+    mode: str = "both",
+    category_slug: str | None = None,
+    **extra,
+):
+    """A published listing, through the service (so it is indexed like a real one)."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from exchange.services import listings
+    from models import Category, Membership
+
+    if not db.session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == author.id,
+            Membership.space_id == space.id,
+            Membership.status == "active",
+        )
+    ):
+        join(author, space)
+    category_id = (
+        db.session.scalar(select(Category.id).where(Category.slug == category_slug))
+        if category_slug
+        else None
+    )
+    expires_on: date | None = extra.pop("expires_on", None)
+    item = listings.create(
+        author.id,
+        listings.ListingInput(
+            kind=kind,
+            title=title,
+            summary=summary,
+            space_id=space.id,
+            details=details,
+            tags=tags,
+            mode=mode,
+            category_id=category_id,
+            expires_on=expires_on,
+            **extra,
+        ),
+    )
+    return item

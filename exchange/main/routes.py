@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from exchange.main import bp
-from exchange.services import members, notifications, spaces
+from exchange.services import listings, members, notifications, spaces
 
 
 @bp.route("/")
@@ -15,6 +16,8 @@ def index():
     """What Archipel is, the spaces, the latest members, and the way in."""
     return render_template(
         "main/index.html",
+        latest=listings.latest(6),
+        locale=str(get_locale()),
         spaces=spaces.list_spaces(),
         newcomers=members.search_members(per_page=8).items,
         skills=members.popular_skills(18),

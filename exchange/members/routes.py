@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.forms_common import attach_error
 from exchange.members import bp
 from exchange.members.forms import ProfileForm
-from exchange.services import members
+from exchange.services import listings, members
 from exchange.services.errors import DomainError
 
 
@@ -45,7 +46,13 @@ def directory():
 def profile(user_id: int):
     """A member's public profile; contact details only for members who are logged in."""
     member = members.get_member(user_id)
-    return render_template("members/profile.html", member=member)
+    own = current_user.is_authenticated and current_user.id == member.id
+    return render_template(
+        "members/profile.html",
+        member=member,
+        member_listings=listings.by_author(member.id, public_only=not own),
+        locale=str(get_locale()),
+    )
 
 
 @bp.route("/profil", methods=["GET", "POST"])

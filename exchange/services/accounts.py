@@ -6,15 +6,18 @@ import hashlib
 import secrets
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from exchange.services import notifications, passwords, tokens
 from exchange.services.errors import (
+    AccountSuspended,
     EmailNotConfirmed,
     EmailTaken,
     InvalidCredentials,
     InvalidInput,
     InvalidToken,
+    NotFound,
 )
 from exchange.text import fold
 from models import LoginSession, User, db
@@ -98,6 +101,13 @@ def authenticate(email: str, password: str) -> User:
         raise InvalidCredentials()
     if not user.email_confirmed:
         raise EmailNotConfirmed()
+    if user.is_suspended:
+        raise AccountSuspended(
+            _l(
+                "Votre compte est suspendu par la coordination : %(reason)s",
+                reason=user.suspension_reason,
+            )
+        )
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
         db.session.commit()
@@ -159,6 +169,7 @@ def user_for_session(token: str | None) -> User | None:
             LoginSession.id == _hash_token(token),
             LoginSession.revoked_at.is_(None),
             LoginSession.expires_at > utcnow(),
+            User.suspended_at.is_(None),
         )
     ).scalar_one_or_none()
     if row is not None:
@@ -209,11 +220,7 @@ def reset_password(token: str, new_password: str) -> User:
 
 def member_by_email(email: str) -> User:
     """A member by address, for admins naming coordinators."""
-    from exchange.services.errors import NotFound
-
     user = _by_email(email)
     if user is None:
-        from flask_babel import lazy_gettext as _l
-
         raise NotFound(_l("Aucun membre n'a cette adresse."), field="email")
     return user

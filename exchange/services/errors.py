@@ -54,3 +54,8 @@ class EmailNotConfirmed(DomainError):
 class InvalidToken(DomainError):
     status_code = 400
     default_message = _l("Ce lien n'est plus valable. Demandez-en un nouveau.")
+
+
+class AccountSuspended(DomainError):
+    status_code = 403
+    default_message = _l("Ce compte est suspendu.")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.forms_common import attach_error
-from exchange.services import accounts, spaces
+from exchange.services import accounts, listings, spaces
 from exchange.services.errors import DomainError
 from exchange.spaces import bp
 from exchange.spaces.forms import (
@@ -45,6 +46,8 @@ def show(space_id: int):
         membership=membership,
         coordinators=spaces.coordinators(space.id),
         members=spaces.members(space.id),
+        space_listings=listings.find(listings.Filters(space_id=space.id), per_page=6),
+        locale=str(get_locale()),
         pending_count=len(spaces.pending_requests(space.id)) if can_coordinate else 0,
         can_coordinate=can_coordinate,
         join_form=JoinForm(),

@@ -1,0 +1,223 @@
+"""Offers and requests: search them, read one, publish, edit, pause, reopen, close, renew."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from exchange.forms_common import attach_error
+from exchange.listings import bp
+from exchange.listings.forms import ActionForm, ListingForm
+from exchange.services import listings, members
+from exchange.services.errors import DomainError
+from exchange.services.listings import Filters, ListingInput
+
+
+def _int_arg(name: str, default: int | None = None) -> int | None:
+    try:
+        value = int(request.args.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+@bp.route("/annonces")
+def search():
+    """Search the offers and requests of every space."""
+    args = request.args
+    filters = Filters(
+        q=args.get("q", "")[:200],
+        kind={"offre": "offer", "demande": "request"}.get(args.get("type", ""), ""),
+        space_id=_int_arg("lieu"),
+        category=args.get("categorie", "")[:60],
+        tag=args.get("tag", "")[:60],
+        mode={"distance": "remote", "sur-place": "on_site", "les-deux": "both"}.get(
+            args.get("mode", ""), ""
+        ),
+        city=args.get("ville", "")[:80],
+        sort="newest" if args.get("tri") == "recent" else "relevance",
+    )
+    page = listings.find(filters, page=min(_int_arg("page", 1), 1000))
+    return render_template(
+        "listings/search.html",
+        page=page,
+        filters=filters,
+        args=args,
+        spaces=members.all_spaces(),
+        categories=listings.categories(),
+        cities=listings.cities(),
+        tags=listings.popular_tags(24),
+        locale=str(get_locale()),
+    )
+
+
+@bp.route("/annonces/<int:listing_id>")
+def show(listing_id: int):
+    """One listing; 404 unless public, the viewer's own, or theirs to moderate."""
+    listing = listings.get_for(current_user, listing_id)
+    return render_template(
+        "listings/show.html",
+        listing=listing,
+        is_author=current_user.is_authenticated and current_user.id == listing.author_id,
+        can_moderate=listings.can_moderate(current_user, listing),
+        action_form=ActionForm(),
+        locale=str(get_locale()),
+    )
+
+
+def _fill_choices(form: ListingForm) -> None:
+    locale = str(get_locale())
+    form.category_id.choices = [SelectChoice("", _("— choisir —"))] + [
+        SelectChoice(str(c.id), c.name(locale)) for c in listings.categories()
+    ]
+    form.space_id.choices = [
+        SelectChoice(str(m.space_id), m.space.name) for m in current_user.active_memberships()
+    ]
+
+
+def _input(form: ListingForm) -> ListingInput:
+    return ListingInput(
+        kind=form.kind.data,
+        title=form.title.data,
+        summary=form.summary.data,
+        details=form.details.data or "",
+        next_steps=form.next_steps.data or "",
+        tags=form.tags.data or "",
+        category_id=int(form.category_id.data) if form.category_id.data else None,
+        mode=form.mode.data,
+        space_id=int(form.space_id.data),
+        estimated_minutes=getattr(form, "estimated_minutes", None),
+        expires_on=form.expires_on.data,
+    )
+
+
+@bp.route("/annonces/nouvelle", methods=["GET", "POST"])
+@login_required
+def create():
+    """Publish an offer or a request."""
+    if not current_user.active_memberships():
+        flash(_("Rejoignez d'abord un lieu : chaque annonce est rattachée à un lieu."), "info")
+        return redirect(url_for("spaces.index"))
+    form = ListingForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.kind.data = "request" if request.args.get("type") == "demande" else "offer"
+        form.expires_on.data = listings.default_expiry()
+        if len(form.space_id.choices) == 1:
+            form.space_id.data = form.space_id.choices[0].value
+    if form.validate_on_submit():
+        try:
+            listing = listings.create(current_user.id, _input(form))
+        except DomainError as e:
+            if not attach_error(form, e):
+                flash(str(e.message), "error")
+        else:
+            if listing.moderation == "pending":
+                flash(
+                    _("Annonce envoyée : les coordinateurs du lieu la publieront après relecture."),
+                    "info",
+                )
+            else:
+                flash(_("Annonce publiée."), "success")
+            return redirect(url_for("listings.show", listing_id=listing.id))
+    return render_template(
+        "listings/form.html", form=form, listing=None
+    ), 400 if form.errors else 200
+
+
+@bp.route("/annonces/<int:listing_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(listing_id: int):
+    """The author edits their listing."""
+    listing = listings.get_for(current_user, listing_id)
+    if listing.author_id != current_user.id:
+        abort(403)
+    form = ListingForm(obj=listing)
+    _fill_choices(form)
+    if request.method == "GET":
+        form.tags.data = ", ".join(s.name for s in listing.skills)
+        form.category_id.data = str(listing.category_id or "")
+        form.space_id.data = str(listing.space_id)
+        form.expires_on.data = listing.expires_at.date()
+        if listing.estimated_minutes:
+            hours, minutes = divmod(listing.estimated_minutes, 60)
+            form.estimated_hours.data = f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+    if form.validate_on_submit():
+        try:
+            updated = listings.update(current_user.id, listing.id, _input(form))
+        except DomainError as e:
+            if not attach_error(form, e):
+                flash(str(e.message), "error")
+        else:
+            if updated.moderation == "pending":
+                flash(
+                    _("Modification enregistrée : elle attend la relecture des coordinateurs."),
+                    "info",
+                )
+            else:
+                flash(_("Annonce enregistrée."), "success")
+            return redirect(url_for("listings.show", listing_id=listing.id))
+    return render_template(
+        "listings/form.html", form=form, listing=listing
+    ), 400 if form.errors else 200
+
+
+@bp.route("/annonces/<int:listing_id>/etat", methods=["POST"])
+@login_required
+def change_status(listing_id: int):
+    """Pause, reopen or close (withdraw) my listing."""
+    action = request.form.get("action", "")
+    if ActionForm().validate_on_submit():
+        try:
+            listings.change_status(current_user.id, listing_id, action)
+        except DomainError as e:
+            if e.status_code in (403, 404):
+                raise
+            flash(str(e.message), "info")
+        else:
+            messages = {
+                "pause": _("Annonce mise en pause : elle n'apparaît plus dans la recherche."),
+                "reopen": _("Annonce rouverte."),
+                "close": _("Annonce retirée."),
+            }
+            flash(messages[action], "success")
+    return redirect(url_for("listings.show", listing_id=listing_id))
+
+
+@bp.route("/annonces/<int:listing_id>/renouveler", methods=["POST"])
+@login_required
+def renew(listing_id: int):
+    """Give my listing another 90 days."""
+    if ActionForm().validate_on_submit():
+        try:
+            listing = listings.renew(current_user.id, listing_id)
+        except DomainError as e:
+            if e.status_code in (403, 404):
+                raise
+            flash(str(e.message), "info")
+        else:
+            flash(
+                _("Annonce prolongée jusqu'au %(date)s.", date=format_day(listing.expires_at)),
+                "success",
+            )
+    return redirect(url_for("listings.show", listing_id=listing_id))
+
+
+@bp.route("/mes-annonces")
+@login_required
+def mine():
+    """My listings, whatever their state, with what happened to them."""
+    return render_template(
+        "listings/mine.html",
+        items=listings.by_author(current_user.id, public_only=False),
+        locale=str(get_locale()),
+    )
+
+
+def format_day(value) -> str:
+    from flask_babel import format_date
+
+    return format_date(value, "long")

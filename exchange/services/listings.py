@@ -1,0 +1,395 @@
+"""Offers and requests: publish, edit, pause, reopen, close, renew, and find them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import selectinload
+
+from exchange.services import notifications, search
+from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from exchange.services.members import Page, skills_by_name
+from exchange.text import parse_tags, slugify
+from models import Category, Listing, Membership, Skill, Space, User, db, listing_skills
+from models.base import utcnow
+from models.listings import KINDS, MODES
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 365
+MAX_SUMMARY_LINES = 3
+MAX_ESTIMATE_MINUTES = 200 * 60
+SUBSTANTIVE = ("kind", "title", "summary", "details", "next_steps", "tags")
+
+
+@dataclass
+class ListingInput:
+    """What the author writes, already shaped by a form or a schema."""
+
+    kind: str
+    title: str
+    summary: str
+    space_id: int
+    details: str = ""
+    next_steps: str = ""
+    tags: str = ""
+    category_id: int | None = None
+    mode: str = "both"
+    estimated_minutes: int | None = None
+    expires_on: date | None = None
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+
+
+def default_expiry() -> date:
+    return (utcnow() + timedelta(days=DEFAULT_DAYS)).date()
+
+
+def _end_of(day: date) -> datetime:
+    """A listing expiring on a day stays up until that day ends, in the network's time zone."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time(23, 59, 59), tzinfo=zone)
+
+
+def _clean(data: ListingInput, author: User) -> dict:
+    title = " ".join((data.title or "").split())
+    summary_lines = [" ".join(line.split()) for line in (data.summary or "").strip().splitlines()]
+    summary_lines = [line for line in summary_lines if line]
+    if data.kind not in KINDS:
+        raise InvalidInput(_l("Choisissez : offre ou demande."), field="kind")
+    if not title:
+        raise InvalidInput(_l("Donnez un titre à votre annonce."), field="title")
+    if not summary_lines:
+        raise InvalidInput(_l("Décrivez votre annonce en quelques mots."), field="summary")
+    if len(summary_lines) > MAX_SUMMARY_LINES:
+        raise InvalidInput(
+            _l("La description tient en trois lignes au plus : le détail va plus bas."),
+            field="summary",
+        )
+    if data.mode not in MODES:
+        raise InvalidInput(field="mode")
+    space = db.session.get(Space, data.space_id) if data.space_id else None
+    if space is None or not _is_member(author.id, space.id):
+        raise InvalidInput(_l("Choisissez un lieu dont vous êtes membre."), field="space_id")
+    category = db.session.get(Category, data.category_id) if data.category_id else None
+    if data.category_id and category is None:
+        raise InvalidInput(field="category_id")
+    minutes = data.estimated_minutes
+    if minutes is not None and not (0 < minutes <= MAX_ESTIMATE_MINUTES):
+        raise InvalidInput(
+            _l("Indiquez une durée entre quelques minutes et 200 heures."), field="estimated_hours"
+        )
+    expires_on = data.expires_on or default_expiry()
+    today = utcnow().date()
+    if expires_on < today or expires_on > today + timedelta(days=MAX_DAYS):
+        raise InvalidInput(
+            _l("Choisissez une date d'expiration dans l'année qui vient."), field="expires_on"
+        )
+    return {
+        "kind": data.kind,
+        "title": title[:120],
+        "summary": "\n".join(summary_lines)[:400],
+        "details": (data.details or "").strip()[:10000],
+        "next_steps": (data.next_steps or "").strip()[:500],
+        "mode": data.mode,
+        "space_id": space.id,
+        "category_id": category.id if category else None,
+        "estimated_minutes": minutes,
+        "expires_at": _end_of(expires_on),
+        "tags": parse_tags(data.tags, limit=12),
+    }
+
+
+def _is_member(user_id: int, space_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(Membership.id).where(
+                Membership.user_id == user_id,
+                Membership.space_id == space_id,
+                Membership.status == "active",
+            )
+        )
+        is not None
+    )
+
+
+def _author(author_id: int) -> User:
+    author = db.session.get(User, author_id)
+    if author is None or author.is_suspended:
+        raise Forbidden()
+    return author
+
+
+def _ask_approval(listing: Listing) -> None:
+    from exchange.services.spaces import coordinators
+
+    listing.moderation = "pending"
+    for coordinator in coordinators(listing.space_id):
+        notifications.notify(
+            coordinator,
+            "listing_to_approve",
+            link=f"/annonces/{listing.id}",
+            title=listing.title,
+            space=listing.space.name,
+        )
+
+
+def create(author_id: int, data: ListingInput) -> Listing:
+    """Publish an offer or a request (or submit it, where the space pre-moderates)."""
+    author = _author(author_id)
+    fields = _clean(data, author)
+    tags = fields.pop("tags")
+    listing = Listing(author_id=author.id, **fields)
+    listing.skills = skills_by_name(tags)
+    db.session.add(listing)
+    db.session.flush()
+    search.index_listing(listing)
+    if listing.space.premoderation:
+        _ask_approval(listing)
+    db.session.commit()
+    return listing
+
+
+def update(actor_id: int, listing_id: int, data: ListingInput) -> Listing:
+    """The author edits; a substantive edit in a pre-moderated space waits for approval again."""
+    listing = _own_listing(actor_id, listing_id)
+    fields = _clean(data, listing.author)
+    tags = fields.pop("tags")
+    before = {k: getattr(listing, k) for k in SUBSTANTIVE if k != "tags"}
+    before["tags"] = sorted(s.slug for s in listing.skills)
+    for key, value in fields.items():
+        setattr(listing, key, value)
+    listing.skills = skills_by_name(tags)
+    after = {k: getattr(listing, k) for k in SUBSTANTIVE if k != "tags"}
+    after["tags"] = sorted(slugify(t) for t in tags)
+    substantive = before != after
+    listing.updated_at = utcnow()
+    listing.edit_requested = ""
+    search.index_listing(listing)
+    if substantive and listing.space.premoderation and listing.moderation == "approved":
+        _ask_approval(listing)
+    db.session.commit()
+    return listing
+
+
+def _own_listing(actor_id: int, listing_id: int) -> Listing:
+    listing = db.session.get(Listing, listing_id)
+    if listing is None:
+        raise NotFound()
+    if listing.author_id != actor_id:
+        raise Forbidden()
+    _author(actor_id)
+    return listing
+
+
+TRANSITIONS = {
+    # action: (allowed from, new status)
+    "pause": ({"active"}, "paused"),
+    "reopen": ({"paused", "closed"}, "active"),
+    "close": ({"active", "paused"}, "closed"),
+}
+
+
+def change_status(actor_id: int, listing_id: int, action: str) -> Listing:
+    """The author pauses, reopens or closes (withdraws) a listing."""
+    listing = _own_listing(actor_id, listing_id)
+    if action not in TRANSITIONS:
+        raise InvalidInput()
+    allowed, new_status = TRANSITIONS[action]
+    if listing.status not in allowed:
+        raise Conflict(_l("Cette annonce est déjà dans cet état."))
+    listing.status = new_status
+    listing.updated_at = utcnow()
+    db.session.commit()
+    return listing
+
+
+def renew(actor_id: int, listing_id: int) -> Listing:
+    """Give the listing another DEFAULT_DAYS from today (it comes back if it had expired)."""
+    listing = _own_listing(actor_id, listing_id)
+    if listing.status == "closed":
+        raise Conflict(_l("Rouvrez d'abord cette annonce."))
+    listing.expires_at = _end_of(default_expiry())
+    listing.updated_at = utcnow()
+    db.session.commit()
+    return listing
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def visible_conditions(now: datetime | None = None) -> list:
+    """What everybody may see and the search may find."""
+    now = now or utcnow()
+    return [
+        Listing.status == "active",
+        Listing.moderation == "approved",
+        Listing.expires_at > now,
+        Listing.author_id.in_(select(User.id).where(User.suspended_at.is_(None))),
+    ]
+
+
+def can_moderate(viewer, listing: Listing) -> bool:
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return False
+    return viewer.is_admin or viewer.is_coordinator_of(listing.space_id)
+
+
+def get_for(viewer, listing_id: int) -> Listing:
+    """A listing as this viewer may see it: 404 unless public, theirs, or theirs to moderate."""
+    listing = db.session.scalar(
+        select(Listing)
+        .where(Listing.id == listing_id)
+        .options(selectinload(Listing.author), selectinload(Listing.space))
+    )
+    if listing is None:
+        raise NotFound()
+    if listing.is_public():
+        return listing
+    is_author = getattr(viewer, "is_authenticated", False) and viewer.id == listing.author_id
+    if is_author or can_moderate(viewer, listing):
+        return listing
+    raise NotFound()
+
+
+def by_author(author_id: int, *, public_only: bool) -> list[Listing]:
+    query = select(Listing).where(Listing.author_id == author_id)
+    if public_only:
+        query = query.where(*visible_conditions())
+    return list(
+        db.session.scalars(
+            query.order_by(Listing.created_at.desc()).options(
+                selectinload(Listing.space), selectinload(Listing.category)
+            )
+        )
+    )
+
+
+def latest(limit: int = 6) -> list[Listing]:
+    return list(
+        db.session.scalars(
+            select(Listing)
+            .where(*visible_conditions())
+            .order_by(Listing.created_at.desc(), Listing.id.desc())
+            .limit(limit)
+            .options(*_card_options())
+        )
+    )
+
+
+def _card_options():
+    return (
+        selectinload(Listing.author),
+        selectinload(Listing.space),
+        selectinload(Listing.category),
+    )
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    kind: str = ""  # offer | request
+    space_id: int | None = None
+    category: str = ""  # slug
+    tag: str = ""  # slug
+    mode: str = ""  # remote | on_site | both
+    city: str = ""
+    sort: str = ""  # relevance | newest
+
+    @property
+    def any(self) -> bool:
+        return any(
+            [self.q, self.kind, self.space_id, self.category, self.tag, self.mode, self.city]
+        )
+
+
+def _filter_conditions(f: Filters) -> list:
+    conditions = visible_conditions()
+    if f.kind in KINDS:
+        conditions.append(Listing.kind == f.kind)
+    if f.space_id:
+        conditions.append(Listing.space_id == f.space_id)
+    if f.category:
+        conditions.append(
+            Listing.category_id.in_(select(Category.id).where(Category.slug == f.category))
+        )
+    if f.tag:
+        conditions.append(
+            Listing.id.in_(
+                select(listing_skills.c.listing_id)
+                .join(Skill, Skill.id == listing_skills.c.skill_id)
+                .where(Skill.slug == slugify(f.tag))
+            )
+        )
+    if f.mode in ("remote", "on_site"):
+        # A listing open to both fits whoever asks for either.
+        conditions.append(Listing.mode.in_([f.mode, "both"]))
+    elif f.mode == "both":
+        conditions.append(Listing.mode == "both")
+    if f.city:  # a value of the list of the spaces' cities
+        conditions.append(Listing.space_id.in_(select(Space.id).where(Space.city == f.city)))
+    return conditions
+
+
+def find(f: Filters, page: int = 1, per_page: int = 20) -> Page:
+    """The search page: full text plus filters, by relevance or newest, one page of results."""
+    page = max(1, page)
+    conditions = _filter_conditions(f)
+    if search.query_words(f.q):
+        scored = search.matching_ids(f.q, conditions)
+        if not scored:
+            return Page([], 0, page, per_page)
+        created = dict(
+            db.session.execute(
+                select(Listing.id, Listing.created_at).where(Listing.id.in_([i for i, _ in scored]))
+            ).all()
+        )
+        if f.sort == "newest":
+            ordered = sorted(scored, key=lambda r: (created[r[0]], r[0]), reverse=True)
+        else:
+            ordered = sorted(scored, key=lambda r: (r[1], created[r[0]], r[0]), reverse=True)
+        ids = [i for i, _ in ordered[(page - 1) * per_page : page * per_page]]
+        by_id = {
+            item.id: item
+            for item in db.session.scalars(
+                select(Listing).where(Listing.id.in_(ids)).options(*_card_options())
+            )
+        }
+        return Page([by_id[i] for i in ids if i in by_id], len(scored), page, per_page)
+    where = and_(*conditions)
+    total = db.session.scalar(select(func.count(Listing.id)).where(where))
+    items = db.session.scalars(
+        select(Listing)
+        .where(where)
+        .order_by(Listing.created_at.desc(), Listing.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .options(*_card_options())
+    ).all()
+    return Page(list(items), total, page, per_page)
+
+
+def cities() -> list[str]:
+    return list(db.session.scalars(select(Space.city).distinct().order_by(Space.city)))
+
+
+def popular_tags(limit: int = 30) -> list[Skill]:
+    count = func.count(listing_skills.c.listing_id).label("n")
+    return list(
+        db.session.scalars(
+            select(Skill)
+            .join(listing_skills, listing_skills.c.skill_id == Skill.id)
+            .join(Listing, Listing.id == listing_skills.c.listing_id)
+            .where(*visible_conditions())
+            .group_by(Skill.id)
+            .order_by(count.desc(), Skill.name)
+            .limit(limit)
+        )
+    )
