@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from exchange.config import ROOT, Config
 from exchange.extensions import babel, csrf, db, login_manager, migrate
@@ -26,6 +27,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     )
     app.config.from_object(base)
     app.config.update(overrides)
+    # Ids in addresses fit the database's integers: /membres/99999999999999999999 is a 404.
+    app.url_map.converters["int"] = BoundedInt
     _ensure_secret_key(app)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -33,7 +36,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        # Not x_host: links in emails come from BASE_URL, never from a header a client can set.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -41,10 +45,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from exchange import ratelimits
 
     ratelimits.init_app(app)
-    if app.config["ENV_NAME"] == "production" and not app.config["REDIS_URL"]:
-        logging.getLogger(__name__).warning(
-            "REDIS_URL is not set: rate limits are kept per process and do not hold across workers"
-        )
+    _check_production(app)
 
     from exchange import cli, errors, security, web
 
@@ -53,6 +54,28 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     web.register(app)
     cli.register(app)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def _check_production(app: Flask) -> None:
+    """What production cannot do without, and what it can but should not."""
+    if app.config["ENV_NAME"] != "production":
+        return
+    if not app.config["BASE_URL"]:
+        raise RuntimeError(
+            "BASE_URL is required in production (e.g. https://archipel.example.org): links in "
+            "emails are built from it, never from the request's Host header."
+        )
+    log = logging.getLogger(__name__)
+    if not app.config["REDIS_URL"]:
+        log.warning("REDIS_URL is not set: rate limits are per process, not shared by workers")
+    if not app.config["MAIL_SERVER"]:
+        log.warning("MAIL_SERVER is not set: emails, reset links included, go to the log")
 
 
 def _ensure_secret_key(app: Flask) -> None:

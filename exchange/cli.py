@@ -6,10 +6,9 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from exchange.services import accounts, passwords
+from exchange.services import accounts
 from exchange.services.errors import DomainError
 from models import User, db
-from models.base import utcnow
 
 
 def register(app: Flask) -> None:
@@ -23,24 +22,21 @@ def register(app: Flask) -> None:
     @click.password_option(help="At least 10 characters, not a common one.")
     def create_admin(email: str, display_name: str, password: str):
         """Create a network admin (or make an existing member one)."""
-        email = accounts.normalise_email(email)
-        user = db.session.scalar(select(User).where(User.email == email))
-        if user is None:
-            try:
-                passwords.check_strength(password, [email, display_name])
-            except DomainError as e:
-                raise click.ClickException(str(e.message)) from e
-            user = User(
-                email=email,
-                display_name=" ".join(display_name.split()),
-                password_hash=passwords.hash_password(password),
-                email_confirmed_at=utcnow(),
-                locale="fr",
-            )
-            db.session.add(user)
-        user.is_admin = True
-        db.session.commit()
+        try:
+            user = accounts.create_admin(email=email, display_name=display_name, password=password)
+        except DomainError as e:
+            raise click.ClickException(str(e.message)) from e
         click.echo(f"{user.email} is a network admin.")
+
+    @app.cli.group("sessions")
+    def sessions():
+        """Log-in sessions."""
+
+    @sessions.command("purge")
+    @click.option("--days", default=30, show_default=True, help="Keep ended sessions this long.")
+    def purge(days: int):
+        """Delete log-in sessions that ended more than DAYS ago (run it daily from cron)."""
+        click.echo(f"{accounts.purge_sessions(days)} ended sessions deleted.")
 
     @app.cli.group("demo")
     def demo():

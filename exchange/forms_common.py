@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 
 from exchange.services.errors import DomainError
@@ -14,3 +15,15 @@ def attach_error(form: FlaskForm, error: DomainError) -> bool:
         return False
     field.errors = [*list(field.errors or []), str(error.message)]
     return True
+
+
+MAX_INT = 2**31 - 1
+
+
+def int_arg(name: str, default: int | None = None) -> int | None:
+    """A positive whole number from the query string, or `default` (never an error)."""
+    raw = request.args.get(name, "")
+    if not raw.isdigit() or len(raw) > 10:
+        return default
+    value = int(raw)
+    return value if 0 < value <= MAX_INT else default

@@ -26,13 +26,28 @@ def submitted_email() -> str:
     return "email:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
-# endpoint → the limits on its POSTs, as (limit, key)
+def _failed(response) -> bool:
+    """A log-in that did not redirect did not succeed."""
+    return response.status_code != 302
+
+
+# endpoint → the limits on its POSTs, as (limit, key, count only failures?). Per account, only
+# failed log-ins count: otherwise anyone could lock a member out by typing their address.
 LIMITED_ENDPOINTS = {
-    "auth.login": [(_per_client, get_remote_address), (_per_account, submitted_email)],
-    "auth.signup": [(_per_client, get_remote_address)],
-    "auth.resend_confirmation": [(_per_client, get_remote_address)],
-    "auth.forgot_password": [(_per_client, get_remote_address), (_per_account, submitted_email)],
-    "auth.reset_password": [(_per_client, get_remote_address)],
+    "auth.login": [
+        (_per_client, get_remote_address, False),
+        (_per_account, submitted_email, True),
+    ],
+    "auth.signup": [(_per_client, get_remote_address, False)],
+    "auth.resend_confirmation": [
+        (_per_client, get_remote_address, False),
+        (_per_account, submitted_email, False),
+    ],
+    "auth.forgot_password": [
+        (_per_client, get_remote_address, False),
+        (_per_account, submitted_email, False),
+    ],
+    "auth.reset_password": [(_per_client, get_remote_address, False)],
 }
 
 
@@ -42,8 +57,13 @@ def init_app(app: Flask) -> Limiter:
     limiter.init_app(app)
     for endpoint, rules in LIMITED_ENDPOINTS.items():
         view = app.view_functions[endpoint]
-        for limit, key in rules:
-            view = limiter.limit(limit, key_func=key, methods=["POST"])(view)
+        for limit, key, failures_only in rules:
+            view = limiter.limit(
+                limit,
+                key_func=key,
+                methods=["POST"],
+                deduct_when=_failed if failures_only else None,
+            )(view)
         app.view_functions[endpoint] = view
     app.extensions["archipel.limiter"] = limiter
     return limiter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import abort, current_app, request
 from flask_login import current_user
 
 from exchange.extensions import login_manager
@@ -75,6 +75,18 @@ def register(app) -> None:
         # post, so for a POST we go back to the page the form was on.
         target = request.full_path.rstrip("?") if request.method == "GET" else _same_site_referrer()
         return redirect(url_for("auth.login", next=target) if target else url_for("auth.login"))
+
+    @app.before_request
+    def refuse_nul_bytes():
+        """A NUL byte is never text a person typed; PostgreSQL would refuse it with a 500."""
+        values = [*request.args.values(), *request.args.keys()]
+        if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            values += [*request.form.values(), *request.form.keys()]
+        if any("\x00" in v for v in values):
+            abort(400)
 
     app.after_request(_headers)
     app.after_request(remember_language)

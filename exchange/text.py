@@ -15,9 +15,15 @@ def fold(text: str | None) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def squash(text: str | None) -> str:
+    """Whitespace folded to single spaces, ends trimmed: what a name or a title should be."""
+    return " ".join((text or "").split())
+
+
 def slugify(text: str) -> str:
     """A stable key for a tag: 'Comptabilité & paie' → 'comptabilite-paie'."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    # Folding can lengthen a text ("ﬃ" → "ffi"): the key is cut to its column's 60 characters.
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:60].strip("-")
 
 
 def parse_tags(raw: str | None, limit: int = 20) -> list[str]:

@@ -28,7 +28,13 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return url_for("main.index")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith(("//", "/\\"))
+        or any(ord(c) < 32 or ord(c) == 127 for c in target)
+    ):
         return url_for("main.index")
     return target
 
@@ -94,18 +100,18 @@ def login():
     unconfirmed = False
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data)
+            user = accounts.log_in(
+                form.email.data,
+                form.password.data,
+                remember=form.remember.data,
+                user_agent=request.headers.get("User-Agent", ""),
+            )
         except EmailNotConfirmed as e:
             unconfirmed = True
             flash(str(e.message), "error")
         except DomainError as e:
             flash(str(e.message), "error")
         else:
-            accounts.start_session(
-                user,
-                remember=form.remember.data,
-                user_agent=request.headers.get("User-Agent", ""),
-            )
             session.clear()  # a fresh session: nothing from before the log-in carries over
             login_user(user, remember=form.remember.data)
             flash(_("Bienvenue, %(name)s.", name=user.display_name), "success")
@@ -129,8 +135,8 @@ def logout():
     form = LogoutForm()
     if form.validate_on_submit():
         accounts.end_session(current_user.get_id())
+        session.clear()  # before logout_user(), which leaves the flag that deletes "remember me"
         logout_user()
-        session.clear()
         flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("main.index"))
 
@@ -163,8 +169,8 @@ def reset_password(token: str):
         else:
             if current_user.is_authenticated:
                 accounts.end_session(current_user.get_id())
-                logout_user()
             session.clear()
+            logout_user()
             flash(_("Mot de passe changé. Connectez-vous avec le nouveau."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200

@@ -8,20 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from exchange.forms_common import attach_error
+from exchange.forms_common import attach_error, int_arg
 from exchange.listings import bp
 from exchange.listings.forms import ActionForm, ListingForm
 from exchange.services import listings, members
 from exchange.services.errors import DomainError
 from exchange.services.listings import Filters, ListingInput
-
-
-def _int_arg(name: str, default: int | None = None) -> int | None:
-    try:
-        value = int(request.args.get(name, ""))
-    except ValueError:
-        return default
-    return value if value > 0 else default
 
 
 @bp.route("/annonces")
@@ -31,7 +23,7 @@ def search():
     filters = Filters(
         q=args.get("q", "")[:200],
         kind={"offre": "offer", "demande": "request"}.get(args.get("type", ""), ""),
-        space_id=_int_arg("lieu"),
+        space_id=int_arg("lieu"),
         category=args.get("categorie", "")[:60],
         tag=args.get("tag", "")[:60],
         mode={"distance": "remote", "sur-place": "on_site", "les-deux": "both"}.get(
@@ -40,7 +32,7 @@ def search():
         city=args.get("ville", "")[:80],
         sort="newest" if args.get("tri") == "recent" else "relevance",
     )
-    page = listings.find(filters, page=min(_int_arg("page", 1), 1000))
+    page = listings.find(filters, page=min(int_arg("page", 1), 1000))
     return render_template(
         "listings/search.html",
         page=page,
@@ -135,7 +127,8 @@ def edit(listing_id: int):
     listing = listings.get_for(current_user, listing_id)
     if listing.author_id != current_user.id:
         abort(403)
-    form = ListingForm(obj=listing)
+    # The listing fills the form on GET only: a POST is what was sent, missing fields included.
+    form = ListingForm(obj=listing if request.method == "GET" else None)
     _fill_choices(form)
     if request.method == "GET":
         form.tags.data = ", ".join(s.name for s in listing.skills)

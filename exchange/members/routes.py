@@ -7,19 +7,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.forms_common import attach_error
+from exchange.forms_common import attach_error, int_arg
 from exchange.members import bp
 from exchange.members.forms import ProfileForm
 from exchange.services import listings, members
 from exchange.services.errors import DomainError
-
-
-def _int_arg(name: str, default: int | None = None) -> int | None:
-    try:
-        value = int(request.args.get(name, ""))
-    except ValueError:
-        return default
-    return value if value > 0 else default
 
 
 @bp.route("/membres")
@@ -27,9 +19,9 @@ def directory():
     """Search members by name, skill and space."""
     q = request.args.get("q", "")[:100]
     skill = request.args.get("competence", "")[:60]
-    space_id = _int_arg("lieu")
+    space_id = int_arg("lieu")
     page = members.search_members(
-        q=q, skill=skill, space_id=space_id, page=_int_arg("page", 1), per_page=24
+        q=q, skill=skill, space_id=space_id, page=int_arg("page", 1), per_page=24
     )
     return render_template(
         "members/directory.html",
@@ -59,7 +51,8 @@ def profile(user_id: int):
 @login_required
 def edit_profile():
     """Edit my own profile."""
-    form = ProfileForm(obj=current_user)
+    # The profile fills the form on GET only: a POST is what was sent, missing fields included.
+    form = ProfileForm(obj=current_user if request.method == "GET" else None)
     if request.method == "GET":
         form.skills.data = ", ".join(s.name for s in current_user.skills)
         form.locale.data = current_user.locale or "fr"

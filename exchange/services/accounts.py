@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from exchange.services import notifications, passwords, tokens
 from exchange.services.errors import (
     AccountSuspended,
     EmailNotConfirmed,
-    EmailTaken,
     InvalidCredentials,
     InvalidInput,
     InvalidToken,
     NotFound,
 )
-from exchange.text import fold
+from exchange.text import fold, squash
 from models import LoginSession, User, db
 from models.base import utcnow
 
@@ -32,25 +33,74 @@ def _by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register(*, display_name: str, email: str, password: str, locale: str = "fr") -> User:
-    """Create a member whose address still needs confirming, and email them the link."""
-    display_name = " ".join((display_name or "").split())
+def _check_identity(display_name: str, email: str) -> tuple[str, str]:
+    display_name = squash(display_name)
     email = normalise_email(email)
-    if not display_name:
-        raise InvalidInput(field="display_name")
+    if not display_name or len(display_name) > 80:
+        raise InvalidInput(_l("Indiquez votre nom (80 caractères au plus)."), field="display_name")
+    local, _at, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > 254 or any(c.isspace() for c in email):
+        raise InvalidInput(_l("Cette adresse e-mail n'est pas valide."), field="email")
+    return display_name, email
+
+
+def register(*, display_name: str, email: str, password: str, locale: str = "fr") -> User | None:
+    """Create a member whose address still needs confirming, and email them the link.
+
+    When the address already has an account, its owner gets an email saying so instead, and the
+    answer is the same: the sign-up form never tells a stranger which addresses are members.
+    Returns the new member, or None when the address was taken.
+    """
+    display_name, email = _check_identity(display_name, email)
     passwords.check_strength(password, [email, display_name])
-    if _by_email(email):
-        raise EmailTaken(field="email")
-    user = User(
-        email=email,
-        display_name=display_name,
-        password_hash=passwords.hash_password(password),
-        locale=locale,
-        search_text=fold(display_name),
-    )
-    db.session.add(user)
-    db.session.flush()
-    _queue_confirmation(user)
+    password_hash = passwords.hash_password(password)  # in both cases, so both take as long
+    existing = _by_email(email)
+    if existing is None:
+        user = User(
+            email=email,
+            display_name=display_name,
+            password_hash=password_hash,
+            locale=locale,
+            search_text=fold(display_name),
+        )
+        db.session.add(user)
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same address signed up a moment ago (double click)
+            db.session.rollback()
+            existing = _by_email(email)
+        else:
+            _queue_confirmation(user)
+            db.session.commit()
+            return user
+    if existing is not None:
+        notifications.queue_email(
+            existing,
+            "account_exists",
+            name=existing.display_name,
+            login=notifications.external_url("auth.login"),
+            reset=notifications.external_url("auth.forgot_password"),
+        )
+        db.session.commit()
+    return None
+
+
+def create_admin(*, email: str, display_name: str, password: str) -> User:
+    """A network admin, confirmed at once (the first one comes from the command line)."""
+    display_name, email = _check_identity(display_name, email)
+    user = _by_email(email)
+    if user is None:
+        passwords.check_strength(password, [email, display_name])
+        user = User(
+            email=email,
+            display_name=display_name,
+            password_hash=passwords.hash_password(password),
+            email_confirmed_at=utcnow(),
+            locale="fr",
+            search_text=fold(display_name),
+        )
+        db.session.add(user)
+    user.is_admin = True
     db.session.commit()
     return user
 
@@ -92,7 +142,10 @@ def confirm_email(token: str) -> User:
 
 
 def authenticate(email: str, password: str) -> User:
-    """The member with this address and password, or InvalidCredentials (same time either way)."""
+    """The member with this address and password, or InvalidCredentials (same time either way).
+
+    Reads only: `log_in` is the use case that opens a session.
+    """
     user = _by_email(email)
     if user is None:
         passwords.burn_time(password or "")
@@ -108,9 +161,18 @@ def authenticate(email: str, password: str) -> User:
                 reason=user.suspension_reason,
             )
         )
+    return user
+
+
+def log_in(email: str, password: str, *, remember: bool = False, user_agent: str = "") -> User:
+    """Check the credentials and open a log-in session, in one transaction.
+
+    The returned member carries the new session's token (`session_token`) for the cookies.
+    """
+    user = authenticate(email, password)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-        db.session.commit()
+    start_session(user, remember=remember, user_agent=user_agent)
     return user
 
 
@@ -224,3 +286,15 @@ def member_by_email(email: str) -> User:
     if user is None:
         raise NotFound(_l("Aucun membre n'a cette adresse."), field="email")
     return user
+
+
+def purge_sessions(older_than_days: int = 30) -> int:
+    """Delete log-in sessions that ended (expired or revoked) more than N days ago."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    result = db.session.execute(
+        delete(LoginSession).where(
+            (LoginSession.expires_at < cutoff) | (LoginSession.revoked_at < cutoff)
+        )
+    )
+    db.session.commit()
+    return result.rowcount or 0

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from exchange.services import audit
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from exchange.text import slugify
+from exchange.text import slugify, squash
 from models import Category, Listing, User, db
 
 
@@ -19,8 +19,8 @@ def _admin(actor_id: int) -> User:
 
 
 def _names(name_fr: str, name_en: str) -> tuple[str, str]:
-    fr = " ".join((name_fr or "").split())[:80]
-    en = " ".join((name_en or "").split())[:80]
+    fr = squash(name_fr)[:80]
+    en = squash(name_en)[:80]
     if not fr:
         raise InvalidInput(_l("Donnez le nom en français."), field="name_fr")
     if not en:

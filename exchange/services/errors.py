@@ -33,10 +33,6 @@ class Conflict(DomainError):
     status_code = 409
 
 
-class EmailTaken(Conflict):
-    default_message = _l("Un compte existe déjà avec cette adresse.")
-
-
 class WeakPassword(InvalidInput):
     pass
 

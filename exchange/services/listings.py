@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from exchange.services import notifications, search
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.members import Page, skills_by_name
-from exchange.text import parse_tags, slugify
+from exchange.text import parse_tags, slugify, squash
 from models import Category, Listing, Membership, Skill, Space, User, db, listing_skills
 from models.base import utcnow
 from models.listings import KINDS, MODES
@@ -59,7 +59,7 @@ def _end_of(day: date) -> datetime:
 
 
 def _clean(data: ListingInput, author: User) -> dict:
-    title = " ".join((data.title or "").split())
+    title = squash(data.title)
     summary_lines = [" ".join(line.split()) for line in (data.summary or "").strip().splitlines()]
     summary_lines = [line for line in summary_lines if line]
     if data.kind not in KINDS:

@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from exchange.services.errors import InvalidInput, NotFound
-from exchange.text import fold, parse_tags, slugify
+from exchange.text import fold, parse_tags, slugify, squash
 from models import Membership, Skill, Space, User, db, user_skills
 
 LANGUAGES = ("fr", "en")
@@ -60,15 +60,15 @@ def update_profile(
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound()
-    display_name = " ".join((display_name or "").split())
+    display_name = squash(display_name)
     if not display_name:
         raise InvalidInput(field="display_name")
     if locale not in LANGUAGES:
         raise InvalidInput(field="locale")
     user.display_name = display_name[:80]
     user.bio = (bio or "").strip()[:5000]
-    user.city = " ".join((city or "").split())[:80]
-    user.languages = " ".join((languages or "").split())[:120]
+    user.city = squash(city)[:80]
+    user.languages = squash(languages)[:120]
     user.contact = (contact or "").strip()[:300]
     user.locale = locale
     user.skills = skills_by_name(parse_tags(skills))

@@ -12,6 +12,7 @@ Without `chromium` on the PATH every test of this folder is skipped, with the re
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -46,6 +47,9 @@ def pytest_collection_modifyitems(config, items):
     """No Chromium: skip every test of this folder before any fixture is set up."""
     if CHROMIUM:
         return
+    if os.environ.get("ARCHIPEL_REQUIRE_SERVICES"):
+        # CI promised to install Chromium: a missing browser is a failure there, not a skip.
+        raise pytest.UsageError(NO_CHROMIUM + " — and ARCHIPEL_REQUIRE_SERVICES is set")
     skip = pytest.mark.skip(reason=NO_CHROMIUM)
     for item in items:
         if HERE in Path(item.path).resolve().parents:

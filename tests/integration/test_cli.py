@@ -71,3 +71,27 @@ def test_demo_seed_if_empty_loads_once_and_prints_the_logins(app):
     second = runner.invoke(args=["demo", "seed", "--if-empty"])
     assert second.exit_code == 0 and "already has members" in second.output
     assert db.session.scalar(select(func.count(User.id))) == count
+
+
+def test_sessions_purge_deletes_only_long_ended_sessions(app, member):
+    from datetime import timedelta
+
+    from models import LoginSession
+    from models.base import utcnow
+
+    now = utcnow()
+    db.session.add_all(
+        [
+            LoginSession(id="a" * 64, user_id=member.id, expires_at=now - timedelta(days=40)),
+            LoginSession(
+                id="b" * 64, user_id=member.id, expires_at=now + timedelta(days=5),
+                revoked_at=now - timedelta(days=31),
+            ),
+            LoginSession(id="c" * 64, user_id=member.id, expires_at=now + timedelta(days=5)),
+            LoginSession(id="d" * 64, user_id=member.id, expires_at=now - timedelta(days=2)),
+        ]
+    )  # fmt: skip
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["sessions", "purge"])
+    assert result.exit_code == 0 and "2 ended sessions deleted" in result.output
+    assert sorted(s.id[0] for s in db.session.scalars(select(LoginSession))) == ["c", "d"]

@@ -36,7 +36,7 @@ def test_unexpected_error_gives_a_500_page_in_the_language_and_rolls_back(failin
     [
         ("/nulle-part", 404, "Page introuvable"),
         ("/membres/999999", 404, "Page introuvable"),
-        ("/lieux/nouveau", 302, ""),
+        ("/lieux/nouveau", 302, "Redirecting"),
         ("/deconnexion", 405, "Méthode non permise"),
     ],
 )
