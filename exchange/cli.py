@@ -45,7 +45,7 @@ def register(app: Flask) -> None:
     @demo.command("seed")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database has members.")
     def seed(if_empty: bool):
-        """Load a believable network: spaces, members, coordinators, one admin."""
+        """Load a believable network: spaces, members, coordinators, one admin, listings."""
         from exchange import demo as demo_data
 
         if if_empty and db.session.scalar(select(func.count(User.id))):

@@ -1,4 +1,5 @@
-"""The demo network: six spaces, one admin and some forty members, for trying Archipel out.
+"""The demo network: six spaces, one admin, some forty members and their offers and requests
+(`exchange.demo_listings`), for trying Archipel out.
 
 Everything is built from the data below and a `random.Random(2026)`, so two seeds of empty
 databases give the same network. Models are used directly: no service sends an email here.
@@ -8,13 +9,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from exchange.services import audit, members, passwords
+from exchange.demo_listings import HIDDEN_REASON, LISTINGS, REPORT_REASON, REPORT_TEXT, REPORTER
+from exchange.services import audit, members, passwords, search
+from exchange.services.listings import DEFAULT_DAYS, categories
 from exchange.text import slugify
-from models import Membership, Space, User, db
+from models import Listing, Membership, Report, Space, User, db
 from models.base import utcnow
 
 DEMO_PASSWORD = "archipel-demo-2026"  # noqa: S105 - published on purpose, demo only
@@ -29,6 +32,8 @@ ADMIN_BIO = (
 )
 ADMIN_SKILLS = ("facilitation", "gestion de projet", "gouvernance partagée")
 SEED = 2026
+PREMODERATED = {"coopsud"}  # spaces whose new listings wait for a coordinator's approval
+LISTING_DAYS = 120  # the listings were published over the last four months
 
 # key, name, city, join policy, description (markdown)
 SPACES = [
@@ -276,8 +281,9 @@ MEMBERS = [
      "aux projets coopératifs. J'aide les collectifs à structurer leurs idées : qui fait "
      "quoi, pour quand, avec quel budget."),
     ("Maëlle", "Rousseau", "Rennes", "quai", "français, anglais",
-     ["webdesign", "graphisme", "illustration"],
-     "Webdesigneuse, je dessine des sites pour des artisans et des producteurs locaux. "
+     ["webdesign", "développement web", "graphisme", "illustration"],
+     "Webdesigneuse et développeuse web, je dessine puis je code des sites pour des artisans "
+     "et des producteurs locaux. "
      "J'aime les couleurs franches et les interfaces lisibles par ma grand-mère. Je cherche "
      "des retours de vrais utilisateurs sur mes maquettes."),
     ("Kevin", "Tran", "Rennes", "quai", "français, anglais, vietnamien",
@@ -389,6 +395,7 @@ def seed() -> None:
             description=description,
             created_at=admin.created_at + timedelta(days=2 + 3 * i, hours=rng.randint(1, 8)),
             created_by_id=admin.id,
+            premoderation=key in PREMODERATED,
         )
         db.session.add(spaces[key])
 
@@ -469,7 +476,97 @@ def seed() -> None:
         membership.decided_at = entry.created_at = min(
             membership.requested_at + timedelta(days=rng.randint(1, 10)), now
         )
+    _add_listings(rng, now, admin, spaces, people, joined, appointed)
     db.session.commit()
+
+
+def _add_listings(
+    rng: random.Random,
+    now: datetime,
+    admin: User,
+    spaces: dict[str, Space],
+    people: list[tuple[User, str]],
+    joined: dict[int, list[Membership]],
+    appointed: list[Membership],
+) -> None:
+    """The offers and requests of `demo_listings`, each published by its author in a space
+    they belong to, dated over the last LISTING_DAYS days and left in its state."""
+    users = {user.display_name: user for user, _ in people}
+    home = {user.display_name: key for user, key in people}
+    key_of = {id(space): key for key, space in spaces.items()}
+    # (member's name, space key) -> when they asked to join it, for each active membership.
+    since = {
+        (user.display_name, key_of[id(m.space)]): m.requested_at
+        for i, (user, _) in enumerate(people)
+        for m in joined[i]
+    }
+    coordinators: dict[str, list[User]] = {}
+    for membership in appointed:
+        coordinators.setdefault(key_of[id(membership.space)], []).append(membership.user)
+    category = {c.slug: c for c in categories()}
+    skills = {s.slug: s for s in members.skills_by_name([t for p in LISTINGS for t in p.tags])}
+
+    for pad in LISTINGS:
+        author = users[pad.author]
+        key = pad.space if (pad.author, pad.space) in since else home[pad.author]
+        joined_at = since[(pad.author, key)]
+        oldest = max(now - timedelta(days=LISTING_DAYS), joined_at + timedelta(days=1))
+        newest = now - timedelta(hours=2)
+        if pad.state == "expired":  # published more than DEFAULT_DAYS ago, never renewed
+            newest = now - timedelta(days=DEFAULT_DAYS + 3)
+        elif pad.state == "pending":  # submitted in the last days, not yet approved
+            oldest = max(oldest, now - timedelta(days=5))
+        created = oldest + (newest - oldest) * rng.random()
+        updated, expires = created, created + timedelta(days=DEFAULT_DAYS)
+        if pad.state != "expired" and expires < now + timedelta(days=5):
+            updated = created + timedelta(days=rng.uniform(75, 85))  # the author renewed it
+            expires = updated + timedelta(days=DEFAULT_DAYS)
+        if pad.state in ("paused", "closed"):
+            updated += (now - updated) * rng.uniform(0.3, 0.9)
+        listing = Listing(
+            author=author,
+            space=spaces[key],
+            category=category.get(pad.category),
+            kind=pad.kind,
+            title=pad.title,
+            summary=pad.summary,
+            details=pad.details,
+            next_steps=pad.next_steps,
+            mode=pad.mode,
+            estimated_minutes=pad.minutes,
+            status=pad.state if pad.state in ("paused", "closed") else "active",
+            moderation=pad.state if pad.state in ("pending", "hidden") else "approved",
+            created_at=created,
+            updated_at=updated,
+            expires_at=expires,
+        )
+        listing.skills = [skills[slugify(t)] for t in pad.tags]
+        db.session.add(listing)
+        search.index_listing(listing)  # flushes: the listing has its id from here on
+        if pad.state == "hidden":
+            listing.moderation_reason = HIDDEN_REASON
+            coordinator = next((u for u in coordinators.get(key, []) if u is not author), admin)
+            entry = audit.record(
+                coordinator.id,
+                "listing_hidden",
+                reason=HIDDEN_REASON,
+                space_id=listing.space_id,
+                subject_user_id=author.id,
+                target_type="listing",
+                target_id=listing.id,
+                title=listing.title,
+                reports=[],
+            )
+            entry.created_at = min(created + timedelta(hours=rng.randint(3, 40)), now)
+        elif pad.state == "reported":
+            report = Report(
+                reporter_id=users[REPORTER].id,
+                listing_id=listing.id,
+                reason=REPORT_REASON,
+                text=REPORT_TEXT,
+                created_at=min(created + timedelta(days=rng.uniform(1, 6)), now),
+            )
+            db.session.add(report)
 
 
 def print_logins(echo: Callable[[str], object]) -> None:

@@ -137,7 +137,7 @@ def test_expired_listing_leaves_the_search_and_renewing_brings_it_back(client, a
     "query",
     [
         "page=abc", "page=-3", "page=99999999999999999999", "lieu=abc", "lieu=-1", "type=autre",
-        "mode=%00", "q=" + "a" * 5000, "q=%F0%9F%98%80", "categorie=inconnue", "tag=%27%22%3C",
+        "mode=%C3%A9", "q=" + "a" * 5000, "q=%F0%9F%98%80", "categorie=inconnue", "tag=%27%22%3C",
         "tri=n'importe", "ville=Nulle%20part",
     ],
 )  # fmt: skip
