@@ -31,6 +31,13 @@ def action_label(action: str) -> str:
         "join_declined": _("Adhésion déclinée"),
         "coordinator_named": _("Coordination confiée"),
         "coordinator_removed": _("Rôle de coordination retiré"),
+        "listing_hidden": _("Annonce masquée"),
+        "listing_restored": _("Annonce rétablie"),
+        "listing_approved": _("Annonce approuvée"),
+        "edit_requested": _("Modification demandée"),
+        "report_dismissed": _("Signalement classé sans suite"),
+        "member_suspended": _("Compte suspendu"),
+        "member_reinstated": _("Compte réactivé"),
     }
     return labels.get(action, action)
 

@@ -52,9 +52,7 @@ def include_object(obj, name, type_, reflected, compare_to):
 
     if type_ == "index" and name in PG_ONLY["indexes"]:
         return False
-    if type_ == "column" and (obj.table.name, name) in PG_ONLY["columns"]:
-        return False
-    return True
+    return not (type_ == "column" and (obj.table.name, name) in PG_ONLY["columns"])
 
 
 def get_metadata():

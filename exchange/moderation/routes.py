@@ -1,25 +1,213 @@
-"""The coordinators' desk: what waits for them, and the log of every act."""
+"""Reports, the coordinators' desk (what waits for them, their acts) and the moderation log."""
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exchange.forms_common import attach_error
 from exchange.moderation import bp
-from exchange.services import moderation
+from exchange.moderation.forms import ActForm, ReportForm, reason_label
+from exchange.services import moderation, moderation_acts, reports
+from exchange.services.errors import Conflict, DomainError
 from exchange.spaces.forms import DecisionForm
+
+
+@bp.app_template_global()
+def can_moderate_member(member) -> bool:
+    """Whether the person looking may suspend or reinstate this member (for the profile)."""
+    return moderation.can_act_on_member(current_user, member)
+
+
+def _back(default: str) -> str:
+    """Where to go after an act: the page it was sent from, when it is a path of this site."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+# ---------------------------------------------------------------------------- reports
+
+
+def _report_page(form, item_kind: str, item, back: str, already: bool, status: int = 200):
+    return render_template(
+        "moderation/report.html",
+        form=form,
+        item_kind=item_kind,
+        item=item,
+        back=back,
+        already=already,
+    ), status
+
+
+def _file_report(form, file, back: str, item_kind: str, item, already: bool):
+    """Shared by both report pages: send the report, or show the form again with why not."""
+    if form.validate_on_submit():
+        try:
+            file(form.reason.data, form.text.data or "")
+        except Conflict as e:
+            flash(str(e.message), "info")
+            return _report_page(form, item_kind, item, back, True, 409)
+        except DomainError as e:
+            if e.status_code in (403, 404) or not attach_error(form, e):
+                raise
+        else:
+            flash(
+                _(
+                    "Merci : votre signalement a bien été reçu. La coordination va l'examiner "
+                    "et vous dira ce qui a été fait."
+                ),
+                "success",
+            )
+            return redirect(back)
+    status = 400 if form.errors else 200
+    return _report_page(form, item_kind, item, back, already, status)
+
+
+@bp.route("/annonces/<int:listing_id>/signaler", methods=["GET", "POST"])
+@login_required
+def report_listing(listing_id: int):
+    """Report a listing to the coordinators of its space."""
+    listing = reports.reportable_listing(current_user, listing_id)
+    already = reports.open_report_of(current_user.id, listing_id=listing.id) is not None
+    return _file_report(
+        ReportForm(),
+        lambda reason, text: reports.report_listing(current_user.id, listing.id, reason, text),
+        url_for("listings.show", listing_id=listing.id),
+        "listing",
+        listing,
+        already,
+    )
+
+
+@bp.route("/membres/<int:user_id>/signaler", methods=["GET", "POST"])
+@login_required
+def report_member(user_id: int):
+    """Report a profile to the coordinators of the member's spaces."""
+    member = reports.reportable_member(current_user, user_id)
+    already = reports.open_report_of(current_user.id, member_id=member.id) is not None
+    return _file_report(
+        ReportForm(),
+        lambda reason, text: reports.report_member(current_user.id, member.id, reason, text),
+        url_for("members.profile", user_id=member.id),
+        "member",
+        member,
+        already,
+    )
+
+
+# ---------------------------------------------------------------------------- the desk
 
 
 @bp.route("/moderation")
 @login_required
 def index():
-    """Pending requests of my spaces and the moderation log (coordinators and admins)."""
-    if not (current_user.is_admin or current_user.coordinated_space_ids()):
+    """Open reports, listings to approve, requests to join, suspended members, and the log."""
+    if not moderation.is_moderator(current_user):
         abort(403)
     pending = moderation.pending_requests(current_user)
     return render_template(
         "moderation/index.html",
+        reports=reports.open_reports(current_user),
+        to_approve=moderation.pending_listings(current_user),
+        suspended=moderation.suspended_members(current_user),
         pending=pending,
         forms={m.id: DecisionForm(prefix=f"m{m.id}") for m in pending},
         log=moderation.log_for(current_user),
+        reason_label=reason_label,
+    )
+
+
+@bp.route("/moderation/me-concernant")
+@login_required
+def about_me():
+    """The moderation acts that concern me, with their reasons."""
+    return render_template("moderation/about_me.html", acts=moderation.acts_about(current_user.id))
+
+
+def _act(call, done: str):
+    """Run one act with the form's reason; refusals (403, 404) become error pages, the rest
+    a message on the page we came from."""
+    form = ActForm()
+    if form.validate_on_submit():
+        try:
+            call(form.reason.data or "")
+        except DomainError as e:
+            if e.status_code in (403, 404):
+                raise
+            flash(str(e.message), "error")
+        else:
+            flash(done, "success")
+    return redirect(_back(url_for("moderation.index")))
+
+
+@bp.route("/moderation/annonces/<int:listing_id>/masquer", methods=["POST"])
+@login_required
+def hide_listing(listing_id: int):
+    """Hide a listing, saying why (its author is told)."""
+    return _act(
+        lambda reason: moderation_acts.hide_listing(current_user.id, listing_id, reason),
+        _("Annonce masquée ; son auteur·rice a reçu la raison."),
+    )
+
+
+@bp.route("/moderation/annonces/<int:listing_id>/retablir", methods=["POST"])
+@login_required
+def restore_listing(listing_id: int):
+    """Bring a hidden listing back."""
+    return _act(
+        lambda reason: moderation_acts.restore_listing(current_user.id, listing_id, reason),
+        _("Annonce rétablie."),
+    )
+
+
+@bp.route("/moderation/annonces/<int:listing_id>/approuver", methods=["POST"])
+@login_required
+def approve_listing(listing_id: int):
+    """Publish a listing that waited for approval."""
+    return _act(
+        lambda reason: moderation_acts.approve_listing(current_user.id, listing_id, reason),
+        _("Annonce approuvée et publiée."),
+    )
+
+
+@bp.route("/moderation/annonces/<int:listing_id>/demander-modification", methods=["POST"])
+@login_required
+def request_edit(listing_id: int):
+    """Ask the author to change their listing."""
+    return _act(
+        lambda message: moderation_acts.request_edit(current_user.id, listing_id, message),
+        _("Demande de modification envoyée à l'auteur·rice."),
+    )
+
+
+@bp.route("/moderation/signalements/<int:report_id>/classer", methods=["POST"])
+@login_required
+def dismiss_report(report_id: int):
+    """Close a report without acting on its item."""
+    return _act(
+        lambda note: reports.dismiss(current_user.id, report_id, note),
+        _("Signalement classé ; la personne qui l'a envoyé est prévenue."),
+    )
+
+
+@bp.route("/moderation/membres/<int:user_id>/suspendre", methods=["POST"])
+@login_required
+def suspend_member(user_id: int):
+    """Suspend a member, saying why."""
+    return _act(
+        lambda reason: moderation_acts.suspend_member(current_user.id, user_id, reason),
+        _("Compte suspendu : toutes ses sessions sont fermées et ses annonces retirées."),
+    )
+
+
+@bp.route("/moderation/membres/<int:user_id>/reintegrer", methods=["POST"])
+@login_required
+def reinstate_member(user_id: int):
+    """Lift a member's suspension, saying why."""
+    return _act(
+        lambda reason: moderation_acts.reinstate_member(current_user.id, user_id, reason),
+        _("Compte réactivé."),
     )

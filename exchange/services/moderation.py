@@ -1,16 +1,110 @@
-"""What coordinators look after, and the log of what they did."""
+"""Who may moderate what, what waits for coordinators, and the log of what they did.
+
+Admins act everywhere; a coordinator on the listings of their spaces and on the members active
+in them; nobody on themselves. The acts themselves are in `moderation_acts` and `reports`.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from models import Membership, ModerationAction, User, db
+from exchange.services.errors import Forbidden, InvalidInput
+from models import Listing, Membership, ModerationAction, Report, User, db
+
+MAX_REASON = 1000
+
+
+# ---------------------------------------------------------------------------- who may act
 
 
 def scope(user: User) -> set[int] | None:
     """The space ids a member may moderate; None means all of them (admins)."""
     return None if user.is_admin else user.coordinated_space_ids()
+
+
+def is_moderator(user) -> bool:
+    """Whether this person has a moderation desk at all (an admin or a coordinator)."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_admin or bool(user.coordinated_space_ids())
+    )
+
+
+def members_of(space_ids):
+    """The ids of the active members of these spaces (a subquery)."""
+    return select(Membership.user_id).where(
+        Membership.space_id.in_(space_ids or [-1]), Membership.status == "active"
+    )
+
+
+def active_space_ids(user_id: int) -> list[int]:
+    """The spaces where a member is active, in id order."""
+    return sorted(
+        db.session.scalars(
+            select(Membership.space_id).where(
+                Membership.user_id == user_id, Membership.status == "active"
+            )
+        )
+    )
+
+
+def _shared_spaces(actor: User, member: User) -> list[int]:
+    """The spaces through which the actor may act on a member: where the member is active."""
+    spaces = active_space_ids(member.id)
+    return spaces if actor.is_admin else [s for s in spaces if actor.is_coordinator_of(s)]
+
+
+def can_act_on_listing(actor, listing: Listing) -> bool:
+    """Hide, restore, approve, ask for an edit: an admin or a coordinator of its space."""
+    if not getattr(actor, "is_authenticated", False) or actor.id == listing.author_id:
+        return False
+    return actor.is_admin or actor.is_coordinator_of(listing.space_id)
+
+
+def can_act_on_member(actor, member: User) -> bool:
+    """Suspend or reinstate: an admin, or a coordinator of a space where the member is active.
+
+    A coordinator cannot suspend a network admin; nobody acts on themselves.
+    """
+    if not getattr(actor, "is_authenticated", False) or actor.id == member.id:
+        return False
+    if member.is_admin and not actor.is_admin:
+        return False
+    return actor.is_admin or bool(_shared_spaces(actor, member))
+
+
+def can_act_on_report(actor, report: Report) -> bool:
+    """Dismiss: whoever may act on the report's item (a coordinator even for an admin)."""
+    if report.listing_id is not None:
+        return can_act_on_listing(actor, report.listing)
+    if not getattr(actor, "is_authenticated", False) or actor.id == report.member_id:
+        return False
+    return actor.is_admin or bool(_shared_spaces(actor, report.member))
+
+
+def actor(actor_id: int) -> User:
+    """The member acting; a suspended or unknown one may do nothing."""
+    user = db.session.get(User, actor_id)
+    if user is None or user.is_suspended:
+        raise Forbidden()
+    return user
+
+
+def member_space(actor_: User, member: User) -> int | None:
+    """The space an act on a member is filed under in the log (the first one shared)."""
+    spaces = _shared_spaces(actor_, member)
+    return spaces[0] if spaces else None
+
+
+def required(text: str | None, message) -> str:
+    """A reason the act cannot do without, trimmed; InvalidInput beside `reason` if empty."""
+    text = (text or "").strip()[:MAX_REASON]
+    if not text:
+        raise InvalidInput(message, field="reason")
+    return text
+
+
+# ---------------------------------------------------------------------------- the queue
 
 
 def pending_requests(user: User) -> list[Membership]:
@@ -27,8 +121,43 @@ def pending_requests(user: User) -> list[Membership]:
     return list(db.session.scalars(query))
 
 
+def pending_listings(user: User) -> list[Listing]:
+    """Listings of my spaces waiting for approval (pre-moderation), never my own."""
+    query = (
+        select(Listing)
+        .where(
+            Listing.moderation == "pending",
+            Listing.status != "closed",
+            Listing.author_id != user.id,
+        )
+        .order_by(Listing.updated_at, Listing.id)
+        .options(selectinload(Listing.author), selectinload(Listing.space))
+    )
+    spaces = scope(user)
+    if spaces is not None:
+        query = query.where(Listing.space_id.in_(spaces or [-1]))
+    return list(db.session.scalars(query))
+
+
+def suspended_members(user: User) -> list[User]:
+    """Suspended members of my spaces (all of them for admins), to reinstate."""
+    query = (
+        select(User)
+        .where(User.suspended_at.is_not(None), User.id != user.id)
+        .order_by(User.suspended_at.desc())
+    )
+    spaces = scope(user)
+    if spaces is not None:
+        query = query.where(User.id.in_(members_of(spaces)))
+    return list(db.session.scalars(query))
+
+
+# ---------------------------------------------------------------------------- the log
+
+
 def log_for(user: User, limit: int = 100) -> list[ModerationAction]:
-    """The acts a member may read: all for admins, their spaces' for coordinators."""
+    """The acts a member may read: all for admins; for coordinators, their spaces' acts and
+    the acts on (and reports about) the members of their spaces."""
     query = (
         select(ModerationAction)
         .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
@@ -41,10 +170,21 @@ def log_for(user: User, limit: int = 100) -> list[ModerationAction]:
     )
     spaces = scope(user)
     if spaces is not None:
+        members_here = members_of(spaces)
         query = query.where(
             or_(
                 ModerationAction.space_id.in_(spaces or [-1]),
                 ModerationAction.subject_user_id == user.id,
+                and_(
+                    ModerationAction.target_type == "member",
+                    ModerationAction.subject_user_id.in_(members_here),
+                ),
+                and_(
+                    ModerationAction.target_type == "report",
+                    ModerationAction.target_id.in_(
+                        select(Report.id).where(Report.member_id.in_(members_here))
+                    ),
+                ),
             )
         )
     return list(db.session.scalars(query))

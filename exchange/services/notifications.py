@@ -27,7 +27,8 @@ class PendingEmail:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an email: BASE_URL when set, else the host of the current request."""
+    """An absolute link for an email: BASE_URL (required in production), else, in development
+    and tests only, the host of the current request."""
     base = current_app.config.get("BASE_URL")
     if base:
         return base.rstrip("/") + url_for(endpoint, **values)
@@ -132,5 +133,68 @@ def describe(notification: Notification) -> str:
             space=d.get("space", ""),
             reason=d.get("reason", ""),
         ),
+        **_moderation_texts(notification.kind, d),
     }
     return texts.get(notification.kind, notification.kind)
+
+
+def _moderation_texts(kind: str, d: dict) -> dict[str, str]:
+    """Sentences of reports and moderation acts (only the one asked for is built)."""
+    title, item, reason = d.get("title", ""), d.get("item", ""), d.get("reason", "")
+    if kind == "listing_to_approve":
+        text = _(
+            "Une annonce attend votre relecture dans %(space)s : « %(title)s ».",
+            space=d.get("space", ""),
+            title=title,
+        )
+    elif kind == "report_received":
+        text = _(
+            "Votre signalement de « %(item)s » a bien été reçu : la coordination va l'examiner.",
+            item=item,
+        )
+    elif kind == "report_filed":
+        text = _("Nouveau signalement à examiner : « %(item)s ».", item=item)
+    elif kind == "report_handled":
+        text = _report_outcome(d.get("outcome", ""), item, d.get("note", ""))
+    elif kind == "listing_hidden":
+        text = _(
+            "Votre annonce « %(title)s » a été masquée par la coordination : %(reason)s",
+            title=title,
+            reason=reason,
+        )
+    elif kind == "listing_restored":
+        text = _("Votre annonce « %(title)s » est de nouveau visible.", title=title)
+    elif kind == "listing_approved":
+        text = _("Votre annonce « %(title)s » a été relue et publiée.", title=title)
+    elif kind == "edit_requested":
+        text = _(
+            "La coordination vous demande de modifier « %(title)s » : %(message)s",
+            title=title,
+            message=d.get("message", ""),
+        )
+    elif kind == "member_suspended":
+        text = _("Votre compte a été suspendu par la coordination : %(reason)s", reason=reason)
+    elif kind == "member_reinstated":
+        text = _("Votre compte est de nouveau actif : %(reason)s", reason=reason)
+    else:
+        return {}
+    return {kind: text}
+
+
+def _report_outcome(outcome: str, item: str, note: str) -> str:
+    if outcome == "listing_hidden":
+        return _("Suite à votre signalement, l'annonce « %(item)s » a été masquée.", item=item)
+    if outcome == "edit_requested":
+        return _(
+            "Suite à votre signalement, la coordination a demandé une modification de « %(item)s ».",
+            item=item,
+        )
+    if outcome == "member_suspended":
+        return _("Suite à votre signalement, le compte de %(item)s a été suspendu.", item=item)
+    if note:
+        return _(
+            "Votre signalement de « %(item)s » a été examiné et classé sans suite : %(note)s",
+            item=item,
+            note=note,
+        )
+    return _("Votre signalement de « %(item)s » a été examiné et classé sans suite.", item=item)

@@ -69,12 +69,19 @@ def _name_taken(name: str, except_id: int | None = None) -> bool:
 
 
 def create_space(
-    actor_id: int, *, name: str, city: str, description: str = "", join_policy: str = "open"
+    actor_id: int,
+    *,
+    name: str,
+    city: str,
+    description: str = "",
+    join_policy: str = "open",
+    premoderation: bool = False,
 ) -> Space:
     """An admin adds a space to the network."""
     actor = _user(actor_id)
     _require_admin(actor)
     fields = _clean_space_fields(name, city, description, join_policy)
+    fields["premoderation"] = bool(premoderation)
     if _name_taken(fields["name"]):
         raise Conflict(_l("Un lieu porte déjà ce nom."), field="name")
     space = Space(created_by_id=actor.id, **fields)
@@ -88,13 +95,23 @@ def create_space(
 
 
 def update_space(
-    actor_id: int, space_id: int, *, name: str, city: str, description: str, join_policy: str
+    actor_id: int,
+    space_id: int,
+    *,
+    name: str,
+    city: str,
+    description: str,
+    join_policy: str,
+    premoderation: bool | None = None,
 ) -> Space:
-    """An admin or one of the space's coordinators edits it."""
+    """An admin or one of the space's coordinators edits it (pre-moderation included;
+    None leaves it as it is)."""
     actor = _user(actor_id)
     space = get_space(space_id)
     _require_coordinator(actor, space.id)
     fields = _clean_space_fields(name, city, description, join_policy)
+    if premoderation is not None:
+        fields["premoderation"] = bool(premoderation)
     if _name_taken(fields["name"], except_id=space.id):
         raise Conflict(_l("Un lieu porte déjà ce nom."), field="name")
     changed = {k: v for k, v in fields.items() if getattr(space, k) != v}

@@ -1,6 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length
 
 
@@ -25,6 +32,13 @@ class SpaceForm(FlaskForm):
             ),
         ],
         default="open",
+    )
+    premoderation = BooleanField(
+        _l("Relire les annonces avant publication"),
+        description=_l(
+            "Les nouvelles annonces du lieu, et celles modifiées en profondeur, attendent "
+            "l'accord d'un coordinateur avant d'être visibles."
+        ),
     )
 
 

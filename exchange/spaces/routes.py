@@ -72,6 +72,7 @@ def create():
                 city=form.city.data,
                 description=form.description.data,
                 join_policy=form.join_policy.data,
+                premoderation=form.premoderation.data,
             )
         except DomainError as e:
             if not attach_error(form, e):
@@ -98,6 +99,7 @@ def edit(space_id: int):
                 city=form.city.data,
                 description=form.description.data,
                 join_policy=form.join_policy.data,
+                premoderation=form.premoderation.data,
             )
         except DomainError as e:
             if not attach_error(form, e):

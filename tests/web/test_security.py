@@ -439,6 +439,32 @@ def test_production_refuses_to_start_without_a_secret_key(migrated, secret):
         create_app(ProdConfig)
 
 
+def test_production_refuses_to_start_without_base_url(migrated):
+    class ProdConfig(Config):
+        ENV_NAME = "production"
+        SECRET_KEY = "x" * 64
+        BASE_URL = ""
+        SQLALCHEMY_DATABASE_URI = migrated
+
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        create_app(ProdConfig)
+    ProdConfig.BASE_URL = "https://archipel.example.org"
+    assert create_app(ProdConfig).config["BASE_URL"] == "https://archipel.example.org"
+
+
+def test_email_links_ignore_a_forged_host_header(make_app):
+    app = make_app(BASE_URL="https://archipel.example.org")
+    with app.app_context():
+        member = factories.member("Léa", email="lea@example.org")
+        client = app.test_client()
+        client.post(
+            "/mot-de-passe/oublie", data={"email": member.email}, headers={"Host": "evil.example"}
+        )
+        body = app.extensions["archipel.mailer"].outbox[0].get_content()
+    assert "https://archipel.example.org/mot-de-passe/nouveau/" in body
+    assert "evil.example" not in body
+
+
 _PRINT_DEFAULTS = """
 from exchange import create_app
 from exchange.config import Config
@@ -460,7 +486,7 @@ def test_production_defaults_give_secure_cookies_and_hsts(env_name, expected):
         for k, v in os.environ.items()
         if k not in {"SESSION_COOKIE_SECURE", "DATABASE_URL", "ARCHIPEL_ENV"}
     }
-    env.update(ARCHIPEL_ENV=env_name, SECRET_KEY="x" * 64)
+    env.update(ARCHIPEL_ENV=env_name, SECRET_KEY="x" * 64, BASE_URL="https://archipel.example.org")
     result = subprocess.run(
         [sys.executable, "-c", _PRINT_DEFAULTS],
         cwd=ROOT,

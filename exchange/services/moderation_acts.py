@@ -1,0 +1,149 @@
+"""The coordinators' acts on listings and members: hide, restore, approve, ask for an edit,
+suspend, reinstate.
+
+Each act checks who may act first (see `moderation`), changes only moderation fields (never a
+listing's content), records itself in the log with its reason, tells the member affected,
+answers the open reports on the item, and commits once.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from exchange.services import accounts, audit, moderation, notifications, reports
+from exchange.services.errors import Conflict, Forbidden, NotFound
+from models import Listing, User, db
+from models.base import utcnow
+
+
+def _listing(actor_id: int, listing_id: int) -> tuple[User, Listing]:
+    actor_ = moderation.actor(actor_id)
+    listing = db.session.get(Listing, listing_id)
+    if listing is None:
+        raise NotFound()
+    if not moderation.can_act_on_listing(actor_, listing):
+        raise Forbidden()
+    return actor_, listing
+
+
+def _done_on_listing(
+    actor_: User, action: str, listing: Listing, why: str, *, resolve: bool = False, **data
+) -> None:
+    """Log the act, tell the author (with `data`), answer the reports if it settles them."""
+    answered = reports.resolve(actor_, action, listing_id=listing.id) if resolve else []
+    audit.record(
+        actor_.id,
+        action,
+        reason=why,
+        space_id=listing.space_id,
+        subject_user_id=listing.author_id,
+        target_type="listing",
+        target_id=listing.id,
+        title=listing.title,
+        reports=answered,
+    )
+    notifications.notify(
+        listing.author, action, link=f"/annonces/{listing.id}", title=listing.title, **data
+    )
+    db.session.commit()
+
+
+def hide_listing(actor_id: int, listing_id: int, reason: str) -> Listing:
+    """Take a listing out of sight, saying why; its content stays as it is, restorable."""
+    actor_, listing = _listing(actor_id, listing_id)
+    reason = moderation.required(
+        reason, _l("Dites pourquoi : l'auteur·rice de l'annonce recevra ce message.")
+    )
+    if listing.moderation == "hidden":
+        raise Conflict(_l("Cette annonce est déjà masquée."))
+    listing.moderation = "hidden"
+    listing.moderation_reason = reason
+    _done_on_listing(actor_, "listing_hidden", listing, reason, reason=reason, resolve=True)
+    return listing
+
+
+def restore_listing(actor_id: int, listing_id: int, reason: str = "") -> Listing:
+    """Bring a hidden listing back."""
+    actor_, listing = _listing(actor_id, listing_id)
+    if listing.moderation != "hidden":
+        raise Conflict(_l("Cette annonce n'est pas masquée."))
+    reason = (reason or "").strip()[: moderation.MAX_REASON]
+    listing.moderation = "approved"
+    listing.moderation_reason = ""
+    _done_on_listing(actor_, "listing_restored", listing, reason, reason=reason)
+    return listing
+
+
+def approve_listing(actor_id: int, listing_id: int, reason: str = "") -> Listing:
+    """Publish a listing that waited for approval (pre-moderation)."""
+    actor_, listing = _listing(actor_id, listing_id)
+    if listing.moderation != "pending":
+        raise Conflict(_l("Cette annonce n'attend pas de relecture."))
+    reason = (reason or "").strip()[: moderation.MAX_REASON]
+    listing.moderation = "approved"
+    _done_on_listing(actor_, "listing_approved", listing, reason, reason=reason)
+    return listing
+
+
+def request_edit(actor_id: int, listing_id: int, message: str) -> Listing:
+    """Ask the author to change their listing; it stays as it is until they edit it."""
+    actor_, listing = _listing(actor_id, listing_id)
+    message = moderation.required(
+        message, _l("Écrivez ce qu'il faudrait modifier : l'auteur·rice le recevra.")
+    )
+    listing.edit_requested = message
+    _done_on_listing(actor_, "edit_requested", listing, message, message=message, resolve=True)
+    return listing
+
+
+def _member(actor_id: int, member_id: int) -> tuple[User, User]:
+    actor_ = moderation.actor(actor_id)
+    member = db.session.get(User, member_id)
+    if member is None:
+        raise NotFound()
+    if not moderation.can_act_on_member(actor_, member):
+        raise Forbidden()
+    return actor_, member
+
+
+def _done_on_member(actor_: User, action: str, member: User, reason: str, answered=()) -> None:
+    audit.record(
+        actor_.id,
+        action,
+        reason=reason,
+        space_id=moderation.member_space(actor_, member),
+        subject_user_id=member.id,
+        target_type="member",
+        target_id=member.id,
+        name=member.display_name,
+        reports=list(answered),
+    )
+    link = "" if action == "member_suspended" else "/moderation/me-concernant"
+    notifications.notify(member, action, link=link, reason=reason)
+    db.session.commit()
+
+
+def suspend_member(actor_id: int, member_id: int, reason: str) -> User:
+    """Suspend a member: no more log-in, every session ends, their listings leave the search."""
+    actor_, member = _member(actor_id, member_id)
+    reason = moderation.required(reason, _l("Dites pourquoi : la personne recevra ce message."))
+    if member.is_suspended:
+        raise Conflict(_l("Ce compte est déjà suspendu."))
+    member.suspended_at = utcnow()
+    member.suspension_reason = reason
+    accounts.end_all_sessions(member.id)
+    answered = reports.resolve(actor_, "member_suspended", member_id=member.id)
+    _done_on_member(actor_, "member_suspended", member, reason, answered)
+    return member
+
+
+def reinstate_member(actor_id: int, member_id: int, reason: str) -> User:
+    """Lift a suspension, saying why; the member can log in again and their listings return."""
+    actor_, member = _member(actor_id, member_id)
+    reason = moderation.required(reason, _l("Dites pourquoi : la personne recevra ce message."))
+    if not member.is_suspended:
+        raise Conflict(_l("Ce compte n'est pas suspendu."))
+    member.suspended_at = None
+    member.suspension_reason = ""
+    _done_on_member(actor_, "member_reinstated", member, reason)
+    return member
