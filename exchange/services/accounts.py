@@ -18,7 +18,6 @@ from exchange.services.errors import (
     InvalidCredentials,
     InvalidInput,
     InvalidToken,
-    NotFound,
 )
 from exchange.text import fold, squash
 from models import LoginSession, User, db
@@ -277,14 +276,6 @@ def reset_password(token: str, new_password: str) -> User:
         user.email_confirmed_at = utcnow()
     end_all_sessions(user.id)
     db.session.commit()
-    return user
-
-
-def member_by_email(email: str) -> User:
-    """A member by address, for admins naming coordinators."""
-    user = _by_email(email)
-    if user is None:
-        raise NotFound(_l("Aucun membre n'a cette adresse."), field="email")
     return user
 
 

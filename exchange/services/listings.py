@@ -135,7 +135,7 @@ def _ask_approval(listing: Listing) -> None:
         notifications.notify(
             coordinator,
             "listing_to_approve",
-            link=f"/annonces/{listing.id}",
+            link=notifications.path("listings.show", listing_id=listing.id),
             title=listing.title,
             space=listing.space.name,
         )

@@ -43,7 +43,11 @@ def _done_on_listing(
         reports=answered,
     )
     notifications.notify(
-        listing.author, action, link=f"/annonces/{listing.id}", title=listing.title, **data
+        listing.author,
+        action,
+        link=notifications.path("listings.show", listing_id=listing.id),
+        title=listing.title,
+        **data,
     )
     db.session.commit()
 

@@ -26,6 +26,11 @@ class PendingEmail:
     body: str
 
 
+def path(endpoint: str, **values) -> str:
+    """The site-relative address of a page, with or without a request (services, commands)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for an email: BASE_URL (required in production), else, in development
     and tests only, the host of the current request."""

@@ -107,7 +107,11 @@ def _file(
         db.session.rollback()
         raise _already(listing) from None
     item = listing.title if listing else member.display_name
-    link = f"/annonces/{listing.id}" if listing else f"/membres/{member.id}"
+    link = (
+        notifications.path("listings.show", listing_id=listing.id)
+        if listing
+        else notifications.path("members.profile", user_id=member.id)
+    )
     notifications.notify(reporter, "report_received", link=link, email=False, item=item)
     for coordinator in _coordinators_for(listing, member, reporter):
         notifications.notify(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from exchange.services import audit, notifications
@@ -155,7 +156,7 @@ def request_join(user_id: int, space_id: int, message: str = "") -> Membership:
     if space.needs_approval:
         membership.status = "pending"
         db.session.flush()
-        link = f"/lieux/{space.id}/demandes"
+        link = notifications.path("spaces.requests", space_id=space.id)
         for coordinator in coordinators(space.id):
             notifications.notify(
                 coordinator, "join_requested", link=link, member=user.display_name, space=space.name
@@ -163,30 +164,55 @@ def request_join(user_id: int, space_id: int, message: str = "") -> Membership:
     else:
         membership.status = "active"
         membership.decided_at = utcnow()
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as e:  # the same request sent twice at once: the first one counts
+        db.session.rollback()
+        raise Conflict(
+            _l("Vous êtes déjà membre de ce lieu ou votre demande est en attente.")
+        ) from e
     return membership
 
 
 def decide_join(
-    actor_id: int, membership_id: int, *, approve: bool, reason: str = ""
+    actor_id: int,
+    membership_id: int,
+    *,
+    approve: bool,
+    reason: str = "",
+    space_id: int | None = None,
 ) -> Membership:
-    """A coordinator of the space (or an admin) accepts or declines a request to join."""
+    """A coordinator of the space (or an admin) accepts or declines a request to join.
+
+    Decided once: two coordinators answering at the same moment cannot both win, because the
+    status changes only `WHERE status = 'pending'`, and the loser is told it was already done.
+    """
     actor = _user(actor_id)
     membership = db.session.get(Membership, membership_id)
-    if membership is None:
+    if membership is None or (space_id is not None and membership.space_id != space_id):
         raise NotFound()
     _require_coordinator(actor, membership.space_id)
-    if membership.status != "pending":
-        raise Conflict(_l("Cette demande a déjà été traitée."))
     reason = (reason or "").strip()[:500]
     if not approve and not reason:
         raise InvalidInput(
             _l("Dites en quelques mots pourquoi : la personne recevra ce message."), field="reason"
         )
-    membership.status = "active" if approve else "declined"
-    membership.decided_at = utcnow()
-    membership.decided_by_id = actor.id
-    membership.decision_reason = reason
+    now = utcnow()
+    changed = db.session.execute(
+        update(Membership)
+        .where(Membership.id == membership.id, Membership.status == "pending")
+        .values(
+            status="active" if approve else "declined",
+            decided_at=now,
+            decided_by_id=actor.id,
+            decision_reason=reason,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise Conflict(_l("Cette demande a déjà été traitée."))
+    db.session.refresh(membership)
     audit.record(
         actor.id,
         "join_approved" if approve else "join_declined",
@@ -199,7 +225,7 @@ def decide_join(
     notifications.notify(
         membership.user,
         "join_approved" if approve else "join_declined",
-        link=f"/lieux/{membership.space_id}",
+        link=notifications.path("spaces.show", space_id=membership.space_id),
         space=membership.space.name,
         reason=reason,
     )
@@ -217,14 +243,22 @@ def leave(user_id: int, space_id: int) -> None:
     db.session.commit()
 
 
-def appoint_coordinator(actor_id: int, space_id: int, user_id: int) -> Membership:
-    """An admin names a member coordinator of a space (making them a member if needed)."""
+def appoint_coordinator(
+    actor_id: int, space_id: int, user_id: int | None = None, *, email: str | None = None
+) -> Membership:
+    """An admin names a member (by id or address) coordinator of a space, making them a member
+    if needed."""
     actor = _user(actor_id)
     _require_admin(actor)
     space = get_space(space_id)
-    user = _user(user_id)
+    if email is not None:
+        user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+        if user is None:
+            raise NotFound(_l("Aucun membre n'a cette adresse."), field="email")
+    else:
+        user = _user(user_id)
     if not user.email_confirmed:
-        raise InvalidInput(_l("Ce compte n'a pas encore confirmé son adresse."))
+        raise InvalidInput(_l("Ce compte n'a pas encore confirmé son adresse."), field="email")
     membership = membership_of(user.id, space.id)
     if membership is None:
         membership = Membership(user_id=user.id, space_id=space.id)
@@ -235,7 +269,11 @@ def appoint_coordinator(actor_id: int, space_id: int, user_id: int) -> Membershi
     membership.role = "coordinator"
     membership.decided_at = utcnow()
     membership.decided_by_id = actor.id
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as e:  # named twice at once
+        db.session.rollback()
+        raise Conflict(_l("Cette personne coordonne déjà ce lieu.")) from e
     audit.record(
         actor.id,
         "coordinator_named",
@@ -244,7 +282,12 @@ def appoint_coordinator(actor_id: int, space_id: int, user_id: int) -> Membershi
         target_type="membership",
         target_id=membership.id,
     )
-    notifications.notify(user, "coordinator_named", link=f"/lieux/{space.id}", space=space.name)
+    notifications.notify(
+        user,
+        "coordinator_named",
+        link=notifications.path("spaces.show", space_id=space.id),
+        space=space.name,
+    )
     db.session.commit()
     return membership
 
@@ -275,7 +318,7 @@ def remove_coordinator(actor_id: int, space_id: int, user_id: int, reason: str) 
     notifications.notify(
         membership.user,
         "coordinator_removed",
-        link=f"/lieux/{space.id}",
+        link=notifications.path("spaces.show", space_id=space.id),
         space=space.name,
         reason=reason,
     )
@@ -338,3 +381,11 @@ def get_membership_in(space_id: int, membership_id: int) -> Membership:
     if membership is None or membership.space_id != space_id:
         raise NotFound()
     return membership
+
+
+def member_count(space_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Membership.id)).where(
+            Membership.space_id == space_id, Membership.status == "active"
+        )
+    )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.forms_common import attach_error
-from exchange.services import accounts, listings, spaces
+from exchange.services import listings, spaces
 from exchange.services.errors import DomainError
 from exchange.spaces import bp
 from exchange.spaces.forms import (
@@ -35,26 +35,36 @@ def index():
 @bp.route("/lieux/<int:space_id>")
 def show(space_id: int):
     """One space: what it is, who coordinates it, who is there, and how to join."""
-    space = spaces.get_space(space_id)
+    return _show_page(spaces.get_space(space_id))
+
+
+def _show_page(space, *, appoint_form=None, failed_remove=None, status: int = 200):
+    """The space page; a form that failed comes back with its errors beside its fields."""
     membership = (
         spaces.membership_of(current_user.id, space.id) if current_user.is_authenticated else None
     )
     can_coordinate = spaces.can_coordinate(current_user, space.id)
-    return render_template(
+    coordinators = spaces.coordinators(space.id)
+    remove_forms = {c.id: ReasonForm(prefix=f"c{c.id}", formdata=None) for c in coordinators}
+    if failed_remove is not None:
+        remove_forms[failed_remove[0]] = failed_remove[1]
+    page = render_template(
         "spaces/show.html",
         space=space,
         membership=membership,
-        coordinators=spaces.coordinators(space.id),
+        coordinators=coordinators,
         members=spaces.members(space.id),
+        member_count=spaces.member_count(space.id),
         space_listings=listings.find(listings.Filters(space_id=space.id), per_page=6),
         locale=str(get_locale()),
         pending_count=len(spaces.pending_requests(space.id)) if can_coordinate else 0,
         can_coordinate=can_coordinate,
-        join_form=JoinForm(),
-        leave_form=SimpleForm(),
-        appoint_form=AppointForm(),
-        remove_form=ReasonForm(),
+        join_form=JoinForm(formdata=None),
+        leave_form=SimpleForm(formdata=None),
+        appoint_form=appoint_form or AppointForm(formdata=None),
+        remove_forms=remove_forms,
     )
+    return page, status
 
 
 @bp.route("/lieux/nouveau", methods=["GET", "POST"])
@@ -161,13 +171,22 @@ def requests(space_id: int):
     """The requests to join waiting for this space's coordinators."""
     space = spaces.get_space(space_id)
     _require_coordinator(space.id)
+    return _requests_page(space)
+
+
+def _requests_page(space, failed=None, status: int = 200):
     pending = spaces.pending_requests(space.id)
+    forms = {m.id: DecisionForm(prefix=f"m{m.id}", formdata=None) for m in pending}
+    if failed is not None:
+        forms[failed[0]] = failed[1]
     return render_template(
-        "spaces/requests.html",
-        space=space,
-        pending=pending,
-        forms={m.id: DecisionForm(prefix=f"m{m.id}") for m in pending},
-    )
+        "spaces/requests.html", space=space, pending=pending, forms=forms
+    ), status
+
+
+def _back_to_queue_or(default: str) -> str:
+    """Decisions taken from /moderation go back there."""
+    return url_for("moderation.index") if request.form.get("next") == "moderation" else default
 
 
 @bp.route("/lieux/<int:space_id>/demandes/<int:membership_id>", methods=["POST"])
@@ -177,34 +196,30 @@ def decide(space_id: int, membership_id: int):
     space = spaces.get_space(space_id)
     _require_coordinator(space.id)
     form = DecisionForm(prefix=f"m{membership_id}")
-    if not form.validate_on_submit():
-        flash(_("Choisissez une décision."), "error")
-        return redirect(url_for("spaces.requests", space_id=space.id))
-    membership = spaces.get_membership_in(space.id, membership_id)
-    try:
-        spaces.decide_join(
-            current_user.id,
-            membership.id,
-            approve=form.decision.data == "approve",
-            reason=form.reason.data or "",
-        )
-    except DomainError as e:
-        flash(str(e.message), "error")
-        return redirect(url_for("spaces.requests", space_id=space.id))
-    if form.decision.data == "approve":
-        flash(
-            _("%(name)s fait maintenant partie du lieu.", name=membership.user.display_name),
-            "success",
-        )
-    else:
-        flash(
-            _(
-                "Demande déclinée ; %(name)s a reçu votre message.",
-                name=membership.user.display_name,
-            ),
-            "info",
-        )
-    return redirect(url_for("spaces.requests", space_id=space.id))
+    if form.validate_on_submit():
+        try:
+            membership = spaces.decide_join(
+                current_user.id,
+                membership_id,
+                approve=form.decision.data == "approve",
+                reason=form.reason.data or "",
+                space_id=space.id,
+            )
+        except DomainError as e:
+            if e.status_code in (403, 404):
+                raise
+            if not attach_error(form, e):  # already decided by someone else, say
+                flash(str(e.message), "info")
+                return redirect(_back_to_queue_or(url_for("spaces.requests", space_id=space.id)))
+        else:
+            name = membership.user.display_name
+            if membership.status == "active":
+                flash(_("%(name)s fait maintenant partie du lieu.", name=name), "success")
+            else:
+                flash(_("Demande déclinée ; %(name)s a reçu votre message.", name=name), "info")
+            return redirect(_back_to_queue_or(url_for("spaces.requests", space_id=space.id)))
+    spaces.get_membership_in(space.id, membership_id)  # 404 for a request of another space
+    return _requests_page(space, failed=(membership_id, form), status=400)
 
 
 @bp.route("/lieux/<int:space_id>/coordinateurs", methods=["POST"])
@@ -217,15 +232,18 @@ def appoint(space_id: int):
     form = AppointForm()
     if form.validate_on_submit():
         try:
-            user = accounts.member_by_email(form.email.data)
-            spaces.appoint_coordinator(current_user.id, space.id, user.id)
+            membership = spaces.appoint_coordinator(
+                current_user.id, space.id, email=form.email.data
+            )
         except DomainError as e:
-            flash(str(e.message), "error")
+            if not attach_error(form, e):
+                flash(str(e.message), "error")
+                return redirect(url_for("spaces.show", space_id=space.id))
         else:
-            flash(_("%(name)s coordonne maintenant ce lieu.", name=user.display_name), "success")
-    else:
-        flash(_("Indiquez une adresse e-mail valide."), "error")
-    return redirect(url_for("spaces.show", space_id=space.id))
+            name = membership.user.display_name
+            flash(_("%(name)s coordonne maintenant ce lieu.", name=name), "success")
+            return redirect(url_for("spaces.show", space_id=space.id))
+    return _show_page(space, appoint_form=form, status=400)
 
 
 @bp.route("/lieux/<int:space_id>/coordinateurs/<int:user_id>/retirer", methods=["POST"])
@@ -234,14 +252,18 @@ def remove_coordinator(space_id: int, user_id: int):
     """An admin withdraws a coordinator's role, saying why."""
     if not current_user.is_admin:
         abort(403)
-    form = ReasonForm()
+    space = spaces.get_space(space_id)
+    form = ReasonForm(prefix=f"c{user_id}")
     if form.validate_on_submit():
         try:
-            spaces.remove_coordinator(current_user.id, space_id, user_id, form.reason.data)
+            spaces.remove_coordinator(current_user.id, space.id, user_id, form.reason.data)
         except DomainError as e:
-            flash(str(e.message), "error")
+            if not attach_error(form, e):
+                if e.status_code == 404:
+                    raise
+                flash(str(e.message), "error")
+                return redirect(url_for("spaces.show", space_id=space.id))
         else:
             flash(_("Rôle de coordination retiré."), "info")
-    else:
-        flash(_("Indiquez la raison."), "error")
-    return redirect(url_for("spaces.show", space_id=space_id))
+            return redirect(url_for("spaces.show", space_id=space.id))
+    return _show_page(space, failed_remove=(user_id, form), status=400)

@@ -582,7 +582,7 @@ CASES = [
     row(
         "POST",
         DECIDE_A,
-        (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_A_REQUESTS, TO_A_REQUESTS),
+        (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, BAD, BAD),  # the form again, error beside it
         data={"m{pending}-decision": "decline", "m{pending}-reason": ""},
         name="POST /lieux/{A}/demandes/{pending} decline without reason",
         check=check_still_pending,
@@ -606,14 +606,14 @@ CASES = [
         "POST",
         "/lieux/{A}/coordinateurs/{coordinator_a}/retirer",
         (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_A),
-        data={"reason": "Absente depuis six mois"},
+        data={"c{coordinator_a}-reason": "Absente depuis six mois"},
         check=check_removed,
     ),
     row(
         "POST",
         "/lieux/{A}/coordinateurs/{coordinator_a}/retirer",
-        (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_A),
-        data={"reason": ""},
+        (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, BAD),
+        data={"c{coordinator_a}-reason": ""},
         name="POST /lieux/{A}/coordinateurs/{coordinator_a}/retirer without reason",
         check=check_not_removed_without_reason,
     ),

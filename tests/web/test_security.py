@@ -228,7 +228,9 @@ UNSAFE_CASES: dict[str, Case] = {
         lambda w: {f"m{w.pending.id}-decision": "approve", f"m{w.pending.id}-reason": ""},
     ),
     "spaces.appoint": Case("admin", lambda w: {"email": w.regular.email}),
-    "spaces.remove_coordinator": Case("admin", lambda w: {"reason": "Départ du lieu"}),
+    "spaces.remove_coordinator": Case(
+        "admin", lambda w: {f"c{w.coordinator.id}-reason": "Départ du lieu"}
+    ),
 }
 
 
