@@ -64,7 +64,9 @@ def register(app) -> None:
     @app.errorhandler(DomainError)
     def domain_error(e: DomainError):
         db.session.rollback()
-        return _respond(e.status_code, str(e.message))
+        # A bare "not found" says less than the page's own words for its status.
+        specific = e.message is not type(e).default_message
+        return _respond(e.status_code, str(e.message) if specific else None)
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import g
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -71,7 +71,18 @@ def listing_state(listing) -> tuple[str, str]:
     return "active", _("Publiée")
 
 
+def _plural(singular: str, plural: str, n: int) -> str:
+    """French is the source language, and in French 0 takes the singular ("0 annonce");
+    gettext's fallback for untranslated text would use the English rule instead."""
+    if str(get_locale()) == "fr":
+        return singular if n <= 1 else plural
+    return get_translations().ungettext(singular, plural, n)
+
+
 def register(app) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: get_translations().ugettext(s), ngettext=_plural, newstyle=True
+    )
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="long": (
         format_date(value, fmt) if value else ""

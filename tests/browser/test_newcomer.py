@@ -139,7 +139,9 @@ def test_newcomer_signs_up_confirms_fills_profile_and_is_accepted_into_a_space(
     expect(
         coordinator.get_by_text(f"{NEWCOMER['name']} fait maintenant partie du lieu.")
     ).to_be_visible()
-    expect(coordinator.get_by_text("Aucune demande en attente.")).to_be_visible()
+    # Decided from the queue, the coordinator is back on the queue, now empty.
+    expect(coordinator).to_have_url(f"{live_server.url}/moderation")
+    expect(coordinator.get_by_text("Rien n'attend votre décision.")).to_be_visible()
     screenshot(coordinator, "moderation-done")
 
     # --- Back to the newcomer: a member now, and told so.

@@ -63,3 +63,9 @@ def test_sentences_with_links_keep_their_links_in_both_languages(client, app):
     )
     en = client.get(f"/lieux/{space.id}?lang=en").get_data(as_text=True)
     assert '<a href="/inscription">join the network</a>' in en
+
+
+def test_zero_takes_the_singular_in_french_and_the_plural_in_english(client, app):
+    assert "0 annonce" in client.get("/annonces?q=astrophysique").text
+    assert "0 annonces" not in client.get("/annonces?q=astrophysique").text
+    assert "0 listings" in client.get("/annonces?q=astrophysique&lang=en").text
