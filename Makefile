@@ -51,7 +51,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k _n:1,2 --no-location --sort-output -o exchange/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 --no-location --sort-output -o exchange/translations/messages.pot .
 
 update-messages: extract-messages
 	$(BIN)/pybabel update -i exchange/translations/messages.pot -d exchange/translations --no-fuzzy-matching --ignore-obsolete

@@ -67,7 +67,7 @@ def listing_state(listing) -> tuple[str, str]:
     if listing.is_expired():
         return "expired", _("Expirée")
     if listing.author.is_suspended:
-        return "hidden", _("Auteur suspendu")
+        return "hidden", _("Auteur·rice suspendu·e")
     return "active", _("Publiée")
 
 

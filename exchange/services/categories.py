@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from exchange.services import audit
@@ -107,7 +108,13 @@ def delete(actor_id: int, category_id: int) -> None:
         select(func.count(Listing.id)).where(Listing.category_id == category.id)
     )
     if used:
-        raise Conflict(_l("%(n)s annonces utilisent cette catégorie : renommez-la plutôt.", n=used))
+        raise Conflict(
+            lazy_ngettext(
+                "%(num)d annonce utilise cette catégorie : renommez-la plutôt.",
+                "%(num)d annonces utilisent cette catégorie : renommez-la plutôt.",
+                used,
+            )
+        )
     audit.record(
         actor.id,
         "category_deleted",
