@@ -38,7 +38,7 @@ def test_a_used_category_cannot_be_deleted(client, auth, app):
     response = client.post(
         f"/admin/categories/{category.id}", data={"action": "delete"}, follow_redirects=True
     )
-    assert "utilisent cette catégorie" in response.text
+    assert "1 annonce utilise cette catégorie" in response.text
     assert db.session.get(Category, category.id) is not None
 
 
