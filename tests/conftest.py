@@ -87,6 +87,13 @@ def _empty_tables() -> None:
     for name, rows in _reference_rows.items():
         if rows:
             db.session.execute(db.metadata.tables[name].insert(), rows)
+            if db.engine.dialect.name == "postgresql":
+                # The rows came back with their ids: move the counter past them.
+                db.session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}"
+                    )
+                )
     db.session.commit()
 
 

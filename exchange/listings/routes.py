@@ -163,6 +163,7 @@ def edit(listing_id: int):
 def change_status(listing_id: int):
     """Pause, reopen or close (withdraw) my listing."""
     action = request.form.get("action", "")
+    listings.get_for(current_user, listing_id)  # 404 for a listing this member cannot see
     if ActionForm().validate_on_submit():
         try:
             listings.change_status(current_user.id, listing_id, action)
@@ -184,6 +185,7 @@ def change_status(listing_id: int):
 @login_required
 def renew(listing_id: int):
     """Give my listing another 90 days."""
+    listings.get_for(current_user, listing_id)  # 404 for a listing this member cannot see
     if ActionForm().validate_on_submit():
         try:
             listing = listings.renew(current_user.id, listing_id)

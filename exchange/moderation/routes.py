@@ -199,7 +199,9 @@ def suspend_member(user_id: int):
     """Suspend a member, saying why."""
     return _act(
         lambda reason: moderation_acts.suspend_member(current_user.id, user_id, reason),
-        _("Compte suspendu : toutes ses sessions sont fermées et ses annonces ne sont plus visibles."),
+        _(
+            "Compte suspendu : toutes ses sessions sont fermées et ses annonces ne sont plus visibles."
+        ),
     )
 
 
