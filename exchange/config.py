@@ -93,8 +93,6 @@ class Config:
     ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", "131072"))
     ARGON2_PARALLELISM = int(os.environ.get("ARGON2_PARALLELISM", "4"))
 
-    MEMBERS_PER_PAGE = 24
-
 
 class TestConfig(Config):
     TESTING = True

@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from exchange.services.errors import Forbidden, InvalidInput
+from exchange.services.spaces import pending_requests as requests_in_spaces
 from models import Listing, Membership, ModerationAction, Report, User, db
 
 MAX_REASON = 1000
@@ -109,16 +110,7 @@ def required(text: str | None, message) -> str:
 
 def pending_requests(user: User) -> list[Membership]:
     """Requests to join waiting in the spaces this member coordinates."""
-    spaces = scope(user)
-    query = (
-        select(Membership)
-        .where(Membership.status == "pending")
-        .order_by(Membership.requested_at)
-        .options(selectinload(Membership.user), selectinload(Membership.space))
-    )
-    if spaces is not None:
-        query = query.where(Membership.space_id.in_(spaces or [-1]))
-    return list(db.session.scalars(query))
+    return requests_in_spaces(scope(user))
 
 
 def pending_listings(user: User) -> list[Listing]:

@@ -176,6 +176,7 @@ def matching_ids(q: str, base_conditions: list) -> list[tuple[int, float]]:
                 )
             )
     candidates = select(Listing.id).where(and_(*conditions))
+    # Every listing has words (its title has some), so the candidates are those of the rows.
     rows = db.session.execute(
         select(ListingTerm.listing_id, ListingTerm.term, ListingTerm.weight).where(
             ListingTerm.listing_id.in_(candidates)
@@ -189,5 +190,4 @@ def matching_ids(q: str, base_conditions: list) -> list[tuple[int, float]]:
             closeness = _closeness(term, w)
             if closeness >= SIMILARITY or (postgres and term.startswith(w)):
                 scores[w] = max(scores.get(w, 0.0), weight * closeness)
-    ids = set(db.session.scalars(candidates))
-    return [(listing_id, sum(best[listing_id].values())) for listing_id in ids]
+    return [(listing_id, sum(scores.values())) for listing_id, scores in best.items()]

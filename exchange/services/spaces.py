@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -353,15 +355,17 @@ def members(space_id: int, limit: int = 200) -> list[User]:
     )
 
 
-def pending_requests(space_id: int) -> list[Membership]:
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .where(Membership.space_id == space_id, Membership.status == "pending")
-            .order_by(Membership.requested_at)
-            .options(selectinload(Membership.user))
-        )
+def pending_requests(space_ids: Collection[int] | None) -> list[Membership]:
+    """Requests to join waiting in these spaces (None: in every space), oldest first."""
+    query = (
+        select(Membership)
+        .where(Membership.status == "pending")
+        .order_by(Membership.requested_at)
+        .options(selectinload(Membership.user), selectinload(Membership.space))
     )
+    if space_ids is not None:
+        query = query.where(Membership.space_id.in_(list(space_ids) or [-1]))
+    return list(db.session.scalars(query))
 
 
 def list_spaces() -> list[tuple[Space, int]]:

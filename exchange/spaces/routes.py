@@ -57,7 +57,7 @@ def _show_page(space, *, appoint_form=None, failed_remove=None, status: int = 20
         member_count=spaces.member_count(space.id),
         space_listings=listings.find(listings.Filters(space_id=space.id), per_page=6),
         locale=str(get_locale()),
-        pending_count=len(spaces.pending_requests(space.id)) if can_coordinate else 0,
+        pending_count=len(spaces.pending_requests([space.id])) if can_coordinate else 0,
         can_coordinate=can_coordinate,
         join_form=JoinForm(formdata=None),
         leave_form=SimpleForm(formdata=None),
@@ -175,7 +175,7 @@ def requests(space_id: int):
 
 
 def _requests_page(space, failed=None, status: int = 200):
-    pending = spaces.pending_requests(space.id)
+    pending = spaces.pending_requests([space.id])
     forms = {m.id: DecisionForm(prefix=f"m{m.id}", formdata=None) for m in pending}
     if failed is not None:
         forms[failed[0]] = failed[1]
