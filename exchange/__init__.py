@@ -113,15 +113,27 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from exchange.account import bp as account_bp
     from exchange.admin import bp as admin_bp
     from exchange.auth import bp as auth_bp
+    from exchange.exchanges import bp as exchanges_bp
     from exchange.listings import bp as listings_bp
     from exchange.main import bp as main_bp
     from exchange.members import bp as members_bp
     from exchange.moderation import bp as moderation_bp
     from exchange.spaces import bp as spaces_bp
 
-    for bp in (main_bp, auth_bp, members_bp, spaces_bp, listings_bp, moderation_bp, admin_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        members_bp,
+        spaces_bp,
+        listings_bp,
+        exchanges_bp,
+        account_bp,
+        moderation_bp,
+        admin_bp,
+    ):
         app.register_blueprint(bp)
 
 

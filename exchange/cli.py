@@ -1,4 +1,5 @@
-"""Flask commands: `flask admin create`, `flask demo seed`."""
+"""Flask commands: `flask admin create`, `flask demo seed`, `flask ledger verify`,
+`flask exchanges expire`, `flask sessions purge`."""
 
 from __future__ import annotations
 
@@ -37,6 +38,38 @@ def register(app: Flask) -> None:
     def purge(days: int):
         """Delete log-in sessions that ended more than DAYS ago (run it daily from cron)."""
         click.echo(f"{accounts.purge_sessions(days)} ended sessions deleted.")
+
+    @app.cli.group("ledger")
+    def ledger_group():
+        """The time-credit ledger."""
+
+    @ledger_group.command("verify")
+    def verify():
+        """Recompute every balance from the entries; exit 1 with a report on any breach."""
+        from exchange.services import ledger
+
+        report = ledger.verify()
+        click.echo(
+            f"{report.transfers} transfers, {report.entries} entries, {report.accounts} accounts;"
+            f" balances sum to {report.total}."
+        )
+        if report.ok:
+            click.echo("The ledger is balanced: every cached balance matches its entries.")
+            return
+        for problem in report.problems:
+            click.echo(f"BREACH: {problem}", err=True)
+        raise SystemExit(1)
+
+    @app.cli.group("exchanges")
+    def exchanges_group():
+        """Exchanges."""
+
+    @exchanges_group.command("expire")
+    def expire():
+        """Expire logged times nobody confirmed in time (run it daily from cron)."""
+        from exchange.services import exchanges
+
+        click.echo(f"{exchanges.expire_stale()} unconfirmed logs expired.")
 
     @app.cli.group("demo")
     def demo():

@@ -87,6 +87,9 @@ class Config:
     EMAIL_TOKEN_MAX_AGE = timedelta(days=3)
     RESET_TOKEN_MAX_AGE = timedelta(hours=2)
 
+    # A logged time nobody confirms within this many days expires, moving nothing.
+    EXCHANGE_LOG_DAYS = int(os.environ.get("EXCHANGE_LOG_DAYS", "30"))
+
     # argon2id with 2^17 KiB (128 MiB) of memory, 3 passes, 4 lanes: about a quarter of a
     # second per log-in here, and costly to attack on a GPU.
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))

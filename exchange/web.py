@@ -10,6 +10,7 @@ from flask_login import current_user
 from exchange.durations import format_minutes
 from exchange.i18n import switch_language_url
 from exchange.markdown import render_markdown
+from exchange.services.notifications import describe_kind
 
 
 def _unread() -> int:
@@ -38,6 +39,10 @@ def action_label(action: str) -> str:
         "report_dismissed": _("Signalement classé sans suite"),
         "member_suspended": _("Compte suspendu"),
         "member_reinstated": _("Compte réactivé"),
+        "exchange_resolved": _("Échange tranché"),
+        "pot_retribution": _("Rétribution de la caisse commune"),
+        "transfer_corrected": _("Mouvement corrigé"),
+        "rules_updated": _("Règles du réseau modifiées"),
     }
     return labels.get(action, action)
 
@@ -52,6 +57,45 @@ def mode_label(mode: str) -> str:
         "on_site": _("Sur place"),
         "both": _("À distance ou sur place"),
     }.get(mode, mode)
+
+
+def transfer_kind_label(kind: str) -> str:
+    """A transfer's kind, as the statement names it."""
+    return {
+        "settlement": _("Échange"),
+        "gift": _("Don"),
+        "retribution": _("Rétribution"),
+        "grant": _("Crédit de bienvenue"),
+        "correction": _("Correction"),
+    }.get(kind, kind)
+
+
+def exchange_state_label(state: str) -> str:
+    return {
+        "proposed": _("Proposé"),
+        "accepted": _("Accepté"),
+        "done": _("Temps déclaré, à confirmer"),
+        "confirmed": _("Confirmé"),
+        "declined": _("Décliné"),
+        "cancelled": _("Annulé"),
+        "disputed": _("Contesté"),
+        "expired": _("Expiré"),
+    }.get(state, state)
+
+
+def exchange_event_label(kind: str) -> str:
+    """The history's words for a step."""
+    return {
+        "proposed": _("a proposé l'échange"),
+        "accepted": _("a accepté"),
+        "declined": _("a décliné"),
+        "cancelled": _("a annulé"),
+        "logged": _("a déclaré le temps donné"),
+        "confirmed": _("a confirmé le temps : les crédits ont bougé"),
+        "disputed": _("a contesté le temps déclaré"),
+        "resolved": _("a tranché pour la coordination"),
+        "expired": _("Temps non confirmé à temps : expiré, rien n'a bougé"),
+    }.get(kind, kind)
 
 
 def listing_state(listing) -> tuple[str, str]:
@@ -96,7 +140,13 @@ def register(app) -> None:
     }
     # Globals rather than context: macros imported without context need them too.
     app.jinja_env.globals.update(
-        kind_label=kind_label, mode_label=mode_label, listing_state=listing_state
+        kind_label=kind_label,
+        mode_label=mode_label,
+        listing_state=listing_state,
+        transfer_kind_label=transfer_kind_label,
+        exchange_state_label=exchange_state_label,
+        exchange_event_label=exchange_event_label,
+        notification_text=describe_kind,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

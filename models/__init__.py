@@ -5,6 +5,8 @@ never the other way round, which keeps imports acyclic.
 """
 
 from models.base import db
+from models.exchanges import Exchange, ExchangeEvent
+from models.ledger import Account, Entry, NetworkSettings, Transfer
 from models.listings import Category, Listing, ListingTerm, Report, listing_skills
 from models.moderation import ModerationAction
 from models.notifications import Notification
@@ -12,16 +14,22 @@ from models.spaces import Membership, Space
 from models.users import LoginSession, Skill, User, user_skills
 
 __all__ = [
+    "Account",
     "Category",
+    "Entry",
+    "Exchange",
+    "ExchangeEvent",
     "Listing",
     "ListingTerm",
     "LoginSession",
     "Membership",
     "ModerationAction",
+    "NetworkSettings",
     "Notification",
     "Report",
     "Skill",
     "Space",
+    "Transfer",
     "User",
     "db",
     "listing_skills",

@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from exchange.forms_time import DurationField
 
 
 class CategoryForm(FlaskForm):
@@ -12,4 +14,31 @@ class CategoryForm(FlaskForm):
     name_en = StringField(
         _l("Nom en anglais"),
         validators=[DataRequired(_l("Donnez le nom en anglais.")), Length(max=80)],
+    )
+
+
+class RulesForm(FlaskForm):
+    """The network's credit limits and welcome grant, typed as durations."""
+
+    overdraft = DurationField(
+        _l("Découvert autorisé"),
+        description=_l("Jusqu'où un solde peut descendre : 20 h veut dire un plancher de −20 h."),
+    )
+    ceiling = DurationField(
+        _l("Plafond"), description=_l("Le solde le plus haut qu'un compte peut atteindre.")
+    )
+    welcome_grant = DurationField(
+        _l("Crédit de bienvenue"),
+        required=False,
+        description=_l(
+            "Versé par la caisse commune à l'arrivée dans un premier lieu ; 0 ou vide : aucun."
+        ),
+    )
+    reason = TextAreaField(_l("Pourquoi ce changement (facultatif)"), [Length(max=1000)])
+
+
+class CorrectionForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Raison de la correction"),
+        validators=[DataRequired(_l("Dites pourquoi.")), Length(max=1000)],
     )

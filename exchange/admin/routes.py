@@ -1,4 +1,4 @@
-"""Network administration: the list of listing categories."""
+"""Network administration: listing categories, the network's rules, corrections of transfers."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from exchange.admin import bp
-from exchange.admin.forms import CategoryForm
-from exchange.forms_common import attach_error
-from exchange.services import categories
+from exchange.admin.forms import CategoryForm, CorrectionForm, RulesForm
+from exchange.durations import format_minutes
+from exchange.forms_common import attach_error, int_arg
+from exchange.services import categories, gifts, statements
+from exchange.services import rules as network_rules
 from exchange.services.errors import DomainError
 
 
@@ -70,3 +72,66 @@ def category_update(category_id: int):
             raise
         flash(str(e.message), "error")
     return redirect(url_for("admin.category_list"))
+
+
+@bp.route("/admin/reglages", methods=["GET", "POST"])
+def rules():
+    """The network's credit limits and welcome grant."""
+    current = network_rules.current()
+    form = RulesForm()
+    if request.method == "GET":
+        form.overdraft.data = format_minutes(-current.credit_floor).replace("\u00a0", " ")
+        form.ceiling.data = format_minutes(current.credit_ceiling).replace("\u00a0", " ")
+        form.welcome_grant.data = format_minutes(current.welcome_grant).replace("\u00a0", " ")
+    if form.validate_on_submit():
+        try:
+            network_rules.update(
+                current_user.id,
+                credit_floor=-form.overdraft.minutes,
+                credit_ceiling=form.ceiling.minutes,
+                welcome_grant=form.welcome_grant.minutes or 0,
+                reason=form.reason.data or "",
+            )
+        except DomainError as e:
+            field = {"credit_floor": "overdraft", "credit_ceiling": "ceiling"}.get(e.field, e.field)
+            e.field = field
+            if not attach_error(form, e):
+                flash(str(e.message), "error")
+        else:
+            flash(_("Règles du réseau enregistrées."), "success")
+            return redirect(url_for("admin.rules"))
+    return render_template(
+        "admin/rules.html", form=form, current=current
+    ), 400 if request.method == "POST" else 200
+
+
+@bp.route("/admin/mouvements")
+def transfers():
+    """The latest transfers of the whole ledger, each with its correction form."""
+    page = int_arg("page", 1) or 1
+    items = statements.latest_transfers(page)
+    return render_template(
+        "admin/transfers.html",
+        items=items,
+        page=page,
+        reversed_ids=statements.reversed_ids([t.id for t in items]),
+        form=CorrectionForm(formdata=None),
+    )
+
+
+@bp.route("/admin/mouvements/<int:transfer_id>/corriger", methods=["POST"])
+def correct(transfer_id: int):
+    """Reverse a transfer made by mistake, with a reason (a new transfer, logged)."""
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        flash(_("Dites pourquoi vous corrigez ce mouvement."), "error")
+        return redirect(url_for("admin.transfers"))
+    try:
+        gifts.correct(current_user.id, transfer_id, form.reason.data)
+    except DomainError as e:
+        if e.status_code == 404:
+            raise
+        flash(str(e.message), "error")
+    else:
+        flash(_("Mouvement corrigé : un mouvement inverse a été enregistré."), "success")
+    return redirect(url_for("admin.transfers"))

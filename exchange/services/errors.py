@@ -55,3 +55,16 @@ class InvalidToken(DomainError):
 class AccountSuspended(DomainError):
     status_code = 403
     default_message = _l("Ce compte est suspendu.")
+
+
+class CreditLimitExceeded(Conflict):
+    """A transfer would take an account past the network's floor or ceiling (or empty the pot).
+
+    `possible` is how many minutes could move instead (0 when none can).
+    """
+
+    default_message = _l("Ce mouvement dépasserait les limites de crédit du réseau.")
+
+    def __init__(self, message=None, *, possible: int = 0, field: str | None = None):
+        super().__init__(message, field=field)
+        self.possible = possible

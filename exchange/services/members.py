@@ -150,3 +150,23 @@ def popular_skills(limit: int = 30) -> list[tuple[Skill, int]]:
 
 def all_spaces() -> list[Space]:
     return list(db.session.scalars(select(Space).order_by(Space.name)))
+
+
+def exchange_partners(user_id: int, space_ids=None) -> list[User]:
+    """Members one can log time with or give to: confirmed, not suspended, active in a space
+    (in these spaces when given), oneself excepted, by name."""
+    active = select(Membership.user_id).where(Membership.status == "active")
+    if space_ids is not None:
+        active = active.where(Membership.space_id.in_(space_ids or [-1]))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.id != user_id,
+                User.email_confirmed_at.is_not(None),
+                User.suspended_at.is_(None),
+                User.id.in_(active),
+            )
+            .order_by(func.lower(User.display_name), User.id)
+        )
+    )

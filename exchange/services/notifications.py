@@ -57,7 +57,31 @@ def notify(user: User, kind: str, *, link: str = "", email: bool = True, **data)
     """Record an in-app notification (and its email) inside the caller's transaction."""
     db.session.add(Notification(user_id=user.id, kind=kind, data=data, link=link))
     if email:
-        queue_email(user, f"notification_{kind}", link=link, **data)
+        template = f"notification_{kind}"
+        if kind in GENERIC_EMAILS:  # the notification's own sentence says it all
+            template = "notification_generic"
+        queue_email(user, template, link=link, kind=kind, data=data, **data)
+
+
+# Kinds whose email is their sentence and a link (templates/email/notification_generic.txt).
+GENERIC_EMAILS = frozenset(
+    {
+        "exchange_proposed",
+        "exchange_accepted",
+        "exchange_declined",
+        "exchange_cancelled",
+        "exchange_logged",
+        "exchange_confirmed",
+        "exchange_disputed",
+        "dispute_opened",
+        "exchange_resolved",
+        "exchange_expired",
+        "gift_received",
+        "retribution_received",
+        "welcome_grant",
+        "transfer_corrected",
+    }
+)
 
 
 def render_email(template: str, locale: str, context: dict) -> tuple[str, str]:
@@ -117,7 +141,13 @@ def mark_all_read(user_id: int) -> int:
 
 def describe(notification: Notification) -> str:
     """The notification's sentence, in the reader's current language."""
-    d = notification.data or {}
+    return describe_kind(notification.kind, notification.data or {})
+
+
+def describe_kind(kind: str, d: dict) -> str:
+    """The sentence of a notification of this kind with this data (also an email's subject)."""
+    if kind in GENERIC_EMAILS:
+        return _ledger_texts(kind, d)
     texts = {
         "join_approved": _(
             "Votre demande pour rejoindre %(space)s a été acceptée.", space=d.get("space", "")
@@ -138,9 +168,9 @@ def describe(notification: Notification) -> str:
             space=d.get("space", ""),
             reason=d.get("reason", ""),
         ),
-        **_moderation_texts(notification.kind, d),
+        **_moderation_texts(kind, d),
     }
-    return texts.get(notification.kind, notification.kind)
+    return texts.get(kind, kind)
 
 
 def _moderation_texts(kind: str, d: dict) -> dict[str, str]:
@@ -203,3 +233,90 @@ def _report_outcome(outcome: str, item: str, note: str) -> str:
             note=note,
         )
     return _("Votre signalement de « %(item)s » a été examiné et classé sans suite.", item=item)
+
+
+def _ledger_texts(kind: str, d: dict) -> str:
+    """Sentences of exchanges and of the time that moves."""
+    from exchange.durations import format_minutes
+
+    title, member = d.get("title", ""), d.get("member", "")
+    duration = format_minutes(d.get("minutes"))
+    if kind == "exchange_proposed":
+        return _("%(member)s vous propose un échange : « %(title)s ».", member=member, title=title)
+    if kind == "exchange_accepted":
+        return _("%(member)s a accepté l'échange « %(title)s ».", member=member, title=title)
+    if kind == "exchange_declined":
+        return _("%(member)s a décliné l'échange « %(title)s ».", member=member, title=title)
+    if kind == "exchange_cancelled":
+        return _("%(member)s a annulé l'échange « %(title)s ».", member=member, title=title)
+    if kind == "exchange_logged":
+        return _(
+            "%(member)s a déclaré %(duration)s pour « %(title)s » : confirmez ou contestez.",
+            member=member,
+            duration=duration,
+            title=title,
+        )
+    if kind == "exchange_confirmed":
+        return _(
+            "%(member)s a confirmé %(duration)s pour « %(title)s » : les crédits ont bougé.",
+            member=member,
+            duration=duration,
+            title=title,
+        )
+    if kind == "exchange_disputed":
+        return _(
+            "%(member)s conteste le temps déclaré pour « %(title)s » : %(reason)s",
+            member=member,
+            title=title,
+            reason=d.get("reason", ""),
+        )
+    if kind == "dispute_opened":
+        return _(
+            "Un échange entre %(provider)s et %(receiver)s est contesté : « %(title)s ».",
+            provider=d.get("provider", ""),
+            receiver=d.get("receiver", ""),
+            title=title,
+        )
+    if kind == "exchange_resolved" and d.get("outcome") == "confirm":
+        return _(
+            "La coordination a tranché « %(title)s » : %(duration)s confirmées. %(reason)s",
+            title=title,
+            duration=duration,
+            reason=d.get("reason", ""),
+        )
+    if kind == "exchange_resolved":
+        return _(
+            "La coordination a tranché « %(title)s » : échange annulé. %(reason)s",
+            title=title,
+            reason=d.get("reason", ""),
+        )
+    if kind == "exchange_expired":
+        return _(
+            "Les %(duration)s déclarées pour « %(title)s » n'ont pas été confirmées à temps : "
+            "rien n'a bougé.",
+            duration=duration,
+            title=title,
+        )
+    if kind == "gift_received":
+        return _(
+            "%(member)s vous a donné %(duration)s : %(message)s",
+            member=member,
+            duration=duration,
+            message=d.get("message", ""),
+        )
+    if kind == "retribution_received":
+        return _(
+            "La caisse commune vous verse %(duration)s : %(reason)s",
+            duration=duration,
+            reason=d.get("reason", ""),
+        )
+    if kind == "welcome_grant":
+        return _(
+            "Bienvenue ! La caisse commune vous offre %(duration)s pour vos premiers échanges.",
+            duration=duration,
+        )
+    return _(
+        "Un mouvement de %(duration)s sur votre compte a été corrigé : %(reason)s",
+        duration=duration,
+        reason=d.get("reason", ""),
+    )

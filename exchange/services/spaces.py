@@ -166,6 +166,7 @@ def request_join(user_id: int, space_id: int, message: str = "") -> Membership:
     else:
         membership.status = "active"
         membership.decided_at = utcnow()
+        _welcome(user)
     try:
         db.session.commit()
     except IntegrityError as e:  # the same request sent twice at once: the first one counts
@@ -215,6 +216,8 @@ def decide_join(
         db.session.rollback()
         raise Conflict(_l("Cette demande a déjà été traitée."))
     db.session.refresh(membership)
+    if approve:
+        _welcome(membership.user)
     audit.record(
         actor.id,
         "join_approved" if approve else "join_declined",
@@ -233,6 +236,13 @@ def decide_join(
     )
     db.session.commit()
     return membership
+
+
+def _welcome(user: User) -> None:
+    """The network's welcome grant, if it offers one, when a member first joins a space."""
+    from exchange.services.gifts import grant_welcome  # gifts → moderation → spaces
+
+    grant_welcome(user)
 
 
 def leave(user_id: int, space_id: int) -> None:

@@ -1,0 +1,42 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from exchange.forms_time import DurationField, RequestKeyField
+
+
+class PeriodForm(FlaskForm):
+    """The statement's period (read from the query string, no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    du = DateField(_l("Du"), validators=[Optional()])
+    au = DateField(_l("Au"), validators=[Optional()])
+
+
+class GiftForm(FlaskForm):
+    recipient = SelectField(
+        _l("À qui"), coerce=str, validators=[DataRequired(_l("Choisissez à qui donner."))]
+    )
+    minutes = DurationField(_l("Durée"))
+    message = TextAreaField(
+        _l("Message"),
+        validators=[Length(max=1000)],
+        description=_l("Un mot de remerciement, ou ce que ce temps doit permettre."),
+    )
+    request_key = RequestKeyField()
+
+
+class RetributeForm(FlaskForm):
+    recipient = SelectField(
+        _l("Membre"), coerce=str, validators=[DataRequired(_l("Choisissez un membre."))]
+    )
+    minutes = DurationField(_l("Durée"))
+    reason = TextAreaField(
+        _l("Contribution aux communs"),
+        validators=[DataRequired(_l("Dites pour quelle contribution.")), Length(max=1000)],
+        description=_l("La personne lira ce motif ; il est consigné au journal de modération."),
+    )
+    request_key = RequestKeyField()

@@ -1,0 +1,173 @@
+"""My time account: balance, limits, statement and its CSV, gifts; the common pot's ledger
+and the coordinators' retributions from it."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from exchange.account import bp
+from exchange.account.forms import GiftForm, PeriodForm, RetributeForm
+from exchange.forms_common import attach_error, int_arg
+from exchange.services import gifts, ledger, members, moderation, statements
+from exchange.services.errors import DomainError
+from exchange.web import transfer_kind_label
+
+POT = "pot"
+
+
+def _period() -> tuple[PeriodForm, object, object]:
+    form = PeriodForm(request.args)
+    if not form.validate():
+        return form, None, None
+    start, end = form.du.data, form.au.data
+    if start and end and start > end:
+        start, end = end, start
+    return form, start, end
+
+
+def _refused(form, error: DomainError) -> None:
+    if error.status_code in (403, 404) and not error.field:
+        raise error
+    if not attach_error(form, error):
+        flash(str(error.message), "error")
+
+
+@bp.route("/compte")
+@login_required
+def statement():
+    """My balance, my limits and my statement with its running balance."""
+    form, start, end = _period()
+    account = ledger.account_of(current_user.id)
+    return render_template(
+        "account/statement.html",
+        account=account,
+        limits=ledger.limits_of(account),
+        st=statements.statement(account, start, end),
+        period=form,
+    )
+
+
+def _csv_line(line) -> tuple[str, str, str]:
+    return transfer_kind_label(line.transfer.kind), counterpart_name(line), line.transfer.reason
+
+
+def counterpart_name(line) -> str:
+    account = line.counterpart
+    return _("Caisse commune") if account.is_pot else account.user.display_name
+
+
+@bp.route("/compte/releve.csv")
+@login_required
+def statement_csv():
+    """My statement as CSV: UTF-8 with its BOM, `;` between cells (LibreOffice, Excel in French)."""
+    _form, start, end = _period()
+    st = statements.statement(ledger.account_of(current_user.id), start, end)
+    headers = [
+        _("Date"),
+        _("Mouvement"),
+        _("Contrepartie"),
+        _("Motif"),
+        _("Minutes"),
+        _("Heures"),
+        _("Durée"),
+        _("Solde (minutes)"),
+        _("Solde (heures)"),
+        _("Référence"),
+    ]
+    body = statements.to_csv(st, headers, _csv_line)
+    name = "releve-archipel.csv"
+    if start or end:
+        name = f"releve-archipel-{start or 'debut'}-{end or 'fin'}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
+
+
+@bp.route("/compte/donner", methods=["GET", "POST"])
+@login_required
+def give():
+    """Give time to a member or to the common pot, with a message (pay it forward)."""
+    form = GiftForm()
+    form.recipient.choices = [
+        SelectChoice("", _("— choisir —")),
+        SelectChoice(POT, _("La caisse commune")),
+    ] + [
+        SelectChoice(str(m.id), m.display_name) for m in members.exchange_partners(current_user.id)
+    ]
+    if request.method == "GET":
+        wanted = int_arg("membre")
+        form.recipient.data = (
+            str(wanted) if wanted else (POT if request.args.get("a") == POT else "")
+        )
+    if form.validate_on_submit():
+        to = None if form.recipient.data == POT else int(form.recipient.data)
+        try:
+            gifts.give(
+                current_user.id,
+                minutes=form.minutes.minutes,
+                message=form.message.data or "",
+                to_member_id=to,
+                request_key=form.request_key.data or None,
+            )
+        except DomainError as e:
+            _refused(form, e)
+        else:
+            flash(_("Merci : votre don est enregistré."), "success")
+            return redirect(url_for("account.statement"))
+    account = ledger.account_of(current_user.id)
+    return render_template(
+        "account/give.html", form=form, account=account, limits=ledger.limits_of(account)
+    ), 400 if request.method == "POST" else 200
+
+
+@bp.route("/caisse-commune")
+@login_required
+def pot():
+    """Every movement of the common pot, for every member to read."""
+    form, start, end = _period()
+    return render_template(
+        "account/pot.html",
+        st=statements.pot_statement(start, end),
+        period=form,
+        can_retribute=moderation.is_moderator(current_user),
+    )
+
+
+@bp.route("/caisse-commune/retribuer", methods=["GET", "POST"])
+@login_required
+def retribute():
+    """A coordinator pays a member from the pot for a contribution to the commons."""
+    if not moderation.is_moderator(current_user):
+        abort(403)
+    form = RetributeForm()
+    form.recipient.choices = [SelectChoice("", _("— choisir —"))] + [
+        SelectChoice(str(m.id), m.display_name)
+        for m in members.exchange_partners(current_user.id, moderation.scope(current_user))
+    ]
+    if request.method == "GET" and (wanted := int_arg("membre")):
+        form.recipient.data = str(wanted)
+    if form.validate_on_submit():
+        try:
+            gifts.retribute(
+                current_user.id,
+                int(form.recipient.data),
+                minutes=form.minutes.minutes,
+                reason=form.reason.data,
+                request_key=form.request_key.data or None,
+            )
+        except DomainError as e:
+            _refused(form, e)
+        else:
+            flash(_("Rétribution versée et consignée au journal."), "success")
+            return redirect(url_for("account.pot"))
+    return render_template(
+        "account/retribute.html", form=form, pot=ledger.pot()
+    ), 400 if request.method == "POST" else 200

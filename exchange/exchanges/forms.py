@@ -1,0 +1,83 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from exchange.forms_time import DurationField
+
+
+class ProposeForm(FlaskForm):
+    message = TextAreaField(
+        _l("Votre message"),
+        validators=[DataRequired(_l("Écrivez quelques mots.")), Length(max=2000)],
+        description=_l("Ce que vous proposez, vos disponibilités, comment vous joindre."),
+    )
+    minutes = DurationField(_l("Temps prévu"), required=False)
+
+
+class MessageForm(FlaskForm):
+    """Accept, decline or cancel, with an optional word for the other side."""
+
+    message = TextAreaField(_l("Un mot pour l'autre personne (facultatif)"), [Length(max=2000)])
+
+
+class LogTimeForm(FlaskForm):
+    minutes = DurationField(_l("Temps réellement donné"))
+    performed_on = DateField(
+        _l("Le"),
+        validators=[Optional()],
+        description=_l("Le jour où le temps a été donné (aujourd'hui si vide)."),
+    )
+    note = TextAreaField(_l("Note (facultatif)"), [Length(max=2000)])
+
+
+class DisputeForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Ce qui ne va pas"),
+        validators=[DataRequired(_l("Expliquez ce qui ne va pas.")), Length(max=2000)],
+        description=_l("La coordination et l'autre personne liront ce message."),
+    )
+
+
+class ResolveForm(FlaskForm):
+    outcome = RadioField(
+        _l("Décision"),
+        choices=[
+            SelectChoice("confirm", _l("Confirmer l'échange avec cette durée")),
+            SelectChoice("cancel", _l("Annuler l'échange : rien ne bouge")),
+        ],
+        validators=[DataRequired(_l("Choisissez : confirmer ou annuler."))],
+    )
+    minutes = DurationField(_l("Durée retenue"), required=False)
+    reason = TextAreaField(
+        _l("Raison"),
+        validators=[DataRequired(_l("Dites pourquoi.")), Length(max=1000)],
+        description=_l("Les deux personnes recevront ce message ; il est consigné au journal."),
+    )
+
+
+class DirectLogForm(FlaskForm):
+    direction = RadioField(
+        _l("Sens"),
+        choices=[
+            SelectChoice("gave", _l("J'ai aidé cette personne")),
+            SelectChoice("received", _l("Cette personne m'a aidé·e")),
+        ],
+        default="gave",
+        validators=[DataRequired(_l("Choisissez le sens de l'échange."))],
+    )
+    counterpart = SelectField(
+        _l("Avec"), coerce=str, validators=[DataRequired(_l("Choisissez un membre."))]
+    )
+    title = StringField(
+        _l("Ce qui a été fait"),
+        validators=[DataRequired(_l("Dites en quelques mots ce qui a été fait.")), Length(max=120)],
+        description=_l("Par exemple : relecture d'un devis, aide au déménagement."),
+    )
+    minutes = DurationField(_l("Durée"))
+    performed_on = DateField(
+        _l("Le"),
+        validators=[Optional()],
+        description=_l("Le jour où le temps a été donné (aujourd'hui si vide)."),
+    )
+    message = TextAreaField(_l("Message (facultatif)"), [Length(max=2000)])

@@ -1,0 +1,247 @@
+"""Exchanges: propose on a listing, answer, log the time, confirm or dispute, resolve;
+log time given outside a listing; my exchanges."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from exchange.exchanges import bp
+from exchange.exchanges.forms import (
+    DirectLogForm,
+    DisputeForm,
+    LogTimeForm,
+    MessageForm,
+    ProposeForm,
+    ResolveForm,
+)
+from exchange.forms_common import attach_error, int_arg
+from exchange.services import exchange_queries, exchanges, listings, members
+from exchange.services.errors import DomainError
+
+
+def _refused(form, error: DomainError) -> None:
+    """A domain refusal: beside its field when it has one, else as a message. Access
+    refusals (403, 404) are not messages: they become the error page."""
+    if error.status_code in (403, 404) and not error.field:
+        raise error
+    if form is None or not attach_error(form, error):
+        flash(str(error.message), "error")
+
+
+@bp.route("/echanges")
+@login_required
+def index():
+    """My exchanges: what waits on me first, then what waits on others, then the closed ones."""
+    return render_template(
+        "exchanges/index.html", mine=exchange_queries.for_member(current_user.id)
+    )
+
+
+@bp.route("/annonces/<int:listing_id>/proposer", methods=["GET", "POST"])
+@login_required
+def propose(listing_id: int):
+    """Answer a listing with a proposal: a message and the time foreseen."""
+    listing = listings.get_for(current_user, listing_id)
+    form = ProposeForm()
+    if request.method == "GET" and listing.estimated_minutes:
+        hours, minutes = divmod(listing.estimated_minutes, 60)
+        form.minutes.data = f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+    if form.validate_on_submit():
+        try:
+            exchange = exchanges.propose(
+                current_user.id,
+                listing.id,
+                message=form.message.data,
+                foreseen_minutes=form.minutes.minutes,
+            )
+        except DomainError as e:
+            _refused(form, e)
+        else:
+            flash(_("Proposition envoyée à %(name)s.", name=listing.author.display_name), "success")
+            return redirect(url_for("exchanges.show", exchange_id=exchange.id))
+    return render_template(
+        "exchanges/propose.html", form=form, listing=listing
+    ), 400 if request.method == "POST" else 200
+
+
+def _page(exchange_id: int, status: int = 200, **forms):
+    exchange = exchange_queries.get_for(current_user, exchange_id)
+    defaults = {
+        "message_form": MessageForm(formdata=None),
+        "log_form": LogTimeForm(formdata=None),
+        "dispute_form": DisputeForm(formdata=None),
+        "resolve_form": ResolveForm(formdata=None),
+    }
+    defaults.update(forms)
+    return render_template(
+        "exchanges/show.html",
+        exchange=exchange,
+        me=current_user.id,
+        waits_on_me=exchange_queries.waits_on(exchange, current_user.id),
+        can_resolve=exchanges.can_resolve(current_user, exchange),
+        **defaults,
+    ), status
+
+
+@bp.route("/echanges/<int:exchange_id>")
+@login_required
+def show(exchange_id: int):
+    """One exchange, its history and what I can do next."""
+    return _page(exchange_id)
+
+
+def _act(exchange_id: int, form, call, done: str, form_name: str):
+    """Check the form, call the use case, say what happened; re-show the page on an error."""
+    exchange_queries.get_for(current_user, exchange_id)  # 404 for those who may not see it
+    if form.validate_on_submit():
+        try:
+            call(form)
+        except DomainError as e:
+            if e.status_code == 409 and not e.field:  # already done elsewhere: say so, move on
+                flash(str(e.message), "info")
+                return redirect(url_for("exchanges.show", exchange_id=exchange_id))
+            _refused(form, e)
+        else:
+            flash(done, "success")
+            return redirect(url_for("exchanges.show", exchange_id=exchange_id))
+    return _page(exchange_id, 400, **{form_name: form})
+
+
+@bp.route("/echanges/<int:exchange_id>/accepter", methods=["POST"])
+@login_required
+def accept(exchange_id: int):
+    """Accept a proposal."""
+    return _act(
+        exchange_id,
+        MessageForm(),
+        lambda f: exchanges.accept(current_user.id, exchange_id, f.message.data),
+        _("Échange accepté. Une fois le temps donné, l'un de vous le déclare."),
+        "message_form",
+    )
+
+
+@bp.route("/echanges/<int:exchange_id>/decliner", methods=["POST"])
+@login_required
+def decline(exchange_id: int):
+    """Decline a proposal."""
+    return _act(
+        exchange_id,
+        MessageForm(),
+        lambda f: exchanges.decline(current_user.id, exchange_id, f.message.data),
+        _("Proposition déclinée."),
+        "message_form",
+    )
+
+
+@bp.route("/echanges/<int:exchange_id>/annuler", methods=["POST"])
+@login_required
+def cancel(exchange_id: int):
+    """Call the exchange off before any time is logged."""
+    return _act(
+        exchange_id,
+        MessageForm(),
+        lambda f: exchanges.cancel(current_user.id, exchange_id, f.message.data),
+        _("Échange annulé."),
+        "message_form",
+    )
+
+
+@bp.route("/echanges/<int:exchange_id>/temps", methods=["POST"])
+@login_required
+def log_time(exchange_id: int):
+    """Log the time actually given."""
+    return _act(
+        exchange_id,
+        LogTimeForm(),
+        lambda f: exchanges.log_time(
+            current_user.id,
+            exchange_id,
+            minutes=f.minutes.minutes,
+            performed_on=f.performed_on.data,
+            note=f.note.data,
+        ),
+        _("Temps déclaré : l'autre personne va le confirmer."),
+        "log_form",
+    )
+
+
+@bp.route("/echanges/<int:exchange_id>/confirmer", methods=["POST"])
+@login_required
+def confirm(exchange_id: int):
+    """Confirm the time the other side logged: the credits move."""
+    return _act(
+        exchange_id,
+        MessageForm(),
+        lambda f: exchanges.confirm(current_user.id, exchange_id),
+        _("Temps confirmé : les crédits ont bougé."),
+        "message_form",
+    )
+
+
+@bp.route("/echanges/<int:exchange_id>/contester", methods=["POST"])
+@login_required
+def dispute(exchange_id: int):
+    """Dispute the time the other side logged, saying why."""
+    return _act(
+        exchange_id,
+        DisputeForm(),
+        lambda f: exchanges.dispute(current_user.id, exchange_id, f.reason.data),
+        _("Contestation envoyée : la coordination va trancher."),
+        "dispute_form",
+    )
+
+
+@bp.route("/echanges/<int:exchange_id>/trancher", methods=["POST"])
+@login_required
+def resolve(exchange_id: int):
+    """A coordinator settles a dispute."""
+    return _act(
+        exchange_id,
+        ResolveForm(),
+        lambda f: exchanges.resolve(
+            current_user.id,
+            exchange_id,
+            outcome=f.outcome.data,
+            minutes=f.minutes.minutes,
+            reason=f.reason.data,
+        ),
+        _("Décision enregistrée et consignée au journal ; les deux personnes sont prévenues."),
+        "resolve_form",
+    )
+
+
+@bp.route("/echanges/declarer", methods=["GET", "POST"])
+@login_required
+def log_direct():
+    """Log time given or received outside a listing; nothing moves until the other confirms."""
+    form = DirectLogForm()
+    form.counterpart.choices = [SelectChoice("", _("— choisir —"))] + [
+        SelectChoice(str(m.id), m.display_name) for m in members.exchange_partners(current_user.id)
+    ]
+    if request.method == "GET" and (wanted := int_arg("membre")):
+        form.counterpart.data = str(wanted)
+    if form.validate_on_submit():
+        try:
+            exchange = exchanges.log_direct(
+                current_user.id,
+                counterpart_id=int(form.counterpart.data),
+                gave=form.direction.data == "gave",
+                minutes=form.minutes.minutes,
+                title=form.title.data,
+                performed_on=form.performed_on.data,
+                message=form.message.data or "",
+            )
+        except DomainError as e:
+            _refused(form, e)
+        else:
+            flash(
+                _("Temps déclaré : rien ne bouge tant que l'autre personne n'a pas confirmé."),
+                "success",
+            )
+            return redirect(url_for("exchanges.show", exchange_id=exchange.id))
+    return render_template(
+        "exchanges/log.html", form=form
+    ), 400 if request.method == "POST" else 200

@@ -1,0 +1,459 @@
+"""Exchanges: propose from a listing, accept or decline, cancel, log the time, confirm it
+(the credits move) or dispute it; coordinators resolve disputes; a direct log records time
+given outside a listing. Each use case checks who may act and in which state, writes the
+step into the exchange's history, tells the other side, and commits once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from exchange.services import audit, ledger, moderation, notifications
+from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from models import Exchange, ExchangeEvent, Listing, User, db
+from models.base import utcnow
+
+MAX_MESSAGE = 2000
+MAX_TITLE = 120
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _acting_member(actor_id: int) -> User:
+    """Someone who may exchange: known, not suspended, confirmed, active in a space."""
+    user = moderation.actor(actor_id)
+    if not user.email_confirmed or not user.active_memberships():
+        raise Forbidden(
+            _l("Rejoignez d'abord un lieu du réseau : les échanges se font entre membres.")
+        )
+    return user
+
+
+def _locked(exchange_id: int) -> Exchange:
+    """The exchange, read fresh and locked until the commit (one decision at a time)."""
+    ledger.begin_write()
+    exchange = db.session.scalar(
+        select(Exchange)
+        .where(Exchange.id == exchange_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if exchange is None:
+        raise NotFound()
+    return exchange
+
+
+def _as_party(actor_id: int, exchange_id: int) -> tuple[User, Exchange]:
+    actor = moderation.actor(actor_id)
+    exchange = _locked(exchange_id)
+    if actor.id not in exchange.parties():
+        raise NotFound()
+    return actor, exchange
+
+
+def _text(value: str | None, limit: int = MAX_MESSAGE) -> str:
+    return (value or "").strip()[:limit]
+
+
+def _step(exchange: Exchange, actor: User | None, kind: str, *, minutes=None, message="") -> None:
+    now = utcnow()
+    exchange.updated_at = now
+    exchange.events.append(
+        ExchangeEvent(
+            actor_id=actor.id if actor else None, kind=kind, minutes=minutes, message=message
+        )
+    )
+
+
+def _tell(user: User, kind: str, exchange: Exchange, actor: User | None = None, **data) -> None:
+    notifications.notify(
+        user,
+        kind,
+        link=notifications.path("exchanges.show", exchange_id=exchange.id),
+        title=exchange.title,
+        member=actor.display_name if actor else "",
+        **data,
+    )
+
+
+def _tell_other(exchange: Exchange, actor: User, kind: str, **data) -> None:
+    other = db.session.get(User, exchange.other_party(actor.id))
+    _tell(other, kind, exchange, actor, **data)
+
+
+def _wrong_state(exchange: Exchange) -> Conflict:
+    messages = {
+        "proposed": _l("Cet échange attend encore une réponse."),
+        "accepted": _l("Le temps de cet échange n'a pas encore été déclaré."),
+        "done": _l("Le temps de cet échange est déclaré et attend sa confirmation."),
+        "confirmed": _l("Cet échange est confirmé : les crédits ont bougé, une fois."),
+        "declined": _l("Cet échange a été décliné."),
+        "cancelled": _l("Cet échange a été annulé."),
+        "disputed": _l("Cet échange est contesté : la coordination va trancher."),
+        "expired": _l("Ce temps déclaré n'a pas été confirmé à temps : il a expiré."),
+    }
+    return Conflict(messages[exchange.effective_state])
+
+
+def log_days() -> int:
+    return int(current_app.config.get("EXCHANGE_LOG_DAYS", 30))
+
+
+def _check_day(performed_on: date | None) -> date | None:
+    if performed_on is None:
+        return None
+    today = utcnow().date()
+    if performed_on > today + timedelta(days=1):
+        raise InvalidInput(_l("Cette date est dans le futur."), field="performed_on")
+    if performed_on < today - timedelta(days=366):
+        raise InvalidInput(
+            _l("Déclarez le temps donné dans l'année écoulée."), field="performed_on"
+        )
+    return performed_on
+
+
+# ---------------------------------------------------------------------------- agreeing
+
+
+def propose(
+    actor_id: int, listing_id: int, *, message: str, foreseen_minutes: int | None
+) -> Exchange:
+    """Answer a listing: on an offer, to receive the help; on a request, to give it."""
+    actor = _acting_member(actor_id)
+    ledger.begin_write()
+    listing = db.session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update())
+    if listing is None or not listing.is_public():
+        raise NotFound()
+    if listing.author_id == actor.id:
+        raise InvalidInput(_l("C'est votre annonce : on ne s'échange pas du temps à soi-même."))
+    message = _text(message)
+    if not message:
+        raise InvalidInput(
+            _l("Écrivez quelques mots : ce que vous proposez, vos disponibilités."),
+            field="message",
+        )
+    if foreseen_minutes is not None:
+        ledger.check_minutes(foreseen_minutes)
+    open_one = db.session.scalar(
+        select(Exchange.id).where(
+            Exchange.listing_id == listing.id,
+            Exchange.initiator_id == actor.id,
+            Exchange.state.in_(("proposed", "accepted")),
+        )
+    )
+    if open_one:
+        raise Conflict(_l("Vous avez déjà un échange en cours sur cette annonce."))
+    provider, receiver = (
+        (listing.author_id, actor.id) if listing.kind == "offer" else (actor.id, listing.author_id)
+    )
+    exchange = Exchange(
+        listing_id=listing.id,
+        provider_id=provider,
+        receiver_id=receiver,
+        initiator_id=actor.id,
+        state="proposed",
+        title=listing.title,
+        message=message,
+        foreseen_minutes=foreseen_minutes,
+    )
+    db.session.add(exchange)
+    _step(exchange, actor, "proposed", minutes=foreseen_minutes, message=message)
+    db.session.flush()
+    _tell(listing.author, "exchange_proposed", exchange, actor)
+    db.session.commit()
+    return exchange
+
+
+def accept(actor_id: int, exchange_id: int, message: str = "") -> Exchange:
+    """The other side of a proposal says yes."""
+    return _answer(actor_id, exchange_id, "accepted", message)
+
+
+def decline(actor_id: int, exchange_id: int, message: str = "") -> Exchange:
+    """The other side of a proposal says no, thank you."""
+    return _answer(actor_id, exchange_id, "declined", message)
+
+
+def _answer(actor_id: int, exchange_id: int, state: str, message: str) -> Exchange:
+    actor, exchange = _as_party(actor_id, exchange_id)
+    if exchange.state != "proposed":
+        raise _wrong_state(exchange)
+    if actor.id == exchange.initiator_id:
+        raise Forbidden(_l("C'est à l'autre personne de répondre à votre proposition."))
+    exchange.state = state
+    if state == "declined":
+        exchange.closed_at = utcnow()
+    message = _text(message)
+    _step(exchange, actor, state, message=message)
+    _tell_other(exchange, actor, f"exchange_{state}", message=message)
+    db.session.commit()
+    return exchange
+
+
+def cancel(actor_id: int, exchange_id: int, reason: str = "") -> Exchange:
+    """Either side calls it off, as long as no time was logged."""
+    actor, exchange = _as_party(actor_id, exchange_id)
+    if exchange.state not in ("proposed", "accepted"):
+        raise _wrong_state(exchange)
+    exchange.state = "cancelled"
+    exchange.closed_at = utcnow()
+    reason = _text(reason)
+    _step(exchange, actor, "cancelled", message=reason)
+    _tell_other(exchange, actor, "exchange_cancelled", message=reason)
+    db.session.commit()
+    return exchange
+
+
+# ---------------------------------------------------------------------------- the time
+
+
+def log_time(
+    actor_id: int,
+    exchange_id: int,
+    *,
+    minutes: int,
+    performed_on: date | None = None,
+    note: str = "",
+) -> Exchange:
+    """Either side says how much time was actually given; the other side confirms it."""
+    actor, exchange = _as_party(actor_id, exchange_id)
+    if exchange.state != "accepted":
+        raise _wrong_state(exchange)
+    minutes = ledger.check_minutes(minutes)
+    exchange.performed_on = _check_day(performed_on) or utcnow().date()
+    _logged(exchange, actor, minutes, _text(note))
+    _tell_other(exchange, actor, "exchange_logged", minutes=minutes)
+    db.session.commit()
+    return exchange
+
+
+def _logged(exchange: Exchange, actor: User, minutes: int, note: str) -> None:
+    now = utcnow()
+    exchange.state = "done"
+    exchange.minutes = minutes
+    exchange.logged_by_id = actor.id
+    exchange.logged_at = now
+    exchange.expires_at = now + timedelta(days=log_days())
+    _step(exchange, actor, "logged", minutes=minutes, message=note)
+
+
+def log_direct(
+    actor_id: int,
+    *,
+    counterpart_id: int,
+    gave: bool,
+    minutes: int,
+    title: str,
+    performed_on: date | None,
+    message: str = "",
+) -> Exchange:
+    """Time given outside a listing ("I helped X for 1 h 30 on …"): nothing moves until the
+    other person confirms; unconfirmed, it expires after EXCHANGE_LOG_DAYS days."""
+    actor = _acting_member(actor_id)
+    ledger.begin_write()
+    counterpart = db.session.get(User, counterpart_id)
+    if counterpart is None or not counterpart.email_confirmed:
+        raise InvalidInput(_l("Choisissez un membre du réseau."), field="counterpart")
+    if counterpart.id == actor.id:
+        raise InvalidInput(
+            _l("On ne s'échange pas du temps à soi-même : choisissez un autre membre."),
+            field="counterpart",
+        )
+    if counterpart.is_suspended:
+        raise InvalidInput(_l("Ce compte est suspendu."), field="counterpart")
+    minutes = ledger.check_minutes(minutes)
+    title = _text(title, MAX_TITLE)
+    if not title:
+        raise InvalidInput(
+            _l("Dites en quelques mots ce qui a été fait, par exemple « Relecture d'un devis »."),
+            field="title",
+        )
+    provider, receiver = (actor.id, counterpart.id) if gave else (counterpart.id, actor.id)
+    exchange = Exchange(
+        provider_id=provider,
+        receiver_id=receiver,
+        initiator_id=actor.id,
+        title=title,
+        message=_text(message),
+        performed_on=_check_day(performed_on) or utcnow().date(),
+    )
+    db.session.add(exchange)
+    _logged(exchange, actor, minutes, exchange.message)
+    db.session.flush()
+    _tell(counterpart, "exchange_logged", exchange, actor, minutes=minutes)
+    db.session.commit()
+    return exchange
+
+
+def confirm(actor_id: int, exchange_id: int) -> Exchange:
+    """The other side confirms the time logged: the credits move, receiver → provider, once."""
+    actor, exchange = _as_party(actor_id, exchange_id)
+    if exchange.state != "done" or exchange.is_expired():
+        raise _wrong_state(exchange)
+    if actor.id == exchange.logged_by_id:
+        raise Forbidden(_l("C'est à l'autre personne de confirmer le temps que vous avez déclaré."))
+    _settle(exchange, actor, exchange.minutes, reason=exchange.title)
+    _step(exchange, actor, "confirmed", minutes=exchange.minutes)
+    _tell_other(exchange, actor, "exchange_confirmed", minutes=exchange.minutes)
+    ledger.commit()
+    return exchange
+
+
+def _settle(exchange: Exchange, author: User, minutes: int, reason: str) -> None:
+    ledger.transfer(
+        kind="settlement",
+        from_account=ledger.account_of(exchange.receiver_id).id,
+        to_account=ledger.account_of(exchange.provider_id).id,
+        minutes=minutes,
+        reason=reason,
+        author_id=author.id,
+        exchange_id=exchange.id,
+    )
+    exchange.state = "confirmed"
+    exchange.minutes = minutes
+    exchange.closed_at = utcnow()
+
+
+def dispute(actor_id: int, exchange_id: int, reason: str) -> Exchange:
+    """The other side disagrees with the time logged; the coordinators of both sides' spaces
+    are asked to resolve it."""
+    actor, exchange = _as_party(actor_id, exchange_id)
+    if exchange.state != "done" or exchange.is_expired():
+        raise _wrong_state(exchange)
+    if actor.id == exchange.logged_by_id:
+        raise Forbidden(_l("C'est à l'autre personne de contester le temps déclaré."))
+    reason = _text(reason)
+    if not reason:
+        raise InvalidInput(
+            _l("Expliquez ce qui ne va pas : la coordination et l'autre personne le liront."),
+            field="reason",
+        )
+    exchange.state = "disputed"
+    exchange.dispute_reason = reason
+    _step(exchange, actor, "disputed", message=reason)
+    _tell_other(exchange, actor, "exchange_disputed", reason=reason)
+    for coordinator in _stewards(exchange):
+        _tell(
+            coordinator,
+            "dispute_opened",
+            exchange,
+            actor,
+            provider=exchange.provider.display_name,
+            receiver=exchange.receiver.display_name,
+        )
+    db.session.commit()
+    return exchange
+
+
+def _party_spaces(exchange: Exchange) -> list[int]:
+    """The spaces where either party is active: their coordinators resolve disputes."""
+    ids = set(moderation.active_space_ids(exchange.provider_id))
+    ids.update(moderation.active_space_ids(exchange.receiver_id))
+    return sorted(ids)
+
+
+def _stewards(exchange: Exchange) -> list[User]:
+    from exchange.services.spaces import coordinators
+
+    seen: dict[int, User] = {}
+    for space_id in _party_spaces(exchange):
+        for user in coordinators(space_id):
+            if user.id not in exchange.parties():
+                seen.setdefault(user.id, user)
+    return list(seen.values())
+
+
+def can_resolve(viewer, exchange: Exchange) -> bool:
+    """An admin, or a coordinator of a space of either party, never a party."""
+    if not getattr(viewer, "is_authenticated", False) or viewer.id in exchange.parties():
+        return False
+    if viewer.is_admin:
+        return True
+    return bool(viewer.coordinated_space_ids() & set(_party_spaces(exchange)))
+
+
+def resolve(
+    actor_id: int, exchange_id: int, *, outcome: str, reason: str, minutes: int | None = None
+) -> Exchange:
+    """A coordinator settles a dispute: confirm with a number of minutes, or cancel. Logged in
+    the moderation log with its reason; both parties are told."""
+    actor = moderation.actor(actor_id)
+    exchange = _locked(exchange_id)
+    if not can_resolve(actor, exchange):
+        raise NotFound() if actor.id in exchange.parties() else Forbidden()
+    if exchange.state != "disputed":
+        raise _wrong_state(exchange)
+    if outcome not in ("confirm", "cancel"):
+        raise InvalidInput(_l("Choisissez : confirmer ou annuler."), field="outcome")
+    reason = moderation.required(
+        reason, _l("Dites pourquoi : les deux personnes recevront ce message.")
+    )
+    if outcome == "confirm":
+        minutes = ledger.check_minutes(minutes if minutes is not None else exchange.minutes)
+        _settle(exchange, actor, minutes, reason=reason)
+    else:
+        exchange.state = "cancelled"
+        exchange.closed_at = utcnow()
+    exchange.resolved_by_id = actor.id
+    _step(
+        exchange,
+        actor,
+        "resolved",
+        minutes=minutes if outcome == "confirm" else None,
+        message=reason,
+    )
+    shared = [s for s in _party_spaces(exchange) if actor.is_admin or actor.is_coordinator_of(s)]
+    audit.record(
+        actor.id,
+        "exchange_resolved",
+        reason=reason,
+        space_id=shared[0] if shared else None,
+        subject_user_id=exchange.provider_id,
+        target_type="exchange",
+        target_id=exchange.id,
+        outcome=outcome,
+        minutes=minutes if outcome == "confirm" else None,
+        receiver_id=exchange.receiver_id,
+        title=exchange.title,
+    )
+    for party in (exchange.provider, exchange.receiver):
+        _tell(
+            party,
+            "exchange_resolved",
+            exchange,
+            actor,
+            outcome=outcome,
+            minutes=minutes if outcome == "confirm" else None,
+            reason=reason,
+        )
+    ledger.commit()
+    return exchange
+
+
+def expire_stale(now=None) -> int:
+    """Mark logs nobody confirmed in time as expired (nothing moves); tell both sides."""
+    now = now or utcnow()
+    ids = list(
+        db.session.scalars(
+            select(Exchange.id).where(Exchange.state == "done", Exchange.expires_at <= now)
+        )
+    )
+    count = 0
+    for exchange_id in ids:
+        exchange = _locked(exchange_id)
+        if exchange.state != "done" or not exchange.is_expired(now):
+            db.session.rollback()
+            continue
+        exchange.state = "expired"
+        exchange.closed_at = now
+        _step(exchange, None, "expired", minutes=exchange.minutes)
+        for party in (exchange.provider, exchange.receiver):
+            _tell(party, "exchange_expired", exchange, minutes=exchange.minutes)
+        db.session.commit()
+        count += 1
+    return count

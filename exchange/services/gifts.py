@@ -1,0 +1,190 @@
+"""Time that moves outside an exchange: gifts (pay it forward), retributions from the common
+pot, the welcome grant, and an admin's corrections."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from exchange.services import audit, ledger, moderation, notifications
+from exchange.services import rules as network_rules
+from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from models import Transfer, User, db
+
+MAX_MESSAGE = 1000
+
+
+def _statement_link() -> str:
+    return notifications.path("account.statement")
+
+
+def give(
+    actor_id: int,
+    *,
+    minutes: int,
+    message: str,
+    to_member_id: int | None = None,
+    request_key: str | None = None,
+) -> Transfer:
+    """Give time to another member, or to the common pot when `to_member_id` is None.
+
+    The form's `request_key` makes the gift once, however often the request is sent.
+    """
+    actor = moderation.actor(actor_id)
+    if not actor.active_memberships():
+        raise Forbidden(_l("Rejoignez d'abord un lieu du réseau : les dons se font entre membres."))
+    message = (message or "").strip()[:MAX_MESSAGE]
+    ledger.begin_write()
+    if (done := ledger.by_request_key(request_key)) is not None:
+        return done
+    recipient = None
+    if to_member_id is None:
+        to_account = ledger.pot()
+    else:
+        recipient = db.session.get(User, to_member_id)
+        if recipient is None or not recipient.email_confirmed or recipient.is_suspended:
+            raise InvalidInput(_l("Choisissez un membre du réseau."), field="recipient")
+        if recipient.id == actor.id:
+            raise InvalidInput(_l("On ne se donne pas du temps à soi-même."), field="recipient")
+        to_account = ledger.account_of(recipient.id)
+    moved = ledger.transfer(
+        kind="gift",
+        from_account=ledger.account_of(actor.id).id,
+        to_account=to_account.id,
+        minutes=minutes,
+        reason=message,
+        author_id=actor.id,
+        request_key=request_key,
+    )
+    if recipient is not None:
+        notifications.notify(
+            recipient,
+            "gift_received",
+            link=_statement_link(),
+            member=actor.display_name,
+            minutes=minutes,
+            message=message,
+        )
+    ledger.commit()
+    return moved
+
+
+def retribute(
+    actor_id: int, member_id: int, *, minutes: int, reason: str, request_key: str | None = None
+) -> Transfer:
+    """A coordinator pays a member of their spaces from the pot for a contribution to the
+    commons; the reason is required and the act is logged."""
+    actor = moderation.actor(actor_id)
+    member = db.session.get(User, member_id)
+    if member is None or not member.email_confirmed:
+        raise InvalidInput(_l("Choisissez un membre du réseau."), field="recipient")
+    if not moderation.can_act_on_member(actor, member) or member.is_suspended:
+        raise Forbidden(
+            _l("Vous pouvez rétribuer les membres des lieux que vous coordonnez, pas vous-même.")
+        )
+    reason = moderation.required(
+        reason, _l("Dites pour quelle contribution aux communs : la personne le lira.")
+    )
+    ledger.begin_write()
+    if (done := ledger.by_request_key(request_key)) is not None:
+        return done
+    moved = ledger.transfer(
+        kind="retribution",
+        from_account=ledger.pot().id,
+        to_account=ledger.account_of(member.id).id,
+        minutes=minutes,
+        reason=reason,
+        author_id=actor.id,
+        request_key=request_key,
+    )
+    audit.record(
+        actor.id,
+        "pot_retribution",
+        reason=reason,
+        space_id=moderation.member_space(actor, member),
+        subject_user_id=member.id,
+        target_type="transfer",
+        target_id=moved.id,
+        minutes=minutes,
+    )
+    notifications.notify(
+        member, "retribution_received", link=_statement_link(), minutes=minutes, reason=reason
+    )
+    ledger.commit()
+    return moved
+
+
+def grant_welcome(user: User) -> Transfer | None:
+    """The welcome grant from the pot, once per member, when the network offers one and the
+    pot can afford it (inside the caller's transaction; the caller commits)."""
+    minutes = network_rules.current().welcome_grant
+    if minutes <= 0:
+        return None
+    key = f"welcome:{user.id}"
+    if ledger.by_request_key(key) is not None:
+        return None
+    pot = ledger.pot()
+    if pot.balance < minutes:
+        return None  # an empty pot welcomes with words only; nothing is owed later
+    moved = ledger.transfer(
+        kind="grant",
+        from_account=pot.id,
+        to_account=ledger.account_of(user.id).id,
+        minutes=minutes,
+        reason="welcome",
+        author_id=None,
+        request_key=key,
+    )
+    notifications.notify(user, "welcome_grant", link=_statement_link(), minutes=minutes)
+    return moved
+
+
+def correct(admin_id: int, transfer_id: int, reason: str) -> Transfer:
+    """An admin reverses a transfer made by mistake: a new transfer the other way, with a
+    reason, logged; the original stays as it was. A transfer is reversed once at most."""
+    admin = moderation.actor(admin_id)
+    if not admin.is_admin:
+        raise Forbidden()
+    ledger.begin_write()
+    original = db.session.get(Transfer, transfer_id)
+    if original is None:
+        raise NotFound()
+    if original.kind == "correction":
+        raise Conflict(_l("Une correction ne se corrige pas : faites un nouveau mouvement."))
+    if db.session.scalar(select(Transfer.id).where(Transfer.reverses_id == original.id)):
+        raise Conflict(_l("Ce mouvement a déjà été corrigé."))
+    reason = moderation.required(
+        reason, _l("Dites pourquoi : les personnes concernées recevront ce message.")
+    )
+    moved = ledger.transfer(
+        kind="correction",
+        from_account=original.credit_account_id,
+        to_account=original.debit_account_id,
+        minutes=original.amount,
+        reason=reason,
+        author_id=admin.id,
+        reverses_id=original.id,
+    )
+    holders = [
+        a.user for a in (original.debit_account, original.credit_account) if a.user is not None
+    ]
+    audit.record(
+        admin.id,
+        "transfer_corrected",
+        reason=reason,
+        subject_user_id=holders[0].id if holders else None,
+        target_type="transfer",
+        target_id=original.id,
+        correction_id=moved.id,
+        minutes=original.amount,
+    )
+    for holder in holders:
+        notifications.notify(
+            holder,
+            "transfer_corrected",
+            link=_statement_link(),
+            minutes=original.amount,
+            reason=reason,
+        )
+    ledger.commit()
+    return moved

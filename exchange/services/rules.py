@@ -1,0 +1,84 @@
+"""The network's rules that an admin sets: credit limits and the welcome grant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from exchange.services import audit
+from exchange.services.errors import Forbidden, InvalidInput
+from models import NetworkSettings, User, db
+from models.base import utcnow
+from models.ledger import DEFAULT_CEILING, DEFAULT_FLOOR
+
+# Beyond these a typo, not a choice: a floor of −1000 h, a ceiling of 10 000 h.
+MAX_FLOOR = 1000 * 60
+MAX_CEILING = 10000 * 60
+MAX_GRANT = 100 * 60
+
+
+@dataclass(frozen=True)
+class Rules:
+    credit_floor: int = DEFAULT_FLOOR
+    credit_ceiling: int = DEFAULT_CEILING
+    welcome_grant: int = 0
+
+
+def current() -> Rules:
+    """The rules in force (the defaults until an admin saves some). Reads only."""
+    row = db.session.get(NetworkSettings, 1)
+    if row is None:
+        return Rules()
+    return Rules(row.credit_floor, row.credit_ceiling, row.welcome_grant)
+
+
+def update(
+    admin_id: int, *, credit_floor: int, credit_ceiling: int, welcome_grant: int, reason: str = ""
+) -> Rules:
+    """An admin sets the limits and the welcome grant; the change is logged with its reason.
+
+    Balances already past a new limit stay as they are: from then on they may only move
+    back towards it.
+    """
+    admin = db.session.get(User, admin_id)
+    if admin is None or not admin.is_admin or admin.is_suspended:
+        raise Forbidden()
+    if not -MAX_FLOOR <= credit_floor <= 0:
+        raise InvalidInput(
+            _l("Le plancher est un solde négatif ou nul, par exemple −20 h."), field="credit_floor"
+        )
+    if not 0 <= credit_ceiling <= MAX_CEILING:
+        raise InvalidInput(
+            _l("Le plafond est un solde positif ou nul, par exemple 100 h."),
+            field="credit_ceiling",
+        )
+    if not 0 <= welcome_grant <= min(MAX_GRANT, credit_ceiling):
+        raise InvalidInput(
+            _l("Le crédit de bienvenue va de 0 (aucun) au plafond, 100 h au plus."),
+            field="welcome_grant",
+        )
+    before = current()
+    row = db.session.get(NetworkSettings, 1)
+    if row is None:
+        row = NetworkSettings(id=1)
+        db.session.add(row)
+    row.credit_floor = credit_floor
+    row.credit_ceiling = credit_ceiling
+    row.welcome_grant = welcome_grant
+    row.updated_at = utcnow()
+    row.updated_by_id = admin.id
+    audit.record(
+        admin.id,
+        "rules_updated",
+        reason=(reason or "").strip()[:1000],
+        target_type="rules",
+        before=before.__dict__,
+        after={
+            "credit_floor": credit_floor,
+            "credit_ceiling": credit_ceiling,
+            "welcome_grant": welcome_grant,
+        },
+    )
+    db.session.commit()
+    return current()
