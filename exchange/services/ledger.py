@@ -11,6 +11,7 @@ with "database is locked" halfway through.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from exchange.durations import format_minutes
 from exchange.services import rules as network_rules
 from exchange.services.errors import Conflict, CreditLimitExceeded, InvalidInput, NotFound
 from models import Account, Entry, Transfer, User, db
+from models.base import utcnow
 from models.ledger import TRANSFER_KINDS
 
 MAX_MINUTES = 1000 * 60  # one movement of more than 1000 h is a typo
@@ -200,8 +202,12 @@ def transfer(
     exchange_id: int | None = None,
     reverses_id: int | None = None,
     request_key: str | None = None,
+    at: datetime | None = None,
 ) -> Transfer:
     """Move `minutes` from one account to another, inside the caller's transaction.
+
+    `at` dates the movement in the past: only for history brought in from elsewhere (the demo
+    network, an import), written in order, so that running balances follow the dates.
 
     Refused with CreditLimitExceeded (nothing written) when either account would pass its
     limit. When `request_key` names a transfer already written, that transfer is returned and
@@ -233,14 +239,25 @@ def transfer(
         exchange_id=exchange_id,
         reverses_id=reverses_id,
         request_key=request_key or None,
+        created_at=at or utcnow(),
     )
     db.session.add(moved)
     debit, credit = accounts[from_account], accounts[to_account]
     debit.balance -= minutes
     credit.balance += minutes
     moved.entries = [
-        Entry(account_id=debit.id, amount=-minutes, balance_after=debit.balance),
-        Entry(account_id=credit.id, amount=minutes, balance_after=credit.balance),
+        Entry(
+            account_id=debit.id,
+            amount=-minutes,
+            balance_after=debit.balance,
+            created_at=moved.created_at,
+        ),
+        Entry(
+            account_id=credit.id,
+            amount=minutes,
+            balance_after=credit.balance,
+            created_at=moved.created_at,
+        ),
     ]
     db.session.flush()
     return moved
