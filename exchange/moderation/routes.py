@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from exchange.forms_common import attach_error
 from exchange.moderation import bp
 from exchange.moderation.forms import ActForm, ReportForm, reason_label
-from exchange.services import moderation, moderation_acts, reports
+from exchange.services import exchange_queries, moderation, moderation_acts, reports
 from exchange.services.errors import Conflict, DomainError
 from exchange.spaces.forms import DecisionForm
 
@@ -112,6 +112,7 @@ def index():
         "moderation/index.html",
         reports=reports.open_reports(current_user),
         to_approve=moderation.pending_listings(current_user),
+        disputes=exchange_queries.disputed_for(current_user),
         suspended=moderation.suspended_members(current_user),
         pending=pending,
         forms={m.id: DecisionForm(prefix=f"m{m.id}") for m in pending},
