@@ -22,7 +22,7 @@ class GiftForm(FlaskForm):
     )
     minutes = DurationField(_l("Durée"))
     message = TextAreaField(
-        _l("Message"),
+        _l("Message (facultatif)"),
         validators=[Length(max=1000)],
         description=_l("Un mot de remerciement, ou ce que ce temps doit permettre."),
     )

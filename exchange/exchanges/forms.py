@@ -24,7 +24,7 @@ class MessageForm(FlaskForm):
 class LogTimeForm(FlaskForm):
     minutes = DurationField(_l("Temps réellement donné"))
     performed_on = DateField(
-        _l("Le"),
+        _l("Donné le"),
         validators=[Optional()],
         description=_l("Le jour où le temps a été donné (aujourd'hui si vide)."),
     )
@@ -76,7 +76,7 @@ class DirectLogForm(FlaskForm):
     )
     minutes = DurationField(_l("Durée"))
     performed_on = DateField(
-        _l("Le"),
+        _l("Donné le"),
         validators=[Optional()],
         description=_l("Le jour où le temps a été donné (aujourd'hui si vide)."),
     )

@@ -7,6 +7,7 @@ step into the exchange's history, tells the other side, and commits once.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -100,6 +101,12 @@ def _wrong_state(exchange: Exchange) -> Conflict:
     return Conflict(messages[exchange.effective_state])
 
 
+def today() -> date:
+    """Today in the network's time zone: 00:30 in Paris is already tomorrow, not UTC's today."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return utcnow().astimezone(zone).date()
+
+
 def log_days() -> int:
     return int(current_app.config.get("EXCHANGE_LOG_DAYS", 30))
 
@@ -107,10 +114,9 @@ def log_days() -> int:
 def _check_day(performed_on: date | None) -> date | None:
     if performed_on is None:
         return None
-    today = utcnow().date()
-    if performed_on > today + timedelta(days=1):
+    if performed_on > today():
         raise InvalidInput(_l("Cette date est dans le futur."), field="performed_on")
-    if performed_on < today - timedelta(days=366):
+    if performed_on < today() - timedelta(days=366):
         raise InvalidInput(
             _l("Déclarez le temps donné dans l'année écoulée."), field="performed_on"
         )
@@ -225,7 +231,7 @@ def log_time(
     if exchange.state != "accepted":
         raise _wrong_state(exchange)
     minutes = ledger.check_minutes(minutes)
-    exchange.performed_on = _check_day(performed_on) or utcnow().date()
+    exchange.performed_on = _check_day(performed_on) or today()
     _logged(exchange, actor, minutes, _text(note))
     _tell_other(exchange, actor, "exchange_logged", minutes=minutes)
     db.session.commit()
@@ -280,7 +286,7 @@ def log_direct(
         initiator_id=actor.id,
         title=title,
         message=_text(message),
-        performed_on=_check_day(performed_on) or utcnow().date(),
+        performed_on=_check_day(performed_on) or today(),
     )
     db.session.add(exchange)
     _logged(exchange, actor, minutes, exchange.message)
