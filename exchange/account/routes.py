@@ -51,7 +51,10 @@ def statement():
 
 
 def _csv_line(line) -> tuple[str, str, str]:
-    return transfer_kind_label(line.transfer.kind), counterpart_name(line), line.transfer.reason
+    reason = line.transfer.reason
+    if line.transfer.kind == "grant":
+        reason = _("Bienvenue dans le réseau")
+    return transfer_kind_label(line.transfer.kind), counterpart_name(line), reason
 
 
 def counterpart_name(line) -> str:
