@@ -93,8 +93,8 @@ def exchange_event_label(kind: str) -> str:
         "logged": _("a déclaré le temps donné"),
         "confirmed": _("a confirmé le temps : les crédits ont bougé"),
         "disputed": _("a contesté le temps déclaré"),
-        "resolved": _("a tranché pour la coordination"),
-        "expired": _("Temps non confirmé à temps : expiré, rien n'a bougé"),
+        "resolved": _("a tranché au nom de la coordination"),
+        "expired": _("Temps non confirmé dans le délai : expiré, rien n'a bougé"),
     }.get(kind, kind)
 
 

@@ -92,11 +92,11 @@ def _wrong_state(exchange: Exchange) -> Conflict:
         "proposed": _l("Cet échange attend encore une réponse."),
         "accepted": _l("Le temps de cet échange n'a pas encore été déclaré."),
         "done": _l("Le temps de cet échange est déclaré et attend sa confirmation."),
-        "confirmed": _l("Cet échange est confirmé : les crédits ont bougé, une fois."),
+        "confirmed": _l("Cet échange est déjà confirmé : les crédits ont bougé."),
         "declined": _l("Cet échange a été décliné."),
         "cancelled": _l("Cet échange a été annulé."),
         "disputed": _l("Cet échange est contesté : la coordination va trancher."),
-        "expired": _l("Ce temps déclaré n'a pas été confirmé à temps : il a expiré."),
+        "expired": _l("Ce temps déclaré n'a pas été confirmé dans le délai : il a expiré."),
     }
     return Conflict(messages[exchange.effective_state])
 

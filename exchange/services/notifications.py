@@ -36,7 +36,11 @@ def external_url(endpoint: str, **values) -> str:
     and tests only, the host of the current request."""
     base = current_app.config.get("BASE_URL")
     if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
+        # Without a request (a command run by cron) url_for cannot build: the path will do.
+        relative = (
+            url_for(endpoint, **values) if has_request_context() else path(endpoint, **values)
+        )
+        return base.rstrip("/") + relative
     if has_request_context():
         return url_for(endpoint, _external=True, **values)
     with current_app.test_request_context():
@@ -279,7 +283,7 @@ def _ledger_texts(kind: str, d: dict) -> str:
         )
     if kind == "exchange_resolved" and d.get("outcome") == "confirm":
         return _(
-            "La coordination a tranché « %(title)s » : %(duration)s confirmées. %(reason)s",
+            "La coordination a tranché « %(title)s » : temps confirmé, %(duration)s. %(reason)s",
             title=title,
             duration=duration,
             reason=d.get("reason", ""),
@@ -292,11 +296,13 @@ def _ledger_texts(kind: str, d: dict) -> str:
         )
     if kind == "exchange_expired":
         return _(
-            "Les %(duration)s déclarées pour « %(title)s » n'ont pas été confirmées à temps : "
-            "rien n'a bougé.",
+            "Le temps déclaré pour « %(title)s » (%(duration)s) n'a pas été confirmé dans le "
+            "délai : rien n'a bougé.",
             duration=duration,
             title=title,
         )
+    if kind == "gift_received" and not d.get("message"):
+        return _("%(member)s vous a donné %(duration)s.", member=member, duration=duration)
     if kind == "gift_received":
         return _(
             "%(member)s vous a donné %(duration)s : %(message)s",

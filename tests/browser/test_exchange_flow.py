@@ -212,7 +212,8 @@ def test_exchange_proposed_accepted_logged_double_confirmed_moves_credits_once(
     confirm[0].click(no_wait_after=True)
     confirm[1].click(no_wait_after=True)
     moved = re.compile(
-        rf"1\s*h\s*30 sont passées du compte de {RECEIVER['name']} à celui de {PROVIDER['name']}"
+        rf"Le temps confirmé \(1\s*h\s*30\) est passé du compte de {RECEIVER['name']}"
+        rf" à celui de {PROVIDER['name']}"
     )
     for tab in tabs:
         expect(tab.get_by_role("button", name=re.compile("^Confirmer"))).to_have_count(0)
@@ -224,7 +225,7 @@ def test_exchange_proposed_accepted_logged_double_confirmed_moves_credits_once(
     said = " ".join(tab.get_by_role("main").inner_text() for tab in tabs)
     assert re.search(
         r"Temps confirmé : les crédits ont bougé\.|"
-        r"Cet échange est confirmé : les crédits ont bougé, une fois\.",
+        r"Cet échange est déjà confirmé : les crédits ont bougé\.",
         said,
     ), said
     for n, tab in enumerate(tabs, start=1):

@@ -58,7 +58,7 @@ def test_a_proposal_accepted_logged_and_confirmed_moves_the_time_once(client, au
     first = client.post(f"/echanges/{exchange.id}/confirmer", data={})
     second = client.post(f"/echanges/{exchange.id}/confirmer", data={})
     assert first.status_code == second.status_code == 302
-    assert "les crédits ont bougé, une fois" in client.get(second.headers["Location"]).text
+    assert "déjà confirmé : les crédits ont bougé" in client.get(second.headers["Location"]).text
     assert db.session.scalar(select(func.count(Transfer.id))) == 1
     assert (_balance(alice), _balance(bob)) == (-90, 90)
 
