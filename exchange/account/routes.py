@@ -98,6 +98,9 @@ def statement_csv():
 @login_required
 def give():
     """Give time to a member or to the common pot, with a message (pay it forward)."""
+    if not current_user.active_memberships():
+        flash(_("Rejoignez d'abord un lieu du réseau : les dons se font entre membres."), "info")
+        return redirect(url_for("spaces.index"))
     form = GiftForm()
     form.recipient.choices = [
         SelectChoice("", _("— choisir —")),

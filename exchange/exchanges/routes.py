@@ -3,7 +3,7 @@ log time given outside a listing; my exchanges."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -31,6 +31,15 @@ def _refused(form, error: DomainError) -> None:
         flash(str(error.message), "error")
 
 
+def _needs_a_space():
+    """Exchanges are between members of the network's spaces: join one first (as for
+    publishing), rather than fill a form that would be refused."""
+    if current_user.active_memberships():
+        return None
+    flash(_("Rejoignez d'abord un lieu du réseau : les échanges se font entre membres."), "info")
+    return redirect(url_for("spaces.index"))
+
+
 @bp.route("/echanges")
 @login_required
 def index():
@@ -45,6 +54,13 @@ def index():
 def propose(listing_id: int):
     """Answer a listing with a proposal: a message and the time foreseen."""
     listing = listings.get_for(current_user, listing_id)
+    if not listing.is_public():  # its author and its coordinators still see it, nobody answers it
+        abort(404)
+    if listing.author_id == current_user.id:
+        flash(_("C'est votre annonce : les autres membres vous proposeront des échanges."), "info")
+        return redirect(url_for("listings.show", listing_id=listing.id))
+    if (away := _needs_a_space()) is not None:
+        return away
     form = ProposeForm()
     if request.method == "GET" and listing.estimated_minutes:
         hours, minutes = divmod(listing.estimated_minutes, 60)
@@ -198,6 +214,8 @@ def dispute(exchange_id: int):
 @login_required
 def resolve(exchange_id: int):
     """A coordinator settles a dispute."""
+    if not exchanges.can_resolve(current_user, exchange_queries.get_for(current_user, exchange_id)):
+        abort(404)  # a party: the dispute is not theirs to settle
     return _act(
         exchange_id,
         ResolveForm(),
@@ -217,6 +235,8 @@ def resolve(exchange_id: int):
 @login_required
 def log_direct():
     """Log time given or received outside a listing; nothing moves until the other confirms."""
+    if (away := _needs_a_space()) is not None:
+        return away
     form = DirectLogForm()
     form.counterpart.choices = [SelectChoice("", _("— choisir —"))] + [
         SelectChoice(str(m.id), m.display_name) for m in members.exchange_partners(current_user.id)

@@ -28,6 +28,9 @@ from exchange import create_app
 from exchange.config import TestConfig
 from exchange.services import (
     accounts,
+    exchanges,
+    gifts,
+    ledger,
     listings,
     moderation_acts,
     notifications,
@@ -36,14 +39,19 @@ from exchange.services import (
     spaces,
 )
 from models import (
+    Account,
     Category,
+    Entry,
+    Exchange,
     Listing,
     LoginSession,
     Membership,
     ModerationAction,
+    NetworkSettings,
     Notification,
     Report,
     Space,
+    Transfer,
     User,
     db,
 )
@@ -119,20 +127,42 @@ class _BuiltWorlds:
         return {
             table.name: [
                 {column.key: row._mapping[column] for column in table.columns}
-                for row in db.session.execute(select(table))
+                # in id order: a correction's row comes after the transfer it reverses
+                for row in db.session.execute(select(table).order_by(*table.primary_key.columns))
             ]
             for table in db.metadata.sorted_tables
         }
 
     def _put_back(self, rows: dict[str, list[dict]]) -> None:
         tables = db.metadata.sorted_tables
-        for table in reversed(tables):  # conftest's reference rows: the copy has them too
-            db.session.execute(table.delete())
+        # conftest's reference rows (the categories, the pot, the rules): the copy has them too
+        if self._ledger_written():
+            # On PostgreSQL a trigger refuses any DELETE of a transfer or an entry: TRUNCATE
+            # is the only way to empty them. It costs ~70 ms a time, and the tables are
+            # almost always empty here already (conftest empties them after every test),
+            # so the plain DELETEs below do for every other case.
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                if table.name == "transfers":  # corrections first: they name what they reverse
+                    db.session.execute(table.delete().where(table.c.reverses_id.is_not(None)))
+                db.session.execute(table.delete())
         for table in tables:
             if rows[table.name]:
                 db.session.execute(table.insert(), rows[table.name])
         self._next_ids(rows)
         db.session.expire_all()
+
+    @staticmethod
+    def _ledger_written() -> bool:
+        """Whether the append-only ledger holds rows a DELETE would be refused (PostgreSQL)."""
+        if db.engine.dialect.name != "postgresql":
+            return False
+        return bool(
+            db.session.scalar(select(Transfer.id).limit(1))
+            or db.session.scalar(select(Entry.id).limit(1))
+        )
 
     @staticmethod
     def _next_ids(rows: dict[str, list[dict]]) -> None:
@@ -168,6 +198,7 @@ class World:
     contacts: dict[str, str]
     tokens: dict[str, str]
     last_act: int = 0  # the moderation log's last id once built: what a request adds is after
+    last_transfer: int = 0  # the same for the ledger's transfers
     role: str = "anonymous"
 
     def __getitem__(self, name: str) -> int:
@@ -200,7 +231,8 @@ def build_world(app, needs: tuple[str, ...] = ()) -> World:
     unconfirmed newcomer, and one unread notification per person. On demand (`needs`), to keep
     the other cases fast: "log", a person declined by both spaces (one act in each space's
     log); "tokens", the emailed confirmation link of the newcomer and reset link of the
-    applicant; the listings and reports of `_build_listings` (see there)."""
+    applicant; the listings and reports of `_build_listings`, the exchanges and transfers of
+    `_build_ledger` (see there)."""
     space_a = factories.space("La Ruche", city="Lyon", join_policy="approval")
     space_b = factories.space("Le Phare", city="Brest", join_policy="open")
 
@@ -248,6 +280,7 @@ def build_world(app, needs: tuple[str, ...] = ()) -> World:
             spaces.decide_join(coordinator.id, asked.id, approve=False, reason=reason)
 
     extras = _build_listings(needs, people, space_a)
+    extras.update(_build_ledger(needs, people, space_a))
 
     tokens = {}
     if "tokens" in needs:
@@ -266,6 +299,7 @@ def build_world(app, needs: tuple[str, ...] = ()) -> World:
         contacts=contacts,
         tokens=tokens,
         last_act=db.session.scalar(select(func.max(ModerationAction.id))) or 0,
+        last_transfer=db.session.scalar(select(func.max(Transfer.id))) or 0,
     )
 
 
@@ -347,6 +381,70 @@ def _build_listings(needs, people, space_a) -> dict[str, int]:
     return ids
 
 
+# The exchanges of the world, each born on a listing of its own (the member's offer in A) so
+# that any of them can be built beside the others; a page shows an exchange with its title.
+EXCHANGES = {
+    "proposed_exchange": "Échange-proposé",
+    "accepted_exchange": "Échange-accepté",
+    "done_exchange": "Échange-déclaré",
+    "disputed_exchange": "Échange-contesté",
+    "confirmed_exchange": "Échange-confirmé",
+    "disputed_in_a": "Litige-interne-à-A",
+}
+LOGGED = 90  # the minutes the world's logs declare
+
+
+def _build_ledger(needs, people, space_a) -> dict[str, int]:
+    """The exchange and ledger side of the world, each piece on demand.
+
+    "proposed_exchange", other member's proposal on the member's offer (so the member
+    provides, other member receives); "accepted_exchange", one the member accepted;
+    "done_exchange", one whose LOGGED minutes other member logged, waiting on the member;
+    "disputed_exchange", one the member disputed (motif-contestation); "confirmed_exchange",
+    one the member confirmed (LOGGED minutes moved from other member to the member);
+    "disputed_in_a", the same dispute between the member and coordinator A (both of A only:
+    B's coordinator has no say, A's is a party); "transfer", the member's gift of an hour to
+    other member (don-à-corriger); "corrected_transfer", the same, reversed by the admin
+    (déjà-corrigé); "pot_funds", other member's gift of 5 h to the pot (don-à-la-caisse)."""
+    member, other = people["member"], people["other_member"]
+    ids: dict[str, int] = {}
+
+    def exchange(name: str, upto: str, counterpart=other) -> None:
+        offer = factories.listing(member, space_a, EXCHANGES[name])
+        made = exchanges.propose(
+            counterpart.id, offer.id, message="Je passe jeudi ?", foreseen_minutes=60
+        )
+        ids[name] = made.id
+        if upto == "proposed":
+            return
+        exchanges.accept(member.id, made.id, "Avec plaisir")
+        if upto == "accepted":
+            return
+        exchanges.log_time(counterpart.id, made.id, minutes=LOGGED, note="Fait jeudi")
+        if upto == "disputed":
+            exchanges.dispute(member.id, made.id, "motif-contestation")
+        elif upto == "confirmed":
+            exchanges.confirm(member.id, made.id)
+
+    for name in ("proposed", "accepted", "done", "disputed", "confirmed"):
+        if f"{name}_exchange" in needs:
+            exchange(f"{name}_exchange", name)
+    if "disputed_in_a" in needs:
+        exchange("disputed_in_a", "disputed", counterpart=people["coordinator_a"])
+    if "transfer" in needs:
+        ids["transfer"] = gifts.give(
+            member.id, minutes=60, message="don-à-corriger", to_member_id=other.id
+        ).id
+    if "corrected_transfer" in needs:  # the same gift, already reversed once
+        ids["transfer"] = gifts.give(
+            member.id, minutes=60, message="don-à-corriger", to_member_id=other.id
+        ).id
+        gifts.correct(people["admin"].id, ids["transfer"], "déjà-corrigé")
+    if "pot_funds" in needs:
+        gifts.give(other.id, minutes=5 * 60, message="don-à-la-caisse")
+    return ids
+
+
 # --------------------------------------------------------------------------- reading the state
 
 
@@ -422,6 +520,34 @@ def _notifications(user_id: int, kind: str) -> list[Notification]:
 def _unread(user_id: int) -> int:
     _fresh()
     return notifications.unread_count(user_id)
+
+
+def _exchange(exchange_id: int) -> Exchange:
+    _fresh()
+    return db.session.get(Exchange, exchange_id)
+
+
+def _new_transfers(w: World) -> list[Transfer]:
+    """The transfers the request wrote, in order."""
+    _fresh()
+    return list(
+        db.session.scalars(
+            select(Transfer).where(Transfer.id > w.last_transfer).order_by(Transfer.id)
+        )
+    )
+
+
+def _account(user_id: int | None) -> Account:
+    """A member's time account, or the pot's (None)."""
+    _fresh()
+    if user_id is None:
+        return db.session.scalar(select(Account).where(Account.kind == "pot"))
+    return db.session.scalar(select(Account).where(Account.user_id == user_id))
+
+
+def _balances(w: World, *names: str) -> tuple[int, ...]:
+    """The balances of these people ("pot": the common pot's)."""
+    return tuple(_account(None if n == "pot" else w[n]).balance for n in names)
 
 
 def _fingerprint() -> dict[str, list[str]]:
@@ -1143,6 +1269,470 @@ def check_password_reset(w, role, r):
     assert passwords.verify_password(user.password_hash, NEW_PASSWORD)
 
 
+# exchanges: each step is a party's, in the right state; everybody else meets a 404 (an
+# exchange is nobody else's business) until a dispute brings in the coordinators of either
+# party's spaces, who settle it with a reason, logged; credits move once, on confirmation
+
+
+PARTIES = ("member", "other_member")
+
+
+def _parties(name: str) -> tuple[str, str]:
+    return ("member", "coordinator_a" if name == "disputed_in_a" else "other_member")
+
+
+def _other_party(name: str, role: str) -> str:
+    first, second = _parties(name)
+    return second if role == first else first
+
+
+def _ledger_sound() -> None:
+    _fresh()
+    report = ledger.verify()
+    assert report.ok, report.problems
+
+
+def check_my_exchanges(w, role, r):
+    for name, title in EXCHANGES.items():
+        assert (title in r.text) == (role in _parties(name)), name
+
+
+def _check_exchange_page(name: str, forms: dict[str, tuple[str, ...]]):
+    """The exchange's page, with the forms (by the end of their address) each role gets."""
+
+    def check(w, role, r):
+        if r.status_code != OK:
+            return
+        assert EXCHANGES[name] in r.text
+        assert ("motif-contestation" in r.text) == ("disputed" in name)
+        for action, roles in forms.items():
+            form = f'action="/echanges/{w[name]}/{action}"'
+            assert (form in r.text) == (role in roles), action
+
+    return check
+
+
+def _check_step(name: str, before: str, after: str, by: tuple[str, ...], event: str):
+    """A party's step: the state moves for `by` only, the step joins the history, the other
+    side is told; no credit moves and no coordinator's act is logged."""
+
+    def check(w, role, r):
+        exchange = _exchange(w[name])
+        if role in by:
+            assert exchange.state == after
+            last = exchange.events[-1]
+            assert (last.actor_id, last.kind) == (w[role], event)
+            other = _other_party(name, role)
+            kind = "exchange_logged" if event == "logged" else f"exchange_{event}"
+            assert _notifications(w[other], kind)
+        else:
+            assert exchange.state == before
+        assert not _new_transfers(w)
+        assert not _new_acts(w)
+
+    return check
+
+
+def check_time_logged(w, role, r):
+    _check_step("accepted_exchange", "accepted", "done", PARTIES, "logged")(w, role, r)
+    exchange = _exchange(w["accepted_exchange"])
+    if role in PARTIES:
+        assert (exchange.minutes, exchange.logged_by_id) == (75, w[role])
+        assert exchange.expires_at is not None
+    else:
+        assert exchange.minutes is None
+
+
+def check_disputed(w, role, r):
+    _check_step("done_exchange", "done", "disputed", ("member",), "disputed")(w, role, r)
+    exchange = _exchange(w["done_exchange"])
+    if role == "member":
+        assert exchange.dispute_reason == "Une heure, pas une heure et demie"
+        for steward in ("coordinator_a", "coordinator_b"):  # both parties' spaces
+            assert _notifications(w[steward], "dispute_opened")
+    assert _balances(w, "member", "other_member") == (0, 0)
+
+
+def check_settled(w, role, r):
+    """The member (the provider) confirms what other member logged: LOGGED minutes move once,
+    from the receiver to the provider."""
+    exchange = _exchange(w["done_exchange"])
+    moved = _new_transfers(w)
+    if role == "member":
+        assert exchange.state == "confirmed" and exchange.closed_at is not None
+        (settlement,) = moved
+        assert (settlement.kind, settlement.amount, settlement.exchange_id) == (
+            "settlement",
+            LOGGED,
+            exchange.id,
+        )
+        assert (settlement.debit_account_id, settlement.credit_account_id) == (
+            _account(w["other_member"]).id,
+            _account(w["member"]).id,
+        )
+        assert _balances(w, "member", "other_member") == (LOGGED, -LOGGED)
+        assert _notifications(w["other_member"], "exchange_confirmed")
+        _ledger_sound()
+    else:
+        assert exchange.state == "done" and moved == []
+        assert _balances(w, "member", "other_member") == (0, 0)
+    assert not _new_acts(w)
+
+
+def check_settled_once(w, role, r):
+    _fresh()
+    settlements = db.session.scalars(
+        select(Transfer).where(Transfer.exchange_id == w["confirmed_exchange"])
+    ).all()
+    assert [t.amount for t in settlements] == [LOGGED]
+    assert _balances(w, "member", "other_member") == (LOGGED, -LOGGED)
+
+
+RESOLUTION = "Vu avec les deux : une heure"
+
+
+def _check_resolved(name: str, outcome: str, by: tuple[str, ...]):
+    """A dispute settled by a coordinator of either party's spaces (or an admin), never a
+    party: the state, the credits (an hour, once, or nothing), the act in the log with its
+    reason, and both parties told why."""
+
+    def check(w, role, r):
+        exchange = _exchange(w[name])
+        provider, receiver = _parties(name)
+        moved = _new_transfers(w)
+        if role not in by:
+            assert exchange.state == "disputed" and exchange.resolved_by_id is None
+            assert moved == [] and not _new_acts(w)
+            return
+        assert exchange.resolved_by_id == w[role]
+        (act,) = _new_acts(w)
+        assert (act.actor_id, act.action, act.reason) == (w[role], "exchange_resolved", RESOLUTION)
+        assert (act.target_type, act.target_id, act.subject_user_id) == (
+            "exchange",
+            exchange.id,
+            w[provider],
+        )
+        assert act.space_id == w["B" if role == "coordinator_b" else "A"]
+        assert act.details["outcome"] == outcome
+        for party in (provider, receiver):
+            (told,) = _notifications(w[party], "exchange_resolved")
+            assert told.data["reason"] == RESOLUTION
+            assert _emailed(w, party, RESOLUTION)
+        if outcome == "confirm":
+            assert (exchange.state, exchange.minutes) == ("confirmed", 60)
+            (settlement,) = moved
+            assert (settlement.kind, settlement.amount, settlement.author_id) == (
+                "settlement",
+                60,
+                w[role],
+            )
+            assert _balances(w, provider, receiver) == (60, -60)
+            _ledger_sound()
+        else:
+            assert exchange.state == "cancelled" and moved == []
+
+    return check
+
+
+def check_still_disputed(w, role, r):
+    assert _exchange(w["disputed_exchange"]).state == "disputed"
+    assert not _new_transfers(w) and not _new_acts(w)
+
+
+PROPOSERS = ("other_member", "coordinator_b", "coordinator_a")  # not its author, not the admin
+PROPOSAL = {"message": "Je peux passer samedi", "minutes": "1 h 30"}
+
+
+def check_propose_form(w, role, r):
+    if r.status_code == OK:
+        assert 'name="message"' in r.text and 'name="minutes"' in r.text
+
+
+def check_proposal(w, role, r):
+    _fresh()
+    made = db.session.scalars(select(Exchange).where(Exchange.listing_id == w["listing"])).all()
+    if role in PROPOSERS:
+        (exchange,) = made
+        assert (exchange.initiator_id, exchange.receiver_id, exchange.provider_id) == (
+            w[role],
+            w[role],  # an offer: who answers it receives the help
+            w["member"],
+        )
+        assert (exchange.state, exchange.foreseen_minutes) == ("proposed", 90)
+        assert urlsplit(r.headers["Location"]).path == f"/echanges/{exchange.id}"
+        (told,) = _notifications(w["member"], "exchange_proposed")
+        assert told.link == f"/echanges/{exchange.id}"
+    else:
+        assert made == []
+    assert not _new_transfers(w) and not _new_acts(w)
+
+
+DIRECT_LOG = {
+    "direction": "gave",
+    "counterpart": "{other_member}",
+    "title": "Relecture d'un devis",
+    "minutes": "2 h",
+    "performed_on": "",
+    "message": "",
+}
+LOGGERS = ("member", "coordinator_b", "coordinator_a")  # not with oneself; admins are in no space
+
+
+def check_log_form(w, role, r):
+    if r.status_code != OK:
+        return
+    assert 'name="counterpart"' in r.text
+    assert (f'<option value="{w["other_member"]}"' in r.text) == (role != "other_member")
+
+
+def check_direct_log(w, role, r):
+    _fresh()
+    made = db.session.scalars(select(Exchange).where(Exchange.title == DIRECT_LOG["title"])).all()
+    if role in LOGGERS:
+        (exchange,) = made
+        assert (exchange.provider_id, exchange.receiver_id, exchange.logged_by_id) == (
+            w[role],
+            w["other_member"],
+            w[role],
+        )
+        assert (exchange.state, exchange.minutes, exchange.listing_id) == ("done", 120, None)
+        assert urlsplit(r.headers["Location"]).path == f"/echanges/{exchange.id}"
+        assert _notifications(w["other_member"], "exchange_logged")
+    else:
+        assert made == []
+    assert not _new_transfers(w)  # nothing moves until the other side confirms
+    assert not _new_acts(w)
+
+
+# the time account, gifts and the common pot
+
+
+def check_statement(w, role, r):
+    assert (EXCHANGES["confirmed_exchange"] in r.text) == (role in PARTIES)
+
+
+def check_statement_csv(w, role, r):
+    if r.status_code != OK:
+        return
+    assert r.mimetype == "text/csv"
+    assert r.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert r.text.startswith("\ufeffDate;Mouvement;Contrepartie;Motif")
+    lines = r.text.splitlines()[1:]
+    if role in PARTIES:
+        (line,) = lines
+        other = "Otto Ailleurs" if role == "member" else "Mila Membre"
+        amount = str(LOGGED if role == "member" else -LOGGED)
+        assert line.split(";")[2:5] == [other, EXCHANGES["confirmed_exchange"], amount]
+    else:
+        assert lines == []
+
+
+GIFT = {"recipient": "pot", "minutes": "1 h", "message": "Merci"}
+MEMBERS_OF_A_SPACE = ("member", "other_member", "coordinator_b", "coordinator_a")
+
+
+def check_give_form(w, role, r):
+    if r.status_code != OK:
+        return
+    assert '<option value="pot"' in r.text
+    assert (f'<option value="{w["member"]}"' in r.text) == (role != "member")
+
+
+def _check_gift(to: str, givers: tuple[str, ...]):
+    def check(w, role, r):
+        moved = _new_transfers(w)
+        if role in givers:
+            (gift,) = moved
+            assert (gift.kind, gift.amount, gift.reason, gift.author_id) == (
+                "gift",
+                60,
+                "Merci",
+                w[role],
+            )
+            recipient = None if to == "pot" else w[to]
+            assert (gift.debit_account_id, gift.credit_account_id) == (
+                _account(w[role]).id,
+                _account(recipient).id,
+            )
+            assert _balances(w, role, to) == (-60, 60)
+            if to != "pot":
+                assert _notifications(w[to], "gift_received")
+            _ledger_sound()
+        else:
+            assert moved == []
+            assert _balances(w, to) == (0,)
+        assert not _new_acts(w)  # a gift is no coordinator's act
+
+    return check
+
+
+MODERATORS = ("coordinator_b", "coordinator_a", "admin")
+
+
+def check_pot_page(w, role, r):
+    if r.status_code != OK:
+        return
+    assert "don-à-la-caisse" in r.text  # every member reads where the pot's time comes from
+    assert ('href="/caisse-commune/retribuer"' in r.text) == (role in MODERATORS)
+
+
+def check_retribute_form(w, role, r):
+    if r.status_code != OK:
+        return
+    assert (f'<option value="{w["member"]}"' in r.text) == (role in COORDINATORS_OF_A)
+    of_b = role in ("coordinator_b", "admin")
+    assert (f'<option value="{w["other_member"]}"' in r.text) == of_b
+
+
+RETRIBUTION = {
+    "recipient": "{member}",
+    "minutes": "2 h",
+    "reason": "Atelier de réparation ouvert à tous",
+}
+
+
+def check_retributed(w, role, r):
+    moved = _new_transfers(w)
+    if role in COORDINATORS_OF_A:
+        (paid,) = moved
+        assert (paid.kind, paid.amount, paid.reason, paid.author_id) == (
+            "retribution",
+            120,
+            RETRIBUTION["reason"],
+            w[role],
+        )
+        assert (paid.debit_account_id, paid.credit_account_id) == (
+            _account(None).id,
+            _account(w["member"]).id,
+        )
+        assert _balances(w, "pot", "member") == (300 - 120, 120)
+        (act,) = _new_acts(w)
+        assert (act.actor_id, act.action, act.reason, act.space_id) == (
+            w[role],
+            "pot_retribution",
+            RETRIBUTION["reason"],
+            w["A"],
+        )
+        assert (act.subject_user_id, act.target_type, act.target_id) == (
+            w["member"],
+            "transfer",
+            paid.id,
+        )
+        (told,) = _notifications(w["member"], "retribution_received")
+        assert told.data["reason"] == RETRIBUTION["reason"]
+        assert _emailed(w, "member", RETRIBUTION["reason"])
+        _ledger_sound()
+    else:
+        assert moved == [] and not _new_acts(w)
+        assert _balances(w, "pot", "member") == (300, 0)
+
+
+def check_retributed_nothing(w, role, r):
+    assert _new_transfers(w) == [] and not _new_acts(w)
+    assert _balances(w, "pot", "member") == (300, 0)
+
+
+# admin: the network's rules and the corrections
+
+
+def _settings() -> NetworkSettings:
+    _fresh()
+    return db.session.get(NetworkSettings, 1)
+
+
+RULES = {
+    "overdraft": "30 h",
+    "ceiling": "120 h",
+    "welcome_grant": "2 h",
+    "reason": "Plus de souplesse",
+}
+
+
+def check_rules_form(w, role, r):
+    if r.status_code != OK:
+        return
+    assert 'name="overdraft"' in r.text and 'value="20 h"' in r.text
+
+
+def check_rules_saved(w, role, r):
+    rules = _settings()
+    if role == "admin":
+        assert (rules.credit_floor, rules.credit_ceiling, rules.welcome_grant) == (
+            -30 * 60,
+            120 * 60,
+            2 * 60,
+        )
+        assert rules.updated_by_id == w["admin"]
+        (act,) = _new_acts(w)
+        assert (act.actor_id, act.action, act.reason) == (
+            w["admin"],
+            "rules_updated",
+            "Plus de souplesse",
+        )
+        assert act.details["before"]["credit_floor"] == -20 * 60
+        assert act.details["after"]["credit_ceiling"] == 120 * 60
+    else:
+        assert (rules.credit_floor, rules.credit_ceiling, rules.welcome_grant) == (
+            -20 * 60,
+            100 * 60,
+            0,
+        )
+        assert not _new_acts(w)
+
+
+def check_rules_saved_nothing(w, role, r):
+    rules = _settings()
+    assert (rules.credit_floor, rules.credit_ceiling) == (-20 * 60, 100 * 60)
+    assert not _new_acts(w)
+
+
+def check_transfers_page(w, role, r):
+    if r.status_code != OK:
+        return
+    assert "don-à-corriger" in r.text
+    assert f'action="/admin/mouvements/{w["transfer"]}/corriger"' in r.text
+
+
+CORRECTION = "Donné deux fois par erreur"
+
+
+def check_corrected(w, role, r):
+    moved = _new_transfers(w)
+    if role == "admin":
+        (reverse,) = moved
+        _fresh()
+        original = db.session.get(Transfer, w["transfer"])
+        assert (reverse.kind, reverse.amount, reverse.reverses_id, reverse.reason) == (
+            "correction",
+            60,
+            original.id,
+            CORRECTION,
+        )
+        assert (reverse.debit_account_id, reverse.credit_account_id) == (
+            original.credit_account_id,
+            original.debit_account_id,
+        )
+        assert (original.kind, original.amount, original.reason) == ("gift", 60, "don-à-corriger")
+        assert _balances(w, "member", "other_member") == (0, 0)
+        (act,) = _new_acts(w)
+        assert (act.actor_id, act.action, act.reason, act.target_type, act.target_id) == (
+            w["admin"],
+            "transfer_corrected",
+            CORRECTION,
+            "transfer",
+            original.id,
+        )
+        assert act.details["correction_id"] == reverse.id
+        for holder in ("member", "other_member"):
+            (told,) = _notifications(w[holder], "transfer_corrected")
+            assert told.data["reason"] == CORRECTION
+            assert _emailed(w, holder, CORRECTION)
+        _ledger_sound()
+    else:
+        assert moved == [] and not _new_acts(w)
+        assert _balances(w, "member", "other_member") == (-60, 60)
+
+
 # --------------------------------------------------------------------------- the matrix
 
 ALL_OK = (OK,) * 6
@@ -1212,6 +1802,19 @@ def a_moderates(back: str, refused: bool = False) -> tuple:
 TO_CATEGORIES = Redirect("/admin/categories")
 ADMIN_ACTS = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_CATEGORIES)
 CATEGORY_URL = "/admin/categories/{category}"
+
+# exchanges, the account, the pot
+BETWEEN_PARTIES = (LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+NOT_A_PARTY = (NOT_FOUND,) * 3  # B's coordinator, A's, the admin: the exchange is not theirs
+
+
+def to_exchange(name: str, refused: bool = False) -> Redirect:
+    return Redirect(f"/echanges/{{{name}}}", refused=refused)
+
+
+TO_STATEMENT = Redirect("/compte")
+TO_POT = Redirect("/caisse-commune")
+TO_TRANSFERS = Redirect("/admin/mouvements")
 
 CASES = [
     # main
@@ -1689,6 +2292,373 @@ CASES = [
         name="POST /admin/categories/{category} delete (in use)",
         check=check_category_kept,
         needs=("category", "listing"),
+    ),
+    # exchanges: its two parties only (a 404 for anybody else), each step in its turn; a
+    # dispute opens it to the coordinators of either party's spaces, who settle it
+    row("GET", "/echanges", MEMBERS_ONLY, check=check_my_exchanges, needs=tuple(EXCHANGES)),
+    row(
+        "GET",
+        "/echanges/{proposed_exchange}",
+        BETWEEN_PARTIES,
+        check=_check_exchange_page(
+            "proposed_exchange", {"accepter": ("member",), "annuler": PARTIES}
+        ),
+        needs=("proposed_exchange",),
+    ),
+    row(
+        "GET",
+        "/echanges/{accepted_exchange}",
+        BETWEEN_PARTIES,
+        check=_check_exchange_page("accepted_exchange", {"temps": PARTIES, "annuler": PARTIES}),
+        needs=("accepted_exchange",),
+    ),
+    row(
+        "GET",
+        "/echanges/{done_exchange}",
+        BETWEEN_PARTIES,
+        check=_check_exchange_page(
+            "done_exchange", {"confirmer": ("member",), "contester": ("member",), "annuler": ()}
+        ),
+        needs=("done_exchange",),
+    ),
+    row(
+        "GET",
+        "/echanges/{confirmed_exchange}",
+        BETWEEN_PARTIES,
+        check=_check_exchange_page("confirmed_exchange", {"confirmer": (), "trancher": ()}),
+        needs=("confirmed_exchange",),
+    ),
+    row(
+        "GET",
+        "/echanges/{disputed_exchange}",
+        MEMBERS_ONLY,  # the parties, and the coordinators of A and of B, and admins
+        check=_check_exchange_page("disputed_exchange", {"trancher": MODERATORS}),
+        needs=("disputed_exchange",),
+    ),
+    row(
+        "GET",
+        "/echanges/{disputed_in_a}",
+        (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, OK),  # B's coordinator has no say; A's is a party
+        check=_check_exchange_page("disputed_in_a", {"trancher": ("admin",)}),
+        needs=("disputed_in_a",),
+    ),
+    row(
+        "GET",
+        "/echanges/987654",
+        (LOGIN, *(NOT_FOUND,) * 5),
+        name="GET /echanges/{unknown}",
+    ),
+    row(
+        "POST",
+        "/echanges/{proposed_exchange}/accepter",
+        (LOGIN, to_exchange("proposed_exchange"), FORBIDDEN, *NOT_A_PARTY),  # not one's own
+        data={"message": "Avec plaisir"},
+        check=_check_step("proposed_exchange", "proposed", "accepted", ("member",), "accepted"),
+        needs=("proposed_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{accepted_exchange}/accepter",
+        (LOGIN, *(to_exchange("accepted_exchange", refused=True),) * 2, *NOT_A_PARTY),
+        name="POST /echanges/{accepted_exchange}/accepter (already accepted)",
+        check=_check_step("accepted_exchange", "accepted", "accepted", (), "accepted"),
+        needs=("accepted_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{proposed_exchange}/decliner",
+        (LOGIN, to_exchange("proposed_exchange"), FORBIDDEN, *NOT_A_PARTY),
+        data={"message": "Pas ce mois-ci"},
+        check=_check_step("proposed_exchange", "proposed", "declined", ("member",), "declined"),
+        needs=("proposed_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{proposed_exchange}/annuler",
+        (LOGIN, *(to_exchange("proposed_exchange"),) * 2, *NOT_A_PARTY),  # either party
+        check=_check_step("proposed_exchange", "proposed", "cancelled", PARTIES, "cancelled"),
+        needs=("proposed_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{done_exchange}/annuler",
+        (LOGIN, *(to_exchange("done_exchange", refused=True),) * 2, *NOT_A_PARTY),
+        name="POST /echanges/{done_exchange}/annuler (time logged: too late)",
+        check=_check_step("done_exchange", "done", "done", (), "cancelled"),
+        needs=("done_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{accepted_exchange}/temps",
+        (LOGIN, *(to_exchange("accepted_exchange"),) * 2, *NOT_A_PARTY),  # either party
+        data={"minutes": "1 h 15", "performed_on": "", "note": "Fait"},
+        check=check_time_logged,
+        needs=("accepted_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{proposed_exchange}/temps",
+        (LOGIN, *(to_exchange("proposed_exchange", refused=True),) * 2, *NOT_A_PARTY),
+        data={"minutes": "1 h 15", "performed_on": "", "note": "Fait"},
+        name="POST /echanges/{proposed_exchange}/temps (not accepted yet)",
+        check=_check_step("proposed_exchange", "proposed", "proposed", (), "logged"),
+        needs=("proposed_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{done_exchange}/confirmer",
+        (LOGIN, to_exchange("done_exchange"), FORBIDDEN, *NOT_A_PARTY),  # not who logged it
+        check=check_settled,
+        needs=("done_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{confirmed_exchange}/confirmer",
+        (LOGIN, *(to_exchange("confirmed_exchange", refused=True),) * 2, *NOT_A_PARTY),
+        name="POST /echanges/{confirmed_exchange}/confirmer (a second confirmation moves nothing)",
+        check=check_settled_once,
+        needs=("confirmed_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{done_exchange}/contester",
+        (LOGIN, to_exchange("done_exchange"), FORBIDDEN, *NOT_A_PARTY),
+        data={"reason": "Une heure, pas une heure et demie"},
+        check=check_disputed,
+        needs=("done_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{done_exchange}/contester",
+        (LOGIN, BAD, BAD, *NOT_A_PARTY),  # the page again, the reason asked for
+        data={"reason": ""},
+        name="POST /echanges/{done_exchange}/contester without reason",
+        check=_check_step("done_exchange", "done", "done", (), "disputed"),
+        needs=("done_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{disputed_exchange}/trancher",
+        (LOGIN, NOT_FOUND, NOT_FOUND, *(to_exchange("disputed_exchange"),) * 3),
+        data={"outcome": "confirm", "minutes": "1 h", "reason": RESOLUTION},
+        name="POST /echanges/{disputed_exchange}/trancher confirm",
+        check=_check_resolved("disputed_exchange", "confirm", MODERATORS),
+        needs=("disputed_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{disputed_exchange}/trancher",
+        (LOGIN, NOT_FOUND, NOT_FOUND, *(to_exchange("disputed_exchange"),) * 3),
+        data={"outcome": "cancel", "minutes": "", "reason": RESOLUTION},
+        name="POST /echanges/{disputed_exchange}/trancher cancel",
+        check=_check_resolved("disputed_exchange", "cancel", MODERATORS),
+        needs=("disputed_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{disputed_exchange}/trancher",
+        (LOGIN, NOT_FOUND, NOT_FOUND, BAD, BAD, BAD),  # not the parties' to settle
+        data={"outcome": "confirm", "minutes": "1 h", "reason": ""},
+        name="POST /echanges/{disputed_exchange}/trancher without reason",
+        check=check_still_disputed,
+        needs=("disputed_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{disputed_in_a}/trancher",
+        (LOGIN, *(NOT_FOUND,) * 4, to_exchange("disputed_in_a")),
+        data={"outcome": "confirm", "minutes": "1 h", "reason": RESOLUTION},
+        name="POST /echanges/{disputed_in_a}/trancher (never a party, never an outsider)",
+        check=_check_resolved("disputed_in_a", "confirm", ("admin",)),
+        needs=("disputed_in_a",),
+    ),
+    row(
+        "POST",
+        "/echanges/{done_exchange}/trancher",
+        (LOGIN, *(NOT_FOUND,) * 5),
+        data={"outcome": "confirm", "minutes": "1 h", "reason": RESOLUTION},
+        name="POST /echanges/{done_exchange}/trancher (nothing to settle)",
+        check=_check_step("done_exchange", "done", "done", (), "resolved"),
+        needs=("done_exchange",),
+    ),
+    row(
+        "GET",
+        "/echanges/declarer",
+        (LOGIN, OK, OK, OK, OK, Redirect("/lieux")),  # the admin is a member of no space
+        check=check_log_form,
+    ),
+    row(
+        "POST",
+        "/echanges/declarer",
+        (LOGIN, 302, BAD, 302, 302, Redirect("/lieux", refused=True)),  # admins: in no space
+        data=DIRECT_LOG,
+        check=check_direct_log,
+    ),
+    row(
+        "GET",
+        "/annonces/{listing}/proposer",
+        (LOGIN, Redirect("/annonces/{listing}"), OK, OK, OK, Redirect("/lieux")),
+        check=check_propose_form,
+        needs=("listing",),
+    ),
+    row(
+        "POST",
+        "/annonces/{listing}/proposer",
+        (
+            LOGIN,
+            Redirect("/annonces/{listing}", refused=True),  # not one's own
+            302,
+            302,
+            302,
+            Redirect("/lieux", refused=True),  # admins are in no space
+        ),
+        data=PROPOSAL,
+        check=check_proposal,
+        needs=("listing",),
+    ),
+    row(
+        "GET",
+        "/annonces/{hidden_listing}/proposer",
+        (LOGIN, *(NOT_FOUND,) * 5),  # out of sight: seen by some, answered by none
+        name="GET /annonces/{hidden_listing}/proposer (out of sight)",
+        needs=("hidden_listing",),
+    ),
+    row(
+        "POST",
+        "/annonces/{hidden_listing}/proposer",
+        (LOGIN, *(NOT_FOUND,) * 5),
+        data=PROPOSAL,
+        name="POST /annonces/{hidden_listing}/proposer (out of sight)",
+        needs=("hidden_listing",),
+    ),
+    # the time account: one's own only; the pot's ledger: every member's to read
+    row("GET", "/compte", MEMBERS_ONLY, check=check_statement, needs=("confirmed_exchange",)),
+    row(
+        "GET",
+        "/compte?du=2000-01-01&au=2100-12-31",
+        MEMBERS_ONLY,
+        name="GET /compte for a period",
+        check=check_statement,
+        needs=("confirmed_exchange",),
+    ),
+    row(
+        "GET",
+        "/compte/releve.csv",
+        MEMBERS_ONLY,
+        check=check_statement_csv,
+        needs=("confirmed_exchange",),
+    ),
+    row(
+        "GET",
+        "/compte/donner",
+        (LOGIN, OK, OK, OK, OK, Redirect("/lieux")),  # the admin is a member of no space
+        check=check_give_form,
+    ),
+    row(
+        "POST",
+        "/compte/donner",
+        (LOGIN, *(TO_STATEMENT,) * 4, Redirect("/lieux", refused=True)),  # admins: no space
+        data=GIFT,
+        name="POST /compte/donner to the pot",
+        check=_check_gift("pot", MEMBERS_OF_A_SPACE),
+    ),
+    row(
+        "POST",
+        "/compte/donner",
+        # never to oneself; admins are in no space
+        (LOGIN, TO_STATEMENT, BAD, TO_STATEMENT, TO_STATEMENT, Redirect("/lieux", refused=True)),
+        data={**GIFT, "recipient": "{other_member}"},
+        name="POST /compte/donner to other member",
+        check=_check_gift("other_member", ("member", "coordinator_b", "coordinator_a")),
+    ),
+    row("GET", "/caisse-commune", MEMBERS_ONLY, check=check_pot_page, needs=("pot_funds",)),
+    row(
+        "GET",
+        "/caisse-commune/retribuer",
+        (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+        check=check_retribute_form,
+    ),
+    row(
+        "POST",
+        "/caisse-commune/retribuer",
+        (LOGIN, FORBIDDEN, FORBIDDEN, BAD, TO_POT, TO_POT),  # B's coordinator: not in A
+        data=RETRIBUTION,
+        check=check_retributed,
+        needs=("pot_funds",),
+    ),
+    row(
+        "POST",
+        "/caisse-commune/retribuer",
+        (LOGIN, FORBIDDEN, FORBIDDEN, BAD, BAD, BAD),
+        data={**RETRIBUTION, "reason": ""},
+        name="POST /caisse-commune/retribuer without reason",
+        check=check_retributed_nothing,
+        needs=("pot_funds",),
+    ),
+    row(
+        "POST",
+        "/caisse-commune/retribuer",
+        (LOGIN, FORBIDDEN, FORBIDDEN, BAD, BAD, BAD),
+        data={**RETRIBUTION, "minutes": "6 h"},
+        name="POST /caisse-commune/retribuer more than the pot holds",
+        check=check_retributed_nothing,
+        needs=("pot_funds",),
+    ),
+    # admin: the network's rules and the corrections of the ledger
+    row("GET", "/admin/reglages", ADMIN_ONLY, check=check_rules_form),
+    row(
+        "POST",
+        "/admin/reglages",
+        (LOGIN, *(FORBIDDEN,) * 4, Redirect("/admin/reglages")),
+        data=RULES,
+        check=check_rules_saved,
+    ),
+    row(
+        "POST",
+        "/admin/reglages",
+        (LOGIN, *(FORBIDDEN,) * 4, BAD),
+        data={**RULES, "overdraft": "beaucoup"},
+        name="POST /admin/reglages with a wrong duration",
+        check=check_rules_saved_nothing,
+    ),
+    row("GET", "/admin/mouvements", ADMIN_ONLY, check=check_transfers_page, needs=("transfer",)),
+    row(
+        "GET",
+        "/admin/mouvements?page=2",
+        ADMIN_ONLY,
+        name="GET /admin/mouvements?page=2 (past the end)",
+        needs=("transfer",),
+    ),
+    row(
+        "POST",
+        "/admin/mouvements/{transfer}/corriger",
+        (LOGIN, *(FORBIDDEN,) * 4, TO_TRANSFERS),
+        data={"reason": CORRECTION},
+        check=check_corrected,
+        needs=("transfer",),
+    ),
+    row(
+        "POST",
+        "/admin/mouvements/{transfer}/corriger",
+        (LOGIN, *(FORBIDDEN,) * 4, Redirect("/admin/mouvements", refused=True)),
+        data={"reason": ""},
+        name="POST /admin/mouvements/{transfer}/corriger without reason",
+        needs=("transfer",),
+    ),
+    row(
+        "POST",
+        "/admin/mouvements/{transfer}/corriger",
+        (LOGIN, *(FORBIDDEN,) * 4, Redirect("/admin/mouvements", refused=True)),
+        data={"reason": CORRECTION},
+        name="POST /admin/mouvements/{transfer}/corriger (reversed already)",
+        needs=("corrected_transfer",),
+    ),
+    row(
+        "POST",
+        "/admin/mouvements/987654/corriger",
+        (LOGIN, *(FORBIDDEN,) * 4, NOT_FOUND),
+        data={"reason": CORRECTION},
+        name="POST /admin/mouvements/{unknown}/corriger",
     ),
     # auth
     row("POST", "/deconnexion", (LOGIN, *(HOME,) * 5), check=check_logged_out),

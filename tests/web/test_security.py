@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from exchange import create_app
 from exchange.config import ROOT, Config
-from exchange.services import accounts, moderation_acts, reports, spaces
+from exchange.services import accounts, exchanges, gifts, moderation_acts, reports, spaces
 from models import Category, db
 from models.base import utcnow
 from tests import factories
@@ -127,6 +127,14 @@ class World:
     suspended: object  # a member of the open space, suspended by the admin
     report: object  # the applicant's open report on `listing`
     category: object
+    # Exchanges between the regular member (who gives the time) and a partner of the open
+    # space, one in each state a step starts from; a gift of the partner's to the pot.
+    partner: object = None
+    proposed: object = None  # the partner's proposal on `listing`, waiting on the regular one
+    accepted: object = None
+    done: object = None  # time the partner logged, waiting on the regular one
+    disputed: object = None  # time the partner logged, disputed by the regular one
+    pot_gift: object = None
     users: dict = field(default_factory=dict)
 
     def url_values(self, endpoint: str) -> dict[str, object]:
@@ -141,7 +149,20 @@ class World:
             "category_id": self.category.id,
             "filename": "css/archipel.css",
             "token": self.confirm_token,
+            # the one the admin may read too (a dispute is the coordination's business)
+            "exchange_id": self.disputed.id,
+            "transfer_id": self.pot_gift.id,
         }
+        exchange = {
+            "exchanges.accept": self.proposed,
+            "exchanges.decline": self.proposed,
+            "exchanges.cancel": self.proposed,
+            "exchanges.log_time": self.accepted,
+            "exchanges.confirm": self.done,
+            "exchanges.dispute": self.done,
+        }.get(endpoint)
+        if exchange is not None:
+            values["exchange_id"] = exchange.id
         if endpoint == "auth.reset_password":
             values["token"] = self.reset_token
         if endpoint in ("spaces.join", "spaces.leave"):
@@ -167,6 +188,16 @@ class World:
             )
         if endpoint == "listings.create":
             return ("?type=demande",)
+        if endpoint in ("account.statement", "account.statement_csv", "account.pot"):
+            return (
+                "?du=2020-01-01&au=2100-12-31",
+                "?du=2100-12-31&au=2020-01-01",  # the wrong way round: swapped
+                "?du=hier&au=31%2F12%2F2030",
+            )
+        if endpoint in ("exchanges.log_direct", "account.give", "account.retribute"):
+            return (f"?membre={self.partner.id}", "?membre=abc", "?membre=987654", "?a=pot")
+        if endpoint == "admin.transfers":
+            return ("?page=2", "?page=-1", "?page=abc", "?page=99999999999")
         return ()
 
 
@@ -206,6 +237,28 @@ def world(app, outbox) -> World:
     factories.join(suspended, open_space)
     moderation_acts.suspend_member(admin.id, suspended.id, "Abus répétés")
     report = reports.report_listing(applicant.id, listing.id, "spam")
+    # The exchanges, one in each state a step starts from, and time in the pot.
+    partner = factories.member("Paule Partenaire", "paule@example.org")
+    factories.join(partner, open_space)
+    proposed = exchanges.propose(partner.id, listing.id, message="Mardi ?", foreseen_minutes=60)
+    garden = factories.listing(regular, open_space, "Coup de main au potager")
+    accepted = exchanges.propose(partner.id, garden.id, message="Samedi ?", foreseen_minutes=90)
+    exchanges.accept(regular.id, accepted.id)
+
+    def logged(title: str):
+        return exchanges.log_direct(
+            partner.id,
+            counterpart_id=regular.id,
+            gave=False,
+            minutes=45,
+            title=title,
+            performed_on=None,
+        )
+
+    done = logged("Relecture d'un devis")
+    disputed = logged("Traduction d'une affiche")
+    exchanges.dispute(regular.id, disputed.id, "Nous avions dit 30 minutes")
+    pot_gift = gifts.give(partner.id, minutes=180, message="Pour la caisse")
     w = World(
         admin=admin,
         coordinator=coordinator,
@@ -223,6 +276,12 @@ def world(app, outbox) -> World:
         suspended=suspended,
         report=report,
         category=category,
+        partner=partner,
+        proposed=proposed,
+        accepted=accepted,
+        done=done,
+        disputed=disputed,
+        pot_gift=pot_gift,
     )
     w.users = {"admin": admin, "coordinator": coordinator, "regular": regular}
     return w
@@ -235,7 +294,11 @@ def world(app, outbox) -> World:
 class Case:
     actor: str | None  # key in World.users, None for an anonymous visitor
     data: Callable[[World], dict[str, str]]
+    changes: tuple[str, ...] = ()  # tables the real request must change (its point)
 
+
+EXCHANGE = ("exchanges", "exchange_events")  # a step: the state and the history
+LEDGER = ("transfers", "entries", "accounts")  # credits that move
 
 UNSAFE_CASES: dict[str, Case] = {
     "main.mark_read": Case("coordinator", lambda w: {}),
@@ -307,6 +370,61 @@ UNSAFE_CASES: dict[str, Case] = {
     "admin.category_update": Case(
         "admin",
         lambda w: {"action": "rename", "name_fr": "Réparations", "name_en": "Repairs"},
+    ),
+    # exchanges: each step by the party whose turn it is, on an exchange in the right state
+    "exchanges.propose": Case(
+        "coordinator", lambda w: {"message": "Jeudi ?", "minutes": "1 h"}, EXCHANGE
+    ),
+    "exchanges.accept": Case("regular", lambda w: {"message": "Avec plaisir"}, EXCHANGE),
+    "exchanges.decline": Case("regular", lambda w: {"message": "Pas ce mois-ci"}, EXCHANGE),
+    "exchanges.cancel": Case("regular", lambda w: {"message": ""}, EXCHANGE),
+    "exchanges.log_time": Case(
+        "regular", lambda w: {"minutes": "1 h 30", "performed_on": "", "note": ""}, EXCHANGE
+    ),
+    "exchanges.confirm": Case("regular", lambda w: {}, (*EXCHANGE, *LEDGER)),
+    "exchanges.dispute": Case("regular", lambda w: {"reason": "Vingt minutes, pas 45"}, EXCHANGE),
+    "exchanges.resolve": Case(
+        "admin",
+        lambda w: {"outcome": "confirm", "minutes": "30 min", "reason": "Vu avec eux"},
+        (*EXCHANGE, *LEDGER, "moderation_actions"),
+    ),
+    "exchanges.log_direct": Case(
+        "regular",
+        lambda w: {
+            "direction": "gave",
+            "counterpart": str(w.partner.id),
+            "title": "Aide au déménagement",
+            "minutes": "2 h",
+            "performed_on": "",
+            "message": "",
+        },
+        EXCHANGE,
+    ),
+    # the time account, the pot, the network's rules and corrections
+    "account.give": Case(
+        "regular", lambda w: {"recipient": "pot", "minutes": "1 h", "message": "Merci"}, LEDGER
+    ),
+    "account.retribute": Case(
+        "admin",
+        lambda w: {
+            "recipient": str(w.regular.id),
+            "minutes": "1 h",
+            "reason": "Le wiki du réseau",
+        },
+        (*LEDGER, "moderation_actions"),
+    ),
+    "admin.rules": Case(
+        "admin",
+        lambda w: {
+            "overdraft": "25 h",
+            "ceiling": "100 h",
+            "welcome_grant": "",
+            "reason": "Plus de marge",
+        },
+        ("network_settings", "moderation_actions"),
+    ),
+    "admin.correct": Case(
+        "admin", lambda w: {"reason": "Donné deux fois"}, (*LEDGER, "moderation_actions")
     ),
 }
 
@@ -399,7 +517,7 @@ def test_every_state_changing_route_is_refused_without_a_valid_csrf_token(app, m
     stale = set(UNSAFE_CASES) - {r.endpoint for r in _unsafe_rules(csrf_app)}
     assert not stale, f"cases for routes that no longer take POST: {sorted(stale)}"
     assert not problems, "\n".join(problems)
-    assert len(covered) >= 31, covered
+    assert len(covered) >= 44, covered
 
 
 @pytest.mark.parametrize("endpoint", sorted(UNSAFE_CASES))
@@ -417,13 +535,17 @@ def test_the_same_request_with_the_pages_token_does_take_effect(app, make_app, w
     response = client.post(url, data={**case.data(world), "csrf_token": token})
     assert CSRF_MESSAGE not in response.text
     assert response.status_code < 500
-    assert snapshot() != before or len(mails) > sent, f"POST {url} changed nothing"
+    after = snapshot()
+    assert after != before or len(mails) > sent, f"POST {url} changed nothing"
+    missed = set(case.changes) - set(changed_tables(before, after))
+    assert not missed, f"POST {url} left {sorted(missed)} as they were ({response.status_code})"
 
 
 # --- reading never writes ------------------------------------------------------------------
 
 
 # Pages each walker must really read (200, not a refusal), so the walk proves something of them.
+ACCOUNT_PAGES = ("account.statement", "account.statement_csv", "account.give", "account.pot")
 READ_BY = {
     None: {"listings.search", "listings.show", "members.profile", "spaces.show"},
     "regular": {
@@ -434,6 +556,10 @@ READ_BY = {
         "listings.mine",
         "moderation.report_member",
         "moderation.about_me",
+        *ACCOUNT_PAGES,
+        "exchanges.index",
+        "exchanges.show",  # a party
+        "exchanges.log_direct",
     },
     "coordinator": {
         "listings.show",
@@ -442,6 +568,11 @@ READ_BY = {
         "moderation.index",
         "moderation.report_listing",
         "spaces.requests",
+        *ACCOUNT_PAGES,
+        "account.retribute",
+        "exchanges.index",
+        "exchanges.propose",  # the regular member's offer
+        "exchanges.log_direct",
     },
     "admin": {
         "listings.show",
@@ -451,6 +582,15 @@ READ_BY = {
         "moderation.report_listing",
         "moderation.report_member",
         "admin.category_list",
+        "admin.rules",
+        "admin.transfers",
+        # no "account.give": the admin is in no space, and is sent to join one first
+        "account.statement",
+        "account.statement_csv",
+        "account.pot",
+        "account.retribute",
+        "exchanges.index",
+        "exchanges.show",  # the dispute: the admin may settle it
     },
 }
 
@@ -477,7 +617,7 @@ def test_reading_any_page_changes_nothing_in_the_database(app, client, auth, wor
                 before = after
         covered.append(rule.endpoint)
     assert not problems, "\n".join(problems)
-    assert len(covered) >= 26, covered
+    assert len(covered) >= 37, covered
     # The links in emails were opened and are still unused: a mail scanner's GET is harmless.
     db.session.expire_all()
     assert not world.unconfirmed.email_confirmed
