@@ -115,6 +115,10 @@ class Transfer(db.Model):
     entries: Mapped[list[Entry]] = relationship(back_populates="transfer", order_by="Entry.id")
     reverses: Mapped[Transfer | None] = relationship(remote_side=[id], foreign_keys=[reverses_id])
 
+    # Not a column: True when the ledger answered a request with the transfer its request key
+    # already named (a replay, or a twin request that won the race), so nobody is told twice.
+    replayed = False
+
 
 class Entry(db.Model):
     """One side of a transfer on one account: negative taken, positive given.

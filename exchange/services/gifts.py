@@ -56,6 +56,9 @@ def give(
         author_id=actor.id,
         request_key=request_key,
     )
+    if moved.replayed:  # a twin request wrote it while this one waited: told once
+        ledger.commit()
+        return moved
     if recipient is not None:
         notifications.notify(
             recipient,
@@ -97,6 +100,9 @@ def retribute(
         author_id=actor.id,
         request_key=request_key,
     )
+    if moved.replayed:  # a twin request wrote it while this one waited: logged and told once
+        ledger.commit()
+        return moved
     audit.record(
         actor.id,
         "pot_retribution",
@@ -135,6 +141,8 @@ def grant_welcome(user: User) -> Transfer | None:
         author_id=None,
         request_key=key,
     )
+    if moved.replayed:  # a twin join granted it while this one waited
+        return None
     notifications.notify(user, "welcome_grant", link=_statement_link(), minutes=minutes)
     return moved
 

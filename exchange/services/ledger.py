@@ -186,9 +186,13 @@ def check_minutes(minutes) -> int:
 
 
 def by_request_key(request_key: str | None) -> Transfer | None:
+    """The transfer already written for this request key, marked `replayed`, if any."""
     if not request_key:
         return None
-    return db.session.scalar(select(Transfer).where(Transfer.request_key == request_key))
+    done = db.session.scalar(select(Transfer).where(Transfer.request_key == request_key))
+    if done is not None:
+        done.replayed = True
+    return done
 
 
 def transfer(
@@ -210,8 +214,10 @@ def transfer(
     network, an import), written in order, so that running balances follow the dates.
 
     Refused with CreditLimitExceeded (nothing written) when either account would pass its
-    limit. When `request_key` names a transfer already written, that transfer is returned and
-    nothing moves again: a replayed request moves credits once.
+    limit. When `request_key` names a transfer already written, that transfer is returned,
+    marked `replayed`, and nothing moves again: a replayed request moves credits once. The key
+    is read again once the accounts are locked: a twin request sent at the same instant may
+    have written it while this one waited.
     """
     if kind not in TRANSFER_KINDS:
         raise ValueError(f"unknown transfer kind {kind!r}")

@@ -155,19 +155,25 @@ def request_join(user_id: int, space_id: int, message: str = "") -> Membership:
     membership.decided_by_id = None
     membership.decision_reason = ""
     membership.role = "member"
-    if space.needs_approval:
-        membership.status = "pending"
-        db.session.flush()
-        link = notifications.path("spaces.requests", space_id=space.id)
-        for coordinator in coordinators(space.id):
-            notifications.notify(
-                coordinator, "join_requested", link=link, member=user.display_name, space=space.name
-            )
-    else:
-        membership.status = "active"
-        membership.decided_at = utcnow()
-        _welcome(user)
+    # The flushes below meet a twin request's row (the unique membership): inside the guard,
+    # so that the second of two simultaneous requests is a conflict, not an error page.
     try:
+        if space.needs_approval:
+            membership.status = "pending"
+            db.session.flush()
+            link = notifications.path("spaces.requests", space_id=space.id)
+            for coordinator in coordinators(space.id):
+                notifications.notify(
+                    coordinator,
+                    "join_requested",
+                    link=link,
+                    member=user.display_name,
+                    space=space.name,
+                )
+        else:
+            membership.status = "active"
+            membership.decided_at = utcnow()
+            _welcome(user)
         db.session.commit()
     except IntegrityError as e:  # the same request sent twice at once: the first one counts
         db.session.rollback()
