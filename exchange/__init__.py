@@ -144,5 +144,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        # Writers queue (BEGIN IMMEDIATE, see services/ledger.py): waiting is better than failing.
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
