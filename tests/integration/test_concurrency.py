@@ -7,8 +7,6 @@ check the outcome of the second request arriving just after the first.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -16,29 +14,7 @@ from exchange.services import accounts, spaces
 from exchange.services.errors import Conflict
 from models import Membership, ModerationAction, Notification, User, db
 from tests import factories
-
-
-def _race(app, *calls):
-    """Run the calls at the same instant in threads; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[i] = call()
-            except Exception as e:  # the test inspects what was raised
-                results[i] = e
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
+from tests.threads import race
 
 
 @pytest.fixture
@@ -54,7 +30,7 @@ def pending(app):
 @pytest.mark.parametrize("repeat", range(3))
 def test_two_coordinators_deciding_at_once_one_decision_wins(app, pending, repeat):
     first, second, membership_id, newcomer_id = pending
-    results = _race(
+    results = race(
         app,
         lambda: spaces.decide_join(first, membership_id, approve=True).status,
         lambda: spaces.decide_join(second, membership_id, approve=False, reason="Complet").status,
@@ -75,7 +51,7 @@ def test_double_click_on_join_makes_one_membership(app):
     space = factories.space("Le Hangar", join_policy="open")
     member = factories.member("Double Clic")
     member_id, space_id = member.id, space.id  # the threads must not touch this test's session
-    results = _race(app, *[lambda: spaces.request_join(member_id, space_id).status] * 2)
+    results = race(app, *[lambda: spaces.request_join(member_id, space_id).status] * 2)
     assert all(r == "active" or isinstance(r, Conflict) for r in results), results
     assert db.session.scalar(select(func.count(Membership.id))) == 1
 
@@ -86,6 +62,6 @@ def test_double_click_on_sign_up_makes_one_account(app, outbox):
             display_name="Inès", email="ines@example.org", password="lune-rousse-velo"
         )
 
-    results = _race(app, sign_up, sign_up)
+    results = race(app, sign_up, sign_up)
     assert not any(isinstance(r, Exception) for r in results), results
     assert db.session.scalar(select(func.count(User.id))) == 1

@@ -29,6 +29,7 @@ from exchange.services.errors import Conflict, CreditLimitExceeded
 from models import Account, Exchange, ModerationAction, Notification, Transfer, db
 from models.base import utcnow
 from tests import factories
+from tests.threads import race
 
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 FLOOR, CEILING = -120, 120  # −2 h, +2 h: tight, so that limits are met all the time
@@ -417,29 +418,6 @@ def test_concurrent_writers_on_sqlite_queue_instead_of_failing(crowd, make_app):
 # ---------------------------------------------------------------------------- one instant
 
 
-def _race(app, *calls):
-    """Run the calls at the same instant in threads; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[i] = call()
-            except Exception as e:  # the test inspects what was raised
-                results[i] = e
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
-
-
 @pytest.fixture
 def logged(few):
     """An exchange whose time the provider logged: the receiver may confirm or dispute."""
@@ -467,7 +445,7 @@ def test_the_same_exchange_confirmed_twice_at_the_same_instant_moves_credits_onc
 ):
     exchange_id, provider, receiver = logged
     before = _balances(few, provider, receiver)
-    results = _race(app, *[lambda: exchanges.confirm(receiver, exchange_id).state] * 2)
+    results = race(app, *[lambda: exchanges.confirm(receiver, exchange_id).state] * 2)
     assert sorted(map(type, results), key=str) == sorted([str, Conflict], key=str), results
     assert (
         db.session.scalar(
@@ -482,7 +460,7 @@ def test_the_same_exchange_confirmed_twice_at_the_same_instant_moves_credits_onc
 @pytest.mark.parametrize("repeat", range(3))
 def test_a_confirmation_and_a_dispute_at_the_same_instant_one_wins(app, few, logged, repeat):
     exchange_id, _provider, receiver = logged
-    results = _race(
+    results = race(
         app,
         lambda: exchanges.confirm(receiver, exchange_id).state,
         lambda: exchanges.dispute(receiver, exchange_id, "Trop long").state,
@@ -507,7 +485,7 @@ def test_the_same_gift_sent_twice_at_the_same_instant_moves_once(app, few, repea
             giver, minutes=30, message="Merci", to_member_id=taker, request_key="twice"
         ).id
 
-    results = _race(app, send, send)
+    results = race(app, send, send)
     assert all(isinstance(r, int) for r in results), results
     assert results[0] == results[1]
     assert _balances(few, giver, taker) == (105 - 30, -105 + 30)
@@ -529,7 +507,7 @@ def test_the_same_retribution_sent_twice_at_the_same_instant_is_logged_and_told_
             few.admin_id, taker, minutes=45, reason="Atelier réparation", request_key="once"
         ).id
 
-    results = _race(app, send, send)
+    results = race(app, send, send)
     assert all(isinstance(r, int) for r in results) and results[0] == results[1], results
     assert _balances(few, taker, None) == (-105 + 45, 60 - 45)
     assert (
@@ -556,7 +534,7 @@ def test_joining_two_spaces_at_the_same_instant_welcomes_once(app, few, repeat):
     gifts.give(few.member_ids[1], minutes=90, message="Pour les nouveaux", to_member_id=None)
     newcomer = factories.member("Nouvelle").id
     first, second = factories.space("Le Port").id, factories.space("La Criée").id
-    results = _race(
+    results = race(
         app,
         lambda: spaces.request_join(newcomer, first).status,
         lambda: spaces.request_join(newcomer, second).status,
@@ -579,7 +557,7 @@ def test_two_gifts_that_each_fit_but_not_together_one_is_refused(app, few):
     """Two requests read the same balance at the same instant: only one may spend it."""
     giver = few.member_ids[0]  # at −1 h 45: 15 min left before the floor
     takers = few.member_ids[2], few.member_ids[4]
-    results = _race(
+    results = race(
         app,
         *[
             lambda to=to: gifts.give(giver, minutes=15, message="Merci", to_member_id=to).id
