@@ -182,3 +182,44 @@ def test_a_statement_with_a_reversed_period_or_bad_dates_still_answers(client, a
     assert client.get("/compte?du=2026-12-31&au=2026-01-01").status_code == 200
     assert client.get("/compte?du=hier&au=31/02").status_code == 200
     assert client.get("/compte/releve.csv?du=n'importe").status_code == 200
+
+
+HOSTILE = [
+    "",
+    "abc",
+    "99999",
+    "-5",
+    "0",
+    "1e9",
+    "٣",  # an Arabic-Indic digit: isdigit() says yes, int() agrees, the form must not care
+    "\x00",
+    "x" * 5000,
+    "9999 h 59",
+    "2026-02-31",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_nothing_typed_into_the_exchange_and_account_forms_is_a_500(client, auth, pair, value):
+    alice, _bob, offer, _space = pair
+    auth.login(alice)
+    client.post(f"/annonces/{offer.id}/proposer", data={"message": "Bonjour"})
+    exchange = db.session.scalar(select(Exchange))
+    before = db.session.scalar(select(func.count(Transfer.id)))
+    posts = [
+        (f"/annonces/{offer.id}/proposer", {"message": value, "minutes": value}),
+        ("/echanges/declarer", {"direction": value, "counterpart": value, "title": value,
+                                "minutes": value, "performed_on": value}),
+        ("/compte/donner", {"recipient": value, "minutes": value, "message": value,
+                            "request_key": value}),
+        (f"/echanges/{exchange.id}/temps", {"minutes": value, "performed_on": value}),
+        (f"/echanges/{exchange.id}/contester", {"reason": value}),
+        (f"/echanges/{exchange.id}/trancher", {"outcome": value, "minutes": value, "reason": value}),
+    ]  # fmt: skip
+    for path, data in posts:
+        response = client.post(path, data=data)
+        assert response.status_code < 500, (path, response.status_code)
+    for query in (f"?du={value}&au={value}", f"?membre={value}", f"?page={value}"):
+        for page in ("/compte", "/compte/releve.csv", "/caisse-commune", "/echanges/declarer"):
+            assert client.get(page + query).status_code < 500, page + query
+    assert db.session.scalar(select(func.count(Transfer.id))) == before
