@@ -29,7 +29,7 @@ from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
-from exchange.services import audit, exchanges, ledger
+from exchange.services import audit, disputes, exchanges, ledger
 from exchange.services import rules as network_rules
 from exchange.text import slugify
 from models import (
@@ -1899,7 +1899,7 @@ def _play(w: _Recent, story: Recent) -> None:
         )
     else:  # "dispute", by the party who did not log
         who = author_id if exchange.logged_by_id == initiator_id else initiator_id
-        call = partial(exchanges.dispute, who, exchange.id, last[1])
+        call = partial(disputes.dispute, who, exchange.id, last[1])
     _at(w, at, call)
 
 

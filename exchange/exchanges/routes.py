@@ -18,7 +18,7 @@ from exchange.exchanges.forms import (
     ResolveForm,
 )
 from exchange.forms_common import attach_error, int_arg
-from exchange.services import exchange_queries, exchanges, listings, members
+from exchange.services import disputes, exchange_queries, exchanges, listings, members
 from exchange.services.errors import DomainError
 
 
@@ -97,7 +97,7 @@ def _page(exchange_id: int, status: int = 200, **forms):
         exchange=exchange,
         me=current_user.id,
         waits_on_me=exchange_queries.waits_on(exchange, current_user.id),
-        can_resolve=exchanges.can_resolve(current_user, exchange),
+        can_resolve=disputes.can_resolve(current_user, exchange),
         **defaults,
     ), status
 
@@ -204,7 +204,7 @@ def dispute(exchange_id: int):
     return _act(
         exchange_id,
         DisputeForm(),
-        lambda f: exchanges.dispute(current_user.id, exchange_id, f.reason.data),
+        lambda f: disputes.dispute(current_user.id, exchange_id, f.reason.data),
         _("Contestation envoyée : la coordination va trancher."),
         "dispute_form",
     )
@@ -214,12 +214,12 @@ def dispute(exchange_id: int):
 @login_required
 def resolve(exchange_id: int):
     """A coordinator settles a dispute."""
-    if not exchanges.can_resolve(current_user, exchange_queries.get_for(current_user, exchange_id)):
+    if not disputes.can_resolve(current_user, exchange_queries.get_for(current_user, exchange_id)):
         abort(404)  # a party: the dispute is not theirs to settle
     return _act(
         exchange_id,
         ResolveForm(),
-        lambda f: exchanges.resolve(
+        lambda f: disputes.resolve(
             current_user.id,
             exchange_id,
             outcome=f.outcome.data,

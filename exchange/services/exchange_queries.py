@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from exchange.services.disputes import can_resolve
 from exchange.services.errors import NotFound
-from exchange.services.exchanges import can_resolve
 from models import Exchange, ExchangeEvent, db
 
 

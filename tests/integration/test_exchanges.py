@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services import exchanges, gifts, ledger, rules, statements
+from exchange.services import disputes, exchanges, gifts, ledger, rules, statements
 from exchange.services.errors import (
     Conflict,
     CreditLimitExceeded,
@@ -122,7 +122,7 @@ def logged(net, minutes=90, by=None) -> Exchange:
 
 def disputed(net, minutes=90) -> Exchange:
     ex = logged(net, minutes)
-    exchanges.dispute(net.alice.id, ex.id, "Nous avons fini au bout d'une heure.")
+    disputes.dispute(net.alice.id, ex.id, "Nous avons fini au bout d'une heure.")
     return ex
 
 
@@ -327,7 +327,7 @@ def test_someone_outside_the_exchange_sees_nothing_and_does_nothing(net, step):
         "cancel": lambda who: exchanges.cancel(who.id, ex.id),
         "log_time": lambda who: exchanges.log_time(who.id, ex.id, minutes=60),
         "confirm": lambda who: exchanges.confirm(who.id, ex.id),
-        "dispute": lambda who: exchanges.dispute(who.id, ex.id, "Non"),
+        "dispute": lambda who: disputes.dispute(who.id, ex.id, "Non"),
     }
     before = state(ex.id)
     for outsider in (net.carol, net.coord_a, net.admin):
@@ -371,7 +371,7 @@ def test_the_day_of_the_work_is_neither_future_nor_long_past(net, days):
 def test_who_logged_cannot_confirm_or_dispute_their_own_time(net):
     ex = logged(net)
     refuses(Forbidden, lambda: exchanges.confirm(net.bob.id, ex.id))
-    refuses(Forbidden, lambda: exchanges.dispute(net.bob.id, ex.id, "Je me suis trompé"))
+    refuses(Forbidden, lambda: disputes.dispute(net.bob.id, ex.id, "Je me suis trompé"))
     assert state(ex.id) == "done"
     assert transfers() == []
 
@@ -412,7 +412,7 @@ def test_a_confirmation_past_the_providers_ceiling_names_the_provider(net):
 
 def test_a_dispute_goes_to_the_coordinators_of_both_parties_spaces(net, outbox):
     ex = logged(net)
-    exchanges.dispute(net.alice.id, ex.id, "Nous avons fini au bout d'une heure.")
+    disputes.dispute(net.alice.id, ex.id, "Nous avons fini au bout d'une heure.")
     db.session.expire_all()
     ex = db.session.get(Exchange, ex.id)
     assert (ex.state, ex.dispute_reason) == ("disputed", "Nous avons fini au bout d'une heure.")
@@ -429,7 +429,7 @@ def test_a_dispute_goes_to_the_coordinators_of_both_parties_spaces(net, outbox):
 
 def test_a_dispute_needs_a_reason(net):
     ex = logged(net)
-    error = refuses(InvalidInput, lambda: exchanges.dispute(net.alice.id, ex.id, "   "))
+    error = refuses(InvalidInput, lambda: disputes.dispute(net.alice.id, ex.id, "   "))
     assert error.field == "reason"
     assert state(ex.id) == "done"
 
@@ -439,17 +439,15 @@ def test_a_coordinator_who_is_a_party_is_not_asked_to_resolve(net):
     ex = propose(net, who=net.coord_a)
     exchanges.accept(net.bob.id, ex.id)
     exchanges.log_time(net.bob.id, ex.id, minutes=60)
-    exchanges.dispute(net.coord_a.id, ex.id, "Trop")
+    disputes.dispute(net.coord_a.id, ex.id, "Trop")
     assert "dispute_opened" not in kinds(net.coord_a)
     assert kinds(net.coord_b) == ["dispute_opened"]
-    refuses(
-        NotFound, lambda: exchanges.resolve(net.coord_a.id, ex.id, outcome="cancel", reason="x")
-    )
+    refuses(NotFound, lambda: disputes.resolve(net.coord_a.id, ex.id, outcome="cancel", reason="x"))
 
 
 def test_a_coordinator_of_a_partys_space_resolves_by_confirming_other_minutes(net, outbox):
     ex = disputed(net, minutes=90)
-    exchanges.resolve(
+    disputes.resolve(
         net.coord_a.id, ex.id, outcome="confirm", minutes=60, reason="Une heure, dit l'atelier."
     )
     db.session.expire_all()
@@ -479,22 +477,20 @@ def test_a_coordinator_of_a_partys_space_resolves_by_confirming_other_minutes(ne
     assert history(ex.id)[-1] == ("resolved", net.coord_a.id, 60)
     refuses(
         Conflict,
-        lambda: exchanges.resolve(net.coord_b.id, ex.id, outcome="cancel", reason="Trop tard"),
+        lambda: disputes.resolve(net.coord_b.id, ex.id, outcome="cancel", reason="Trop tard"),
     )
     assert len(transfers()) == 1
 
 
 def test_resolving_by_confirming_keeps_the_logged_minutes_when_none_are_given(net):
     ex = disputed(net, minutes=90)
-    exchanges.resolve(
-        net.coord_b.id, ex.id, outcome="confirm", reason="Le temps déclaré est juste."
-    )
+    disputes.resolve(net.coord_b.id, ex.id, outcome="confirm", reason="Le temps déclaré est juste.")
     assert (balance(net.alice), balance(net.bob)) == (-90, 90)
 
 
 def test_a_coordinator_of_the_other_partys_space_resolves_by_cancelling(net):
     ex = disputed(net)
-    exchanges.resolve(net.coord_b.id, ex.id, outcome="cancel", reason="Aucun accord possible.")
+    disputes.resolve(net.coord_b.id, ex.id, outcome="cancel", reason="Aucun accord possible.")
     assert state(ex.id) == "cancelled"
     assert transfers() == []
     act = db.session.scalar(select(ModerationAction))
@@ -509,7 +505,7 @@ def test_a_coordinator_of_the_other_partys_space_resolves_by_cancelling(net):
 
 def test_an_admin_may_resolve_a_dispute(net):
     ex = disputed(net)
-    exchanges.resolve(net.admin.id, ex.id, outcome="cancel", reason="Doublon.")
+    disputes.resolve(net.admin.id, ex.id, outcome="cancel", reason="Doublon.")
     assert state(ex.id) == "cancelled"
 
 
@@ -517,7 +513,7 @@ def test_a_coordinator_of_an_unrelated_space_may_not_resolve(net):
     ex = disputed(net)
     refuses(
         Forbidden,
-        lambda: exchanges.resolve(
+        lambda: disputes.resolve(
             net.coord_c.id, ex.id, outcome="confirm", minutes=60, reason="Je passais par là."
         ),
     )
@@ -531,7 +527,7 @@ def test_a_party_or_a_member_may_not_resolve(net, who):
     ex = disputed(net)
     error = Forbidden if who == "carol" else NotFound
     refuses(
-        error, lambda: exchanges.resolve(getattr(net, who).id, ex.id, outcome="cancel", reason="x")
+        error, lambda: disputes.resolve(getattr(net, who).id, ex.id, outcome="cancel", reason="x")
     )
     assert state(ex.id) == "disputed"
 
@@ -539,17 +535,17 @@ def test_a_party_or_a_member_may_not_resolve(net, who):
 def test_a_resolution_needs_a_reason_and_a_known_outcome(net):
     ex = disputed(net)
     error = refuses(
-        InvalidInput, lambda: exchanges.resolve(net.coord_a.id, ex.id, outcome="cancel", reason="")
+        InvalidInput, lambda: disputes.resolve(net.coord_a.id, ex.id, outcome="cancel", reason="")
     )
     assert error.field == "reason"
     error = refuses(
         InvalidInput,
-        lambda: exchanges.resolve(net.coord_a.id, ex.id, outcome="split", reason="Moitié"),
+        lambda: disputes.resolve(net.coord_a.id, ex.id, outcome="split", reason="Moitié"),
     )
     assert error.field == "outcome"
     refuses(
         InvalidInput,
-        lambda: exchanges.resolve(
+        lambda: disputes.resolve(
             net.coord_a.id, ex.id, outcome="confirm", minutes=0, reason="Rien"
         ),
     )
@@ -558,9 +554,7 @@ def test_a_resolution_needs_a_reason_and_a_known_outcome(net):
 
 def test_only_a_disputed_exchange_is_resolved(net):
     ex = logged(net)
-    refuses(
-        Conflict, lambda: exchanges.resolve(net.coord_a.id, ex.id, outcome="cancel", reason="x")
-    )
+    refuses(Conflict, lambda: disputes.resolve(net.coord_a.id, ex.id, outcome="cancel", reason="x"))
     assert state(ex.id) == "done"
 
 
@@ -660,7 +654,7 @@ def test_an_unconfirmed_direct_log_expires_after_the_configured_days_moving_noth
     assert transfers() == []
     error = refuses(Conflict, lambda: exchanges.confirm(net.bob.id, ex.id))
     assert "expiré" in str(error.message)
-    refuses(Conflict, lambda: exchanges.dispute(net.bob.id, ex.id, "Trop tard"))
+    refuses(Conflict, lambda: disputes.dispute(net.bob.id, ex.id, "Trop tard"))
     assert exchanges.expire_stale(now=logged_at + timedelta(days=30)) == 0  # once
     assert transfers() == []
 
@@ -671,7 +665,7 @@ def test_a_log_past_its_deadline_cannot_be_confirmed_even_before_the_job_runs(ne
     db.session.commit()
     assert ex.effective_state == "expired"
     refuses(Conflict, lambda: exchanges.confirm(net.alice.id, ex.id))
-    refuses(Conflict, lambda: exchanges.dispute(net.alice.id, ex.id, "Non"))
+    refuses(Conflict, lambda: disputes.dispute(net.alice.id, ex.id, "Non"))
     assert transfers() == []
 
 

@@ -24,7 +24,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services import exchanges, gifts, ledger, rules, spaces
+from exchange.services import disputes, exchanges, gifts, ledger, rules, spaces
 from exchange.services.errors import Conflict, CreditLimitExceeded
 from models import Account, Exchange, ModerationAction, Notification, Transfer, db
 from models.base import utcnow
@@ -463,7 +463,7 @@ def test_a_confirmation_and_a_dispute_at_the_same_instant_one_wins(app, few, log
     results = race(
         app,
         lambda: exchanges.confirm(receiver, exchange_id).state,
-        lambda: exchanges.dispute(receiver, exchange_id, "Trop long").state,
+        lambda: disputes.dispute(receiver, exchange_id, "Trop long").state,
     )
     winners = [r for r in results if isinstance(r, str)]
     assert len(winners) == 1 and any(isinstance(r, Conflict) for r in results), results

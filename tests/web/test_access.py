@@ -28,6 +28,7 @@ from exchange import create_app
 from exchange.config import TestConfig
 from exchange.services import (
     accounts,
+    disputes,
     exchanges,
     gifts,
     ledger,
@@ -422,7 +423,7 @@ def _build_ledger(needs, people, space_a) -> dict[str, int]:
             return
         exchanges.log_time(counterpart.id, made.id, minutes=LOGGED, note="Fait jeudi")
         if upto == "disputed":
-            exchanges.dispute(member.id, made.id, "motif-contestation")
+            disputes.dispute(member.id, made.id, "motif-contestation")
         elif upto == "confirmed":
             exchanges.confirm(member.id, made.id)
 

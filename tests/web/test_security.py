@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from exchange import create_app
 from exchange.config import ROOT, Config
-from exchange.services import accounts, exchanges, gifts, moderation_acts, reports, spaces
+from exchange.services import accounts, disputes, exchanges, gifts, moderation_acts, reports, spaces
 from models import Category, db
 from models.base import utcnow
 from tests import factories
@@ -257,7 +257,7 @@ def world(app, outbox) -> World:
 
     done = logged("Relecture d'un devis")
     disputed = logged("Traduction d'une affiche")
-    exchanges.dispute(regular.id, disputed.id, "Nous avions dit 30 minutes")
+    disputes.dispute(regular.id, disputed.id, "Nous avions dit 30 minutes")
     pot_gift = gifts.give(partner.id, minutes=180, message="Pour la caisse")
     w = World(
         admin=admin,
