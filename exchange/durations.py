@@ -31,6 +31,12 @@ def parse_duration(text: str | None) -> int | None:
     raise ValueError(f"not a duration: {text!r}")
 
 
+def duration_text(minutes: int | None) -> str:
+    """The same words with plain spaces: what a form field is filled with, or a CSV cell holds
+    (parse_duration reads it back)."""
+    return format_minutes(minutes).replace("\u00a0", " ")
+
+
 def format_minutes(minutes: int | None, locale: str = "fr") -> str:
     """90 → "1 h 30", 60 → "1 h", 45 → "45 min"; negative amounts keep their sign."""
     if minutes is None:

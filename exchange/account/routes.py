@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from exchange.account import bp
 from exchange.account.forms import GiftForm, PeriodForm, RetributeForm
-from exchange.forms_common import attach_error, int_arg
+from exchange.forms_common import int_arg, refuse
 from exchange.services import gifts, ledger, members, moderation, statements
 from exchange.services.errors import DomainError
 from exchange.web import transfer_kind_label
@@ -26,13 +26,6 @@ def _period() -> tuple[PeriodForm, object, object]:
     if start and end and start > end:
         start, end = end, start
     return form, start, end
-
-
-def _refused(form, error: DomainError) -> None:
-    if error.status_code in (403, 404) and not error.field:
-        raise error
-    if not attach_error(form, error):
-        flash(str(error.message), "error")
 
 
 @bp.route("/compte")
@@ -124,7 +117,7 @@ def give():
                 request_key=form.request_key.data or None,
             )
         except DomainError as e:
-            _refused(form, e)
+            refuse(form, e)
         else:
             flash(_("Merci : votre don est enregistré."), "success")
             return redirect(url_for("account.statement"))
@@ -170,7 +163,7 @@ def retribute():
                 request_key=form.request_key.data or None,
             )
         except DomainError as e:
-            _refused(form, e)
+            refuse(form, e)
         else:
             flash(_("Rétribution versée et consignée au journal."), "success")
             return redirect(url_for("account.pot"))

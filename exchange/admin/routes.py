@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 
 from exchange.admin import bp
 from exchange.admin.forms import CategoryForm, CorrectionForm, RulesForm
-from exchange.durations import format_minutes
+from exchange.durations import duration_text
 from exchange.forms_common import attach_error, int_arg
 from exchange.services import categories, gifts, statements
 from exchange.services import rules as network_rules
@@ -80,9 +80,9 @@ def rules():
     current = network_rules.current()
     form = RulesForm()
     if request.method == "GET":
-        form.overdraft.data = format_minutes(-current.credit_floor).replace("\u00a0", " ")
-        form.ceiling.data = format_minutes(current.credit_ceiling).replace("\u00a0", " ")
-        form.welcome_grant.data = format_minutes(current.welcome_grant).replace("\u00a0", " ")
+        form.overdraft.data = duration_text(-current.credit_floor)
+        form.ceiling.data = duration_text(current.credit_ceiling)
+        form.welcome_grant.data = duration_text(current.welcome_grant)
     if form.validate_on_submit():
         try:
             network_rules.update(

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from exchange.durations import duration_text
 from exchange.exchanges import bp
 from exchange.exchanges.forms import (
     DirectLogForm,
@@ -17,18 +18,9 @@ from exchange.exchanges.forms import (
     ProposeForm,
     ResolveForm,
 )
-from exchange.forms_common import attach_error, int_arg
+from exchange.forms_common import int_arg, refuse
 from exchange.services import disputes, exchange_queries, exchanges, listings, members
 from exchange.services.errors import DomainError
-
-
-def _refused(form, error: DomainError) -> None:
-    """A domain refusal: beside its field when it has one, else as a message. Access
-    refusals (403, 404) are not messages: they become the error page."""
-    if error.status_code in (403, 404) and not error.field:
-        raise error
-    if form is None or not attach_error(form, error):
-        flash(str(error.message), "error")
 
 
 def _needs_a_space():
@@ -63,8 +55,7 @@ def propose(listing_id: int):
         return away
     form = ProposeForm()
     if request.method == "GET" and listing.estimated_minutes:
-        hours, minutes = divmod(listing.estimated_minutes, 60)
-        form.minutes.data = f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+        form.minutes.data = duration_text(listing.estimated_minutes)
     if form.validate_on_submit():
         try:
             exchange = exchanges.propose(
@@ -74,7 +65,7 @@ def propose(listing_id: int):
                 foreseen_minutes=form.minutes.minutes,
             )
         except DomainError as e:
-            _refused(form, e)
+            refuse(form, e)
         else:
             flash(_("Proposition envoyée à %(name)s.", name=listing.author.display_name), "success")
             return redirect(url_for("exchanges.show", exchange_id=exchange.id))
@@ -119,7 +110,7 @@ def _act(exchange_id: int, form, call, done: str, form_name: str):
             if e.status_code == 409 and not e.field:  # already done elsewhere: say so, move on
                 flash(str(e.message), "info")
                 return redirect(url_for("exchanges.show", exchange_id=exchange_id))
-            _refused(form, e)
+            refuse(form, e)
         else:
             flash(done, "success")
             return redirect(url_for("exchanges.show", exchange_id=exchange_id))
@@ -255,7 +246,7 @@ def log_direct():
                 message=form.message.data or "",
             )
         except DomainError as e:
-            _refused(form, e)
+            refuse(form, e)
         else:
             flash(
                 _("Temps déclaré : rien ne bouge tant que l'autre personne n'a pas confirmé."),

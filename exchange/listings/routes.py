@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from exchange.durations import duration_text
 from exchange.forms_common import attach_error, int_arg
 from exchange.listings import bp
 from exchange.listings.forms import ActionForm, ListingForm
@@ -136,8 +137,7 @@ def edit(listing_id: int):
         form.space_id.data = str(listing.space_id)
         form.expires_on.data = listing.expires_at.date()
         if listing.estimated_minutes:
-            hours, minutes = divmod(listing.estimated_minutes, 60)
-            form.estimated_hours.data = f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+            form.estimated_hours.data = duration_text(listing.estimated_minutes)
     if form.validate_on_submit():
         try:
             updated = listings.update(current_user.id, listing.id, _input(form))

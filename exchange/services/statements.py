@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
 
-from exchange.durations import format_minutes
+from exchange.durations import duration_text
 from exchange.services import ledger
 from models import Account, Entry, Transfer, db
 
@@ -139,7 +139,7 @@ def to_csv(st: Statement, headers: list[str], describe) -> str:
                 _cell(reason),
                 line.amount,
                 _hours(line.amount),
-                format_minutes(line.amount).replace("\u00a0", " "),
+                duration_text(line.amount),
                 line.balance_after,
                 _hours(line.balance_after),
                 line.transfer.id,
