@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from exchange.admin import bp as admin_bp
     from exchange.auth import bp as auth_bp
     from exchange.exchanges import bp as exchanges_bp
+    from exchange.feedback import bp as feedback_bp
     from exchange.listings import bp as listings_bp
     from exchange.main import bp as main_bp
     from exchange.members import bp as members_bp
@@ -130,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
         spaces_bp,
         listings_bp,
         exchanges_bp,
+        feedback_bp,
         account_bp,
         moderation_bp,
         admin_bp,

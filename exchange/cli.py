@@ -71,6 +71,17 @@ def register(app: Flask) -> None:
 
         click.echo(f"{exchanges.expire_stale()} unconfirmed logs expired.")
 
+    @app.cli.group("feedback")
+    def feedback_group():
+        """Feedback between the parties of an exchange."""
+
+    @feedback_group.command("publish")
+    def publish():
+        """Tell both parties when a feedback window has closed (run it daily from cron)."""
+        from exchange.services import feedback
+
+        click.echo(f"{feedback.publish_due()} exchanges' feedback announced.")
+
     @app.cli.group("demo")
     def demo():
         """The demo network."""

@@ -8,8 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from exchange.durations import format_minutes
+from exchange.feedback.forms import recommendation_label
 from exchange.i18n import switch_language_url
 from exchange.markdown import render_markdown
+from exchange.services import reputation
 from exchange.services.notifications import describe_kind
 
 
@@ -39,6 +41,8 @@ def action_label(action: str) -> str:
         "report_dismissed": _("Signalement classé sans suite"),
         "member_suspended": _("Compte suspendu"),
         "member_reinstated": _("Compte réactivé"),
+        "feedback_hidden": _("Texte d'un retour masqué"),
+        "feedback_restored": _("Texte d'un retour rétabli"),
         "exchange_resolved": _("Échange tranché"),
         "pot_retribution": _("Rétribution de la caisse commune"),
         "transfer_corrected": _("Mouvement corrigé"),
@@ -147,6 +151,8 @@ def register(app) -> None:
         exchange_state_label=exchange_state_label,
         exchange_event_label=exchange_event_label,
         notification_text=describe_kind,
+        reputation_card=reputation.card,
+        recommendation_label=recommendation_label,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

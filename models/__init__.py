@@ -6,6 +6,7 @@ never the other way round, which keeps imports acyclic.
 
 from models.base import db
 from models.exchanges import Exchange, ExchangeEvent
+from models.feedback import Feedback, feedback_skills
 from models.ledger import Account, Entry, NetworkSettings, Transfer
 from models.listings import Category, Listing, ListingTerm, Report, listing_skills
 from models.moderation import ModerationAction
@@ -19,6 +20,7 @@ __all__ = [
     "Entry",
     "Exchange",
     "ExchangeEvent",
+    "Feedback",
     "Listing",
     "ListingTerm",
     "LoginSession",
@@ -32,6 +34,7 @@ __all__ = [
     "Transfer",
     "User",
     "db",
+    "feedback_skills",
     "listing_skills",
     "user_skills",
 ]

@@ -141,13 +141,14 @@ REPORT_STATUSES = ("open", "dismissed", "actioned")
 
 
 class Report(db.Model):
-    """A member flags a listing or a profile for the coordinators."""
+    """A member flags a listing, a profile or a feedback for the coordinators."""
 
     __tablename__ = "reports"
     __table_args__ = (
         CheckConstraint(
-            "(listing_id IS NOT NULL AND member_id IS NULL)"
-            " OR (listing_id IS NULL AND member_id IS NOT NULL)",
+            "(CASE WHEN listing_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN member_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN feedback_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_target",
         ),
         CheckConstraint("status IN ('open', 'dismissed', 'actioned')", name="status"),
@@ -168,6 +169,14 @@ class Report(db.Model):
             sqlite_where=text("status = 'open' AND member_id IS NOT NULL"),
             postgresql_where=text("status = 'open' AND member_id IS NOT NULL"),
         ),
+        Index(
+            "uq_reports_open_feedback",
+            "reporter_id",
+            "feedback_id",
+            unique=True,
+            sqlite_where=text("status = 'open' AND feedback_id IS NOT NULL"),
+            postgresql_where=text("status = 'open' AND feedback_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +186,9 @@ class Report(db.Model):
     )
     member_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    feedback_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feedback.id", ondelete="CASCADE"), index=True
     )
     reason: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -189,4 +201,5 @@ class Report(db.Model):
     reporter = relationship("User", foreign_keys=[reporter_id])
     member = relationship("User", foreign_keys=[member_id])
     listing: Mapped[Listing | None] = relationship()
+    feedback = relationship("Feedback")
     handled_by = relationship("User", foreign_keys=[handled_by_id])

@@ -19,7 +19,15 @@ from exchange.exchanges.forms import (
     ResolveForm,
 )
 from exchange.forms_common import int_arg, refuse
-from exchange.services import disputes, exchange_queries, exchanges, listings, members
+from exchange.services import (
+    disputes,
+    exchange_queries,
+    exchanges,
+    feedback,
+    listings,
+    members,
+    reputation,
+)
 from exchange.services.errors import DomainError
 
 
@@ -37,7 +45,10 @@ def _needs_a_space():
 def index():
     """My exchanges: what waits on me first, then what waits on others, then the closed ones."""
     return render_template(
-        "exchanges/index.html", mine=exchange_queries.for_member(current_user.id)
+        "exchanges/index.html",
+        mine=exchange_queries.for_member(current_user.id),
+        to_write=reputation.to_write(current_user.id),
+        window_end=feedback.window_end,
     )
 
 
@@ -89,6 +100,7 @@ def _page(exchange_id: int, status: int = 200, **forms):
         me=current_user.id,
         waits_on_me=exchange_queries.waits_on(exchange, current_user.id),
         can_resolve=disputes.can_resolve(current_user, exchange),
+        feedback=feedback.on_exchange(exchange, current_user),
         **defaults,
     ), status
 

@@ -12,7 +12,7 @@ from exchange.durations import duration_text
 from exchange.forms_common import attach_error, int_arg
 from exchange.listings import bp
 from exchange.listings.forms import ActionForm, ListingForm
-from exchange.services import listings, members
+from exchange.services import listings, members, reputation
 from exchange.services.errors import DomainError
 from exchange.services.listings import Filters, ListingInput
 
@@ -34,6 +34,7 @@ def search():
         sort="newest" if args.get("tri") == "recent" else "relevance",
     )
     page = listings.find(filters, page=min(int_arg("page", 1), 1000))
+    reputation.preload_cards([listing.author_id for listing in page.items])
     return render_template(
         "listings/search.html",
         page=page,

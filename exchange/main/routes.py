@@ -8,18 +8,21 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from exchange.main import bp
-from exchange.services import listings, members, notifications, spaces
+from exchange.services import listings, members, notifications, reputation, spaces
 
 
 @bp.route("/")
 def index():
     """What Archipel is, the spaces, the latest members, and the way in."""
+    latest = listings.latest(6)
+    newcomers = members.search_members(per_page=8).items
+    reputation.preload_cards([listing.author_id for listing in latest])
     return render_template(
         "main/index.html",
-        latest=listings.latest(6),
+        latest=latest,
         locale=str(get_locale()),
         spaces=spaces.list_spaces(),
-        newcomers=members.search_members(per_page=8).items,
+        newcomers=newcomers,
         skills=members.popular_skills(18),
     )
 

@@ -7,11 +7,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exchange.feedback.forms import ReplyForm
 from exchange.forms_common import attach_error, int_arg
 from exchange.members import bp
 from exchange.members.forms import ProfileForm
-from exchange.services import listings, members
+from exchange.services import listings, members, reputation
 from exchange.services.errors import DomainError
+
+PROFILE_FEEDBACK = 5  # the latest ones; the rest on /membres/<id>/retours
 
 
 @bp.route("/membres")
@@ -23,6 +26,7 @@ def directory():
     page = members.search_members(
         q=q, skill=skill, space_id=space_id, page=int_arg("page", 1), per_page=24
     )
+    reputation.preload_cards([m.id for m in page.items])
     return render_template(
         "members/directory.html",
         page=page,
@@ -36,7 +40,8 @@ def directory():
 
 @bp.route("/membres/<int:user_id>")
 def profile(user_id: int):
-    """A member's public profile; contact details only for members who are logged in."""
+    """A member's public profile, with what their counterparts said of them; contact details
+    only for members who are logged in."""
     member = members.get_member(user_id)
     own = current_user.is_authenticated and current_user.id == member.id
     return render_template(
@@ -44,6 +49,10 @@ def profile(user_id: int):
         member=member,
         member_listings=listings.by_author(member.id, public_only=not own),
         locale=str(get_locale()),
+        summary=reputation.summary(member.id),
+        latest_feedback=reputation.latest(member.id, limit=PROFILE_FEEDBACK),
+        feedback_count=reputation.count_visible(member.id),
+        reply_form=ReplyForm(formdata=None),
     )
 
 

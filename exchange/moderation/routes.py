@@ -20,6 +20,12 @@ def can_moderate_member(member) -> bool:
     return moderation.can_act_on_member(current_user, member)
 
 
+@bp.app_template_global()
+def can_moderate_feedback(item) -> bool:
+    """Whether the person looking may hide or restore this feedback's words."""
+    return moderation.can_act_on_feedback(current_user, item)
+
+
 def _back(default: str) -> str:
     """Where to go after an act: the page it was sent from, when it is a path of this site."""
     target = request.form.get("next", "")
@@ -94,6 +100,22 @@ def report_member(user_id: int):
         url_for("members.profile", user_id=member.id),
         "member",
         member,
+        already,
+    )
+
+
+@bp.route("/retours/<int:feedback_id>/signaler", methods=["GET", "POST"])
+@login_required
+def report_feedback(feedback_id: int):
+    """Report a feedback (its comment, its reply) to the coordinators."""
+    item = reports.reportable_feedback(current_user, feedback_id)
+    already = reports.open_report_of(current_user.id, feedback_id=item.id) is not None
+    return _file_report(
+        ReportForm(),
+        lambda reason, text: reports.report_feedback(current_user.id, item.id, reason, text),
+        url_for("feedback.about", user_id=item.subject_id) + f"#retour-{item.id}",
+        "feedback",
+        item,
         already,
     )
 
@@ -213,4 +235,30 @@ def reinstate_member(user_id: int):
     return _act(
         lambda reason: moderation_acts.reinstate_member(current_user.id, user_id, reason),
         _("Compte réactivé."),
+    )
+
+
+def _part() -> str:
+    return "reply" if request.form.get("part") == "reply" else "comment"
+
+
+@bp.route("/moderation/retours/<int:feedback_id>/masquer", methods=["POST"])
+@login_required
+def hide_feedback(feedback_id: int):
+    """Hide a feedback's comment or reply, saying why; the recommendation stays."""
+    part = _part()
+    return _act(
+        lambda reason: moderation_acts.hide_feedback(current_user.id, feedback_id, reason, part),
+        _("Texte masqué. La personne qui l'a écrit en est prévenue."),
+    )
+
+
+@bp.route("/moderation/retours/<int:feedback_id>/retablir", methods=["POST"])
+@login_required
+def restore_feedback(feedback_id: int):
+    """Show a hidden comment or reply again."""
+    part = _part()
+    return _act(
+        lambda reason: moderation_acts.restore_feedback(current_user.id, feedback_id, reason, part),
+        _("Texte rétabli."),
     )

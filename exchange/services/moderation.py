@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from exchange.services.errors import Forbidden, InvalidInput
 from exchange.services.spaces import pending_requests as requests_in_spaces
-from models import Listing, Membership, ModerationAction, Report, User, db
+from models import Feedback, Listing, Membership, ModerationAction, Report, User, db
 
 MAX_REASON = 1000
 
@@ -74,10 +74,40 @@ def can_act_on_member(actor, member: User) -> bool:
     return actor.is_admin or bool(_shared_spaces(actor, member))
 
 
+def feedback_space_ids(feedback: Feedback) -> list[int]:
+    """The spaces whose coordinators look after a feedback: those of the member it is about
+    (where it shows), then those of its author."""
+    spaces = active_space_ids(feedback.subject_id)
+    return spaces + [s for s in active_space_ids(feedback.author_id) if s not in spaces]
+
+
+def _feedback_spaces_for(actor: User, feedback: Feedback) -> list[int]:
+    spaces = feedback_space_ids(feedback)
+    return spaces if actor.is_admin else [s for s in spaces if actor.is_coordinator_of(s)]
+
+
+def can_act_on_feedback(actor, feedback: Feedback) -> bool:
+    """Hide or restore a feedback's words: an admin, or a coordinator of a space of either
+    party; never one of the two parties themselves."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.id in (feedback.author_id, feedback.subject_id):
+        return False
+    return actor.is_admin or bool(_feedback_spaces_for(actor, feedback))
+
+
+def feedback_space(actor_: User, feedback: Feedback) -> int | None:
+    """The space an act on a feedback is filed under in the log."""
+    spaces = _feedback_spaces_for(actor_, feedback)
+    return spaces[0] if spaces else None
+
+
 def can_act_on_report(actor, report: Report) -> bool:
     """Dismiss: whoever may act on the report's item (a coordinator even for an admin)."""
     if report.listing_id is not None:
         return can_act_on_listing(actor, report.listing)
+    if report.feedback_id is not None:
+        return can_act_on_feedback(actor, report.feedback)
     if not getattr(actor, "is_authenticated", False) or actor.id == report.member_id:
         return False
     return actor.is_admin or bool(_shared_spaces(actor, report.member))

@@ -1,5 +1,5 @@
-"""The coordinators' acts on listings and members: hide, restore, approve, ask for an edit,
-suspend, reinstate.
+"""The coordinators' acts on listings, members and feedback: hide, restore, approve, ask for an
+edit, suspend, reinstate; hide or restore the words of a feedback (never its recommendation).
 
 Each act checks who may act first (see `moderation`), changes only moderation fields (never a
 listing's content), records itself in the log with its reason, tells the member affected,
@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from exchange.services import accounts, audit, moderation, notifications, reports
 from exchange.services.errors import Conflict, Forbidden, NotFound
-from models import Listing, User, db
+from models import Feedback, Listing, User, db
 from models.base import utcnow
 
 
@@ -151,3 +151,80 @@ def reinstate_member(actor_id: int, member_id: int, reason: str) -> User:
     member.suspension_reason = ""
     _done_on_member(actor_, "member_reinstated", member, reason)
     return member
+
+
+FEEDBACK_PARTS = ("comment", "reply")
+
+
+def _feedback(actor_id: int, feedback_id: int, part: str) -> tuple[User, Feedback]:
+    actor_ = moderation.actor(actor_id)
+    feedback = db.session.get(Feedback, feedback_id)
+    if feedback is None or not feedback.is_visible():
+        raise NotFound()
+    if not moderation.can_act_on_feedback(actor_, feedback):
+        raise Forbidden()
+    if part not in FEEDBACK_PARTS or (part == "reply" and feedback.replied_at is None):
+        raise NotFound()
+    return actor_, feedback
+
+
+def _done_on_feedback(
+    actor_: User, action: str, feedback: Feedback, part: str, reason: str, answered=()
+) -> None:
+    """Log the act and tell whoever wrote the words (the author, or the one who replied)."""
+    writer = feedback.author if part == "comment" else feedback.subject
+    audit.record(
+        actor_.id,
+        action,
+        reason=reason,
+        space_id=moderation.feedback_space(actor_, feedback),
+        subject_user_id=writer.id,
+        target_type="feedback",
+        target_id=feedback.id,
+        part=part,
+        item=reports.feedback_item(feedback),
+        reports=list(answered),
+    )
+    notifications.notify(
+        writer,
+        action,
+        link=notifications.path("members.profile", user_id=feedback.subject_id),
+        part=part,
+        member=feedback.subject.display_name,
+        reason=reason,
+    )
+    db.session.commit()
+
+
+def hide_feedback(actor_id: int, feedback_id: int, reason: str, part: str = "comment") -> Feedback:
+    """Hide a feedback's comment (or its reply), saying why. The recommendation stays, and
+    still counts: only the words can be out of sight."""
+    actor_, feedback = _feedback(actor_id, feedback_id, part)
+    reason = moderation.required(
+        reason, _l("Dites pourquoi : la personne qui l'a écrit le recevra.")
+    )
+    if feedback.is_hidden(part):
+        raise Conflict(_l("Ce texte est déjà masqué."))
+    if part == "comment":
+        feedback.comment_hidden_at, feedback.comment_hidden_reason = utcnow(), reason
+    else:
+        feedback.reply_hidden_at, feedback.reply_hidden_reason = utcnow(), reason
+    answered = reports.resolve(actor_, "feedback_hidden", feedback_id=feedback.id)
+    _done_on_feedback(actor_, "feedback_hidden", feedback, part, reason, answered)
+    return feedback
+
+
+def restore_feedback(
+    actor_id: int, feedback_id: int, reason: str = "", part: str = "comment"
+) -> Feedback:
+    """Show a hidden comment (or reply) again."""
+    actor_, feedback = _feedback(actor_id, feedback_id, part)
+    if not feedback.is_hidden(part):
+        raise Conflict(_l("Ce texte n'est pas masqué."))
+    reason = (reason or "").strip()[: moderation.MAX_REASON]
+    if part == "comment":
+        feedback.comment_hidden_at, feedback.comment_hidden_reason = None, ""
+    else:
+        feedback.reply_hidden_at, feedback.reply_hidden_reason = None, ""
+    _done_on_feedback(actor_, "feedback_restored", feedback, part, reason)
+    return feedback

@@ -15,6 +15,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, func, select
 
 from exchange.adapters import mail
+from exchange.services import feedback_texts
 from models import Notification, User, db
 from models.base import utcnow
 
@@ -68,23 +69,26 @@ def notify(user: User, kind: str, *, link: str = "", email: bool = True, **data)
 
 
 # Kinds whose email is their sentence and a link (templates/email/notification_generic.txt).
-GENERIC_EMAILS = frozenset(
-    {
-        "exchange_proposed",
-        "exchange_accepted",
-        "exchange_declined",
-        "exchange_cancelled",
-        "exchange_logged",
-        "exchange_confirmed",
-        "exchange_disputed",
-        "dispute_opened",
-        "exchange_resolved",
-        "exchange_expired",
-        "gift_received",
-        "retribution_received",
-        "welcome_grant",
-        "transfer_corrected",
-    }
+GENERIC_EMAILS = (
+    frozenset(
+        {
+            "exchange_proposed",
+            "exchange_accepted",
+            "exchange_declined",
+            "exchange_cancelled",
+            "exchange_logged",
+            "exchange_confirmed",
+            "exchange_disputed",
+            "dispute_opened",
+            "exchange_resolved",
+            "exchange_expired",
+            "gift_received",
+            "retribution_received",
+            "welcome_grant",
+            "transfer_corrected",
+        }
+    )
+    | feedback_texts.KINDS
 )
 
 
@@ -150,6 +154,8 @@ def describe(notification: Notification) -> str:
 
 def describe_kind(kind: str, d: dict) -> str:
     """The sentence of a notification of this kind with this data (also an email's subject)."""
+    if kind in feedback_texts.KINDS:
+        return feedback_texts.describe(kind, d)
     if kind in GENERIC_EMAILS:
         return _ledger_texts(kind, d)
     texts = {
@@ -227,6 +233,10 @@ def _report_outcome(outcome: str, item: str, note: str) -> str:
         return _(
             "Suite à votre signalement, la coordination a demandé une modification de « %(item)s ».",
             item=item,
+        )
+    if outcome == "feedback_hidden":
+        return _(
+            "Suite à votre signalement, le texte du retour « %(item)s » a été masqué.", item=item
         )
     if outcome == "member_suspended":
         return _("Suite à votre signalement, le compte de %(item)s a été suspendu.", item=item)

@@ -1,4 +1,5 @@
-"""Reports: a member flags a listing or a profile; coordinators answer, and the reporter is told.
+"""Reports: a member flags a listing, a profile or a feedback; coordinators answer, and the
+reporter is told.
 
 One open report per member per item: checked here first, and held by the database's partial
 unique indexes when two requests race.
@@ -11,10 +12,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from exchange.services import audit, listings, members, moderation, notifications
+from exchange.services import audit, feedback, listings, members, moderation, notifications
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.spaces import coordinators
-from models import Listing, Report, User, db
+from models import Feedback, Listing, Report, User, db
 from models.base import utcnow
 from models.listings import REPORT_REASONS
 
@@ -37,13 +38,32 @@ def reportable_member(reporter, member_id: int) -> User:
     return member
 
 
+def reportable_feedback(reporter, feedback_id: int) -> Feedback:
+    """A feedback this member may report: one that has appeared, and not their own."""
+    item = feedback.get_visible(feedback_id)
+    if item.author_id == reporter.id:
+        raise Forbidden(_l("Vous ne pouvez pas signaler votre propre retour."))
+    return item
+
+
+def feedback_item(item: Feedback) -> str:
+    """How a feedback is named in reports and in the log: who about whom."""
+    return f"{item.author.display_name} → {item.subject.display_name}"
+
+
 def open_report_of(
-    reporter_id: int, *, listing_id: int | None = None, member_id: int | None = None
+    reporter_id: int,
+    *,
+    listing_id: int | None = None,
+    member_id: int | None = None,
+    feedback_id: int | None = None,
 ) -> Report | None:
     """The member's report still open on this item, if any."""
     query = select(Report).where(Report.reporter_id == reporter_id, Report.status == "open")
     if listing_id is not None:
         query = query.where(Report.listing_id == listing_id)
+    elif feedback_id is not None:
+        query = query.where(Report.feedback_id == feedback_id)
     else:
         query = query.where(Report.member_id == member_id)
     return db.session.scalar(query)
@@ -58,9 +78,11 @@ def _clean(reason: str, text: str) -> tuple[str, str]:
     return reason, text
 
 
-def _already(listing: Listing | None):
+def _already(listing: Listing | None, item: Feedback | None = None):
     if listing is not None:
         return Conflict(_l("Vous avez déjà signalé cette annonce : la coordination l'examine."))
+    if item is not None:
+        return Conflict(_l("Vous avez déjà signalé ce retour : la coordination l'examine."))
     return Conflict(_l("Vous avez déjà signalé ce profil : la coordination l'examine."))
 
 
@@ -85,66 +107,106 @@ def report_member(reporter_id: int, member_id: int, reason: str, text: str = "")
     return _file(reporter, reason, text, member=member)
 
 
+def report_feedback(reporter_id: int, feedback_id: int, reason: str, text: str = "") -> Report:
+    """Flag a feedback (its comment, its reply) for the coordinators of the member it is about."""
+    reporter = _reporter(reporter_id)
+    item = reportable_feedback(reporter, feedback_id)
+    return _file(reporter, reason, text, item=item)
+
+
 def _file(
-    reporter: User, reason: str, text: str, *, listing: Listing | None = None, member=None
+    reporter: User,
+    reason: str,
+    text: str,
+    *,
+    listing: Listing | None = None,
+    member=None,
+    item: Feedback | None = None,
 ) -> Report:
     reason, text = _clean(reason, text)
-    listing_id = listing.id if listing else None
-    member_id = member.id if member else None
-    if open_report_of(reporter.id, listing_id=listing_id, member_id=member_id):
-        raise _already(listing)
-    report = Report(
-        reporter_id=reporter.id,
-        listing_id=listing_id,
-        member_id=member_id,
-        reason=reason,
-        text=text,
-    )
+    ids = {
+        "listing_id": listing.id if listing else None,
+        "member_id": member.id if member else None,
+        "feedback_id": item.id if item else None,
+    }
+    if open_report_of(reporter.id, **ids):
+        raise _already(listing, item)
+    report = Report(reporter_id=reporter.id, reason=reason, text=text, **ids)
     db.session.add(report)
     try:
         db.session.flush()
     except IntegrityError:  # the same report, sent twice at once: the index kept one
         db.session.rollback()
-        raise _already(listing) from None
-    item = listing.title if listing else member.display_name
-    link = (
-        notifications.path("listings.show", listing_id=listing.id)
-        if listing
-        else notifications.path("members.profile", user_id=member.id)
-    )
-    notifications.notify(reporter, "report_received", link=link, email=False, item=item)
-    for coordinator in _coordinators_for(listing, member, reporter):
+        raise _already(listing, item) from None
+    if listing:
+        name, link = listing.title, notifications.path("listings.show", listing_id=listing.id)
+    elif item:
+        name = feedback_item(item)
+        link = notifications.path("members.profile", user_id=item.subject_id)
+    else:
+        name, link = member.display_name, notifications.path("members.profile", user_id=member.id)
+    notifications.notify(reporter, "report_received", link=link, email=False, item=name)
+    for coordinator in _coordinators_for(listing, member or item, reporter):
         notifications.notify(
-            coordinator, "report_filed", link="/moderation", email=False, item=item
+            coordinator, "report_filed", link="/moderation", email=False, item=name
         )
     db.session.commit()
     return report
 
 
-def _coordinators_for(listing: Listing | None, member: User | None, reporter: User) -> list[User]:
-    """Who is told of a new report: its coordinators, never the member it is about (nor the
-    reporter, who knows)."""
-    space_ids = [listing.space_id] if listing else moderation.active_space_ids(member.id)
-    subject_id = listing.author_id if listing else member.id
+def _coordinators_for(listing: Listing | None, about, reporter: User) -> list[User]:
+    """Who is told of a new report: its coordinators, never the members it is about (nor the
+    reporter, who knows). `about` is the member reported, or the feedback reported."""
+    if listing:
+        space_ids, concerned = [listing.space_id], {listing.author_id}
+    elif isinstance(about, Feedback):
+        space_ids, concerned = (
+            moderation.feedback_space_ids(about),
+            {
+                about.author_id,
+                about.subject_id,
+            },
+        )
+    else:
+        space_ids, concerned = moderation.active_space_ids(about.id), {about.id}
     found: dict[int, User] = {}
     for space_id in space_ids:
         for user in coordinators(space_id):
-            if user.id not in (subject_id, reporter.id):
+            if user.id not in concerned | {reporter.id}:
                 found[user.id] = user
     return list(found.values())
 
 
+def item_name(report: Report) -> str:
+    if report.listing_id:
+        return report.listing.title
+    if report.feedback_id:
+        return feedback_item(report.feedback)
+    return report.member.display_name
+
+
 def tell_reporter(report: Report, outcome: str, note: str = "") -> None:
     """Tell the reporter what was done about their report."""
-    item = report.listing.title if report.listing_id else report.member.display_name
-    notifications.notify(report.reporter, "report_handled", item=item, outcome=outcome, note=note)
+    notifications.notify(
+        report.reporter, "report_handled", item=item_name(report), outcome=outcome, note=note
+    )
 
 
 def resolve(
-    actor: User, outcome: str, *, listing_id: int | None = None, member_id: int | None = None
+    actor: User,
+    outcome: str,
+    *,
+    listing_id: int | None = None,
+    member_id: int | None = None,
+    feedback_id: int | None = None,
 ) -> list[int]:
     """Acting on an item answers every open report on it: 'actioned', reporters told."""
-    item = Report.listing_id == listing_id if listing_id else Report.member_id == member_id
+    if listing_id:
+        item = Report.listing_id == listing_id
+    elif feedback_id:
+        item = Report.feedback_id == feedback_id
+    else:
+        item = Report.member_id == member_id
     reports = db.session.scalars(
         select(Report).where(Report.status == "open", item).order_by(Report.id)
     ).all()
@@ -173,9 +235,11 @@ def dismiss(actor_id: int, report_id: int, note: str = "") -> Report:
     report.handled_at = utcnow()
     report.outcome = "dismissed"
     if report.listing_id is not None:
-        space_id, item = report.listing.space_id, report.listing.title
+        space_id = report.listing.space_id
+    elif report.feedback_id is not None:
+        space_id = moderation.feedback_space(actor, report.feedback)
     else:
-        space_id, item = moderation.member_space(actor, report.member), report.member.display_name
+        space_id = moderation.member_space(actor, report.member)
     audit.record(
         actor.id,
         "report_dismissed",
@@ -184,7 +248,7 @@ def dismiss(actor_id: int, report_id: int, note: str = "") -> Report:
         subject_user_id=report.reporter_id,
         target_type="report",
         target_id=report.id,
-        item=item,
+        item=item_name(report),
     )
     tell_reporter(report, "dismissed", note)
     db.session.commit()
@@ -192,15 +256,19 @@ def dismiss(actor_id: int, report_id: int, note: str = "") -> Report:
 
 
 def open_reports(user: User) -> list[Report]:
-    """Open reports on the listings of my spaces and on the members of my spaces (all, for
-    admins), never those about me."""
+    """Open reports on the listings of my spaces, on the members of my spaces and on the
+    feedback about them (all, for admins), never those about me."""
     own_listings = select(Listing.id).where(Listing.author_id == user.id)
+    my_feedback = select(Feedback.id).where(
+        or_(Feedback.author_id == user.id, Feedback.subject_id == user.id)
+    )
     query = (
         select(Report)
         .where(
             Report.status == "open",
             or_(Report.member_id.is_(None), Report.member_id != user.id),
             or_(Report.listing_id.is_(None), Report.listing_id.not_in(own_listings)),
+            or_(Report.feedback_id.is_(None), Report.feedback_id.not_in(my_feedback)),
         )
         .order_by(Report.created_at, Report.id)
         .options(
@@ -208,15 +276,22 @@ def open_reports(user: User) -> list[Report]:
             selectinload(Report.member),
             selectinload(Report.listing).selectinload(Listing.space),
             selectinload(Report.listing).selectinload(Listing.author),
+            selectinload(Report.feedback).selectinload(Feedback.author),
+            selectinload(Report.feedback).selectinload(Feedback.subject),
         )
     )
     spaces = moderation.scope(user)
     if spaces is not None:
         in_my_spaces = select(Listing.id).where(Listing.space_id.in_(spaces or [-1]))
+        members_here = moderation.members_of(spaces)
+        feedback_here = select(Feedback.id).where(
+            or_(Feedback.subject_id.in_(members_here), Feedback.author_id.in_(members_here))
+        )
         query = query.where(
             or_(
                 Report.listing_id.in_(in_my_spaces),
-                Report.member_id.in_(moderation.members_of(spaces)),
+                Report.member_id.in_(members_here),
+                Report.feedback_id.in_(feedback_here),
             )
         )
     return list(db.session.scalars(query))

@@ -1,0 +1,97 @@
+"""Feedback: write mine on a confirmed exchange, reply to one about me, read all of a member's."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from exchange.feedback import bp
+from exchange.feedback.forms import FeedbackForm, ReplyForm
+from exchange.forms_common import int_arg, refuse
+from exchange.services import exchange_queries, feedback, members, reputation
+from exchange.services.errors import DomainError
+
+PER_PAGE = 20
+
+
+@bp.route("/echanges/<int:exchange_id>/retour", methods=["GET", "POST"])
+@login_required
+def write(exchange_id: int):
+    """Write my feedback on the other party, or change it while it has not appeared."""
+    exchange = exchange_queries.get_for(current_user, exchange_id)  # 404 for outsiders
+    refusal = feedback.refusal(current_user, exchange)
+    if refusal is not None:
+        if refusal.status_code == 403:
+            abort(403)
+        flash(str(refusal.message), "info")
+        return redirect(url_for("exchanges.show", exchange_id=exchange.id))
+    mine = feedback.of_party(exchange.id, current_user.id)
+    form = FeedbackForm(obj=None if request.method == "POST" else mine)
+    choices = feedback.confirmable_skills(exchange, current_user.id)
+    form.skills.choices = [(s.id, s.name) for s in choices]
+    if request.method == "GET" and mine is not None:
+        form.skills.data = [s.id for s in mine.skills]
+    if form.validate_on_submit():
+        try:
+            feedback.write(
+                current_user.id,
+                exchange.id,
+                form.recommendation.data,
+                form.comment.data,
+                form.skills.data or [],
+            )
+        except DomainError as e:
+            refuse(form, e)
+        else:
+            flash(_("Merci : votre retour est enregistré."), "success")
+            return redirect(url_for("exchanges.show", exchange_id=exchange.id))
+    return render_template(
+        "feedback/write.html",
+        form=form,
+        exchange=exchange,
+        mine=mine,
+        other=exchange.receiver if exchange.provider_id == current_user.id else exchange.provider,
+        ends=feedback.window_end(exchange),
+    ), 400 if request.method == "POST" else 200
+
+
+@bp.route("/retours/<int:feedback_id>/repondre", methods=["POST"])
+@login_required
+def reply(feedback_id: int):
+    """Reply, once and publicly, to a feedback about me."""
+    item = feedback.get_visible(feedback_id)
+    if item.subject_id != current_user.id:
+        abort(403)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            feedback.reply(current_user.id, item.id, form.text.data)
+        except DomainError as e:
+            if e.status_code in (403, 404):
+                raise
+            flash(str(e.message), "error")
+        else:
+            flash(_("Votre réponse est publiée sous le retour."), "success")
+    else:
+        flash(" ".join(form.text.errors) or _("Écrivez votre réponse."), "error")
+    return redirect(url_for("feedback.about", user_id=item.subject_id) + f"#retour-{item.id}")
+
+
+@bp.route("/membres/<int:user_id>/retours")
+def about(user_id: int):
+    """Every feedback about a member that has appeared, newest first."""
+    member = members.get_member(user_id)
+    page = int_arg("page", 1)
+    total = reputation.count_visible(member.id)
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(page, pages)
+    return render_template(
+        "feedback/about.html",
+        member=member,
+        summary=reputation.summary(member.id),
+        items=reputation.latest(member.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE),
+        page=page,
+        pages=pages,
+        reply_form=ReplyForm(formdata=None),
+    )
