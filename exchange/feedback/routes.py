@@ -74,7 +74,7 @@ def reply(feedback_id: int):
         else:
             flash(_("Votre réponse est publiée sous le retour."), "success")
     else:
-        flash(" ".join(form.text.errors) or _("Écrivez votre réponse."), "error")
+        flash(" ".join(str(e) for e in form.text.errors) or _("Écrivez votre réponse."), "error")
     return redirect(url_for("feedback.about", user_id=item.subject_id) + f"#retour-{item.id}")
 
 

@@ -39,11 +39,13 @@ from exchange.services import (
     reports,
     spaces,
 )
+from exchange.services import feedback as feedback_service
 from models import (
     Account,
     Category,
     Entry,
     Exchange,
+    Feedback,
     Listing,
     LoginSession,
     Membership,
@@ -282,6 +284,7 @@ def build_world(app, needs: tuple[str, ...] = ()) -> World:
 
     extras = _build_listings(needs, people, space_a)
     extras.update(_build_ledger(needs, people, space_a))
+    extras.update(_build_feedback(needs, people, extras))
 
     tokens = {}
     if "tokens" in needs:
@@ -444,6 +447,43 @@ def _build_ledger(needs, people, space_a) -> dict[str, int]:
     if "pot_funds" in needs:
         gifts.give(other.id, minutes=5 * 60, message="don-à-la-caisse")
     return ids
+
+
+# The feedback of the world, on `confirmed_exchange` (the member gave the time to other
+# member); a page shows a feedback when it shows its comment.
+FEEDBACK_TEXTS = {"about_member": "retour-d-Otto", "about_other": "retour-de-Mila"}
+
+
+def _build_feedback(needs, people, ids) -> dict[str, int]:
+    """The feedback side of the world, each piece on demand (all need "confirmed_exchange").
+
+    "blind_feedback", other member's feedback on the member, still waiting for the member's;
+    "feedback", both have written, so both show: "about_member" (other member's, recommends)
+    and "about_other" (the member's, neutral); "hidden_feedback", the same, with the comment of
+    "about_member" hidden by coordinator A (motif-retour-masqué, an act in the log);
+    "feedback_report", the applicant's open report on "about_member"."""
+    wanted = {"blind_feedback", "feedback", "hidden_feedback", "feedback_report"} & set(needs)
+    if not wanted:
+        return {}
+    assert "confirmed_exchange" in ids, "feedback needs the confirmed exchange"
+    member, other = people["member"], people["other_member"]
+    exchange_id = ids["confirmed_exchange"]
+    about_member = feedback_service.write(
+        other.id, exchange_id, "recommends", FEEDBACK_TEXTS["about_member"]
+    )
+    if wanted == {"blind_feedback"}:
+        return {"blind_feedback": about_member.id}
+    about_other = feedback_service.write(
+        member.id, exchange_id, "neutral", FEEDBACK_TEXTS["about_other"]
+    )
+    found = {"about_member": about_member.id, "about_other": about_other.id}
+    if "hidden_feedback" in needs:
+        moderation_acts.hide_feedback(
+            people["coordinator_a"].id, about_member.id, "motif-retour-masqué"
+        )
+    if "feedback_report" in needs:
+        reports.report_feedback(people["applicant"].id, about_member.id, "harassment", "x")
+    return found
 
 
 # --------------------------------------------------------------------------- reading the state
@@ -1734,6 +1774,203 @@ def check_corrected(w, role, r):
         assert _balances(w, "member", "other_member") == (-60, 60)
 
 
+# feedback: the two parties of a confirmed exchange, each about the other, once, double-blind;
+# the member reviewed replies once; anybody but its author reports one that shows; the
+# coordinators of either party's spaces (and admins) hide or restore its words, never a party
+
+
+def _feedback_of(exchange_name: str, w: World) -> dict[int, Feedback]:
+    """The feedback on this exchange, by author id."""
+    _fresh()
+    found = db.session.scalars(select(Feedback).where(Feedback.exchange_id == w[exchange_name]))
+    return {f.author_id: f for f in found}
+
+
+def _one_feedback(w: World, name: str) -> Feedback:
+    _fresh()
+    return db.session.get(Feedback, w[name])
+
+
+FEEDBACK_FORM = {"recommendation": "recommends", "comment": "Un échange limpide"}
+
+
+def check_feedback_form(w, role, r):
+    if r.status_code == OK:
+        assert 'name="recommendation"' in r.text and 'name="comment"' in r.text
+        other = "Otto Ailleurs" if role == "member" else "Mila Membre"
+        assert f"Votre retour sur {other}" in r.text
+
+
+def check_feedback_written(w, role, r):
+    written = _feedback_of("confirmed_exchange", w)
+    if role in PARTIES:
+        (mine,) = written.values()
+        other = _other_party("confirmed_exchange", role)
+        assert (mine.author_id, mine.subject_id) == (w[role], w[other])
+        assert (mine.recommendation, mine.comment) == ("recommends", FEEDBACK_FORM["comment"])
+        assert not mine.is_visible()  # the other side has not written: it waits
+        assert _notifications(w[other], "feedback_waiting")
+    else:
+        assert written == {}
+    assert not _new_transfers(w) and not _new_acts(w)
+
+
+def _check_no_feedback(exchange_name: str):
+    def check(w, role, r):
+        assert _feedback_of(exchange_name, w) == {}
+        assert not _new_acts(w)
+
+    return check
+
+
+def check_feedback_kept(w, role, r):
+    """Both have appeared: nobody changes either."""
+    written = _feedback_of("confirmed_exchange", w)
+    assert {f.comment for f in written.values()} == set(FEEDBACK_TEXTS.values())
+    assert {f.recommendation for f in written.values()} == {"recommends", "neutral"}
+
+
+def check_blind_completed(w, role, r):
+    """Other member's waits: the member's makes both appear; other member may still edit."""
+    written = _feedback_of("confirmed_exchange", w)
+    theirs = written[w["other_member"]]
+    if role == "member":
+        assert set(written) == {w["member"], w["other_member"]}
+        assert all(f.is_visible() for f in written.values())
+        assert theirs.comment == FEEDBACK_TEXTS["about_member"]
+        for party in PARTIES:
+            assert _notifications(w[party], "feedback_published")
+    else:
+        assert set(written) == {w["other_member"]} and not theirs.is_visible()
+        edited = FEEDBACK_FORM["comment"] if role == "other_member" else "retour-d-Otto"
+        assert theirs.comment == edited
+    assert not _new_acts(w)
+
+
+def check_feedback_page(w, role, r):
+    """The member's feedback page: what other member said (not what the member said of them),
+    the reply form for the member, the report link for all but its author, the acts for the
+    coordinators of either party's spaces."""
+    assert FEEDBACK_TEXTS["about_member"] in r.text
+    assert FEEDBACK_TEXTS["about_other"] not in r.text
+    item = w["about_member"]
+    assert (f'action="/retours/{item}/repondre"' in r.text) == (role == "member")
+    report = f'href="/retours/{item}/signaler"'
+    assert (report in r.text) == (role in LOGGED_IN and role != "other_member")
+    hide = f'action="/moderation/retours/{item}/masquer"'
+    assert (hide in r.text) == (role in MODERATORS)
+
+
+def check_blind_page(w, role, r):
+    assert FEEDBACK_TEXTS["about_member"] not in r.text
+
+
+def check_hidden_on_profile(w, role, r):
+    assert "Commentaire masqué par la coordination." in r.text
+    # the words stay readable to the coordination only; the recommendation to everybody
+    assert (FEEDBACK_TEXTS["about_member"] in r.text) == (role in MODERATORS)
+    entry = r.text.split(f'id="retour-{w["about_member"]}"', 1)[1].split("</li>", 1)[0]
+    assert "recommande" in entry
+    restore = f'action="/moderation/retours/{w["about_member"]}/retablir"'
+    assert (restore in r.text) == (role in MODERATORS)
+
+
+REPLY = {"text": "Merci Otto, à bientôt"}
+
+
+def check_replied(w, role, r):
+    item = _one_feedback(w, "about_member")
+    if role == "member":
+        assert (item.reply, item.replied_at is not None) == (REPLY["text"], True)
+        assert _notifications(w["other_member"], "feedback_replied")
+    else:
+        assert (item.reply, item.replied_at) == ("", None)
+    assert not _new_acts(w)
+
+
+def check_feedback_report_form(w, role, r):
+    if r.status_code == OK:
+        assert 'name="reason"' in r.text
+
+
+FEEDBACK_REPORTERS = ("member", "coordinator_b", "coordinator_a", "admin")  # never its author
+
+
+def check_feedback_reported(w, role, r):
+    _fresh()
+    filed = db.session.scalars(select(Report).where(Report.feedback_id == w["about_member"])).all()
+    if role in FEEDBACK_REPORTERS:
+        (mine,) = filed
+        assert (mine.reporter_id, mine.status, mine.reason, mine.text) == (
+            w[role],
+            "open",
+            "misleading",
+            "Faux.",
+        )
+        assert _notifications(w[role], "report_received")
+    else:
+        assert filed == []
+    assert not _new_acts(w)
+
+
+FEEDBACK_HIDING = {"reason": "Propos blessants", "part": "comment", "next": "/membres/{member}"}
+
+
+def check_feedback_hidden(w, role, r):
+    item = _one_feedback(w, "about_member")
+    if role in MODERATORS:
+        assert item.comment_hidden_reason == "Propos blessants"
+        assert item.comment == FEEDBACK_TEXTS["about_member"]  # hidden, not erased
+        assert (item.recommendation, item.reply_hidden_at) == ("recommends", None)
+        act = _one_act(
+            w,
+            role,
+            "feedback_hidden",
+            target_type="feedback",
+            target="about_member",
+            subject="other_member",  # who wrote the words is told
+            reason="Propos blessants",
+            space="B" if role == "coordinator_b" else "A",
+        )
+        assert act.details["part"] == "comment"
+        (told,) = _notifications(w["other_member"], "feedback_hidden")
+        assert told.data["reason"] == "Propos blessants"
+    else:
+        assert item.comment_hidden_at is None
+        assert not _new_acts(w)
+
+
+def check_feedback_not_hidden(w, role, r):
+    assert _one_feedback(w, "about_member").comment_hidden_at is None
+    assert not _new_acts(w)
+
+
+def check_feedback_restored(w, role, r):
+    item = _one_feedback(w, "about_member")
+    if role in MODERATORS:
+        assert (item.comment_hidden_at, item.comment_hidden_reason) == (None, "")
+        _one_act(
+            w,
+            role,
+            "feedback_restored",
+            target_type="feedback",
+            target="about_member",
+            subject="other_member",
+            reason="Relu",
+            space="B" if role == "coordinator_b" else "A",
+        )
+        assert _notifications(w["other_member"], "feedback_restored")
+    else:
+        assert item.comment_hidden_reason == "motif-retour-masqué"
+        assert not _new_acts(w)
+
+
+def check_feedback_desk(w, role, r):
+    if r.status_code == OK:  # all who reach the desk may act on it: it is about A's and B's
+        assert "de Otto Ailleurs sur Mila Membre" in r.text
+        assert f'action="/moderation/retours/{w["about_member"]}/masquer"' in r.text
+
+
 # --------------------------------------------------------------------------- the matrix
 
 ALL_OK = (OK,) * 6
@@ -2531,6 +2768,209 @@ CASES = [
         data=PROPOSAL,
         name="POST /annonces/{hidden_listing}/proposer (out of sight)",
         needs=("hidden_listing",),
+    ),
+    # feedback: the two parties of a confirmed exchange only (the others meet the exchange's
+    # 404, or a 403 where a dispute lets them see it), once each, double-blind
+    row(
+        "GET",
+        "/echanges/{confirmed_exchange}/retour",
+        BETWEEN_PARTIES,
+        check=check_feedback_form,
+        needs=("confirmed_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{confirmed_exchange}/retour",
+        (LOGIN, *(to_exchange("confirmed_exchange"),) * 2, *NOT_A_PARTY),
+        data=FEEDBACK_FORM,
+        check=check_feedback_written,
+        needs=("confirmed_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{confirmed_exchange}/retour",
+        (LOGIN, BAD, BAD, *NOT_A_PARTY),  # the form again, the question asked again
+        data={"recommendation": "", "comment": "Sans réponse"},
+        name="POST /echanges/{confirmed_exchange}/retour without recommendation",
+        check=_check_no_feedback("confirmed_exchange"),
+        needs=("confirmed_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{confirmed_exchange}/retour",
+        (LOGIN, *(to_exchange("confirmed_exchange"),) * 2, *NOT_A_PARTY),
+        data=FEEDBACK_FORM,
+        name="POST /echanges/{confirmed_exchange}/retour (other member's waits: edit or complete)",
+        check=check_blind_completed,
+        needs=("confirmed_exchange", "blind_feedback"),
+    ),
+    *(
+        row(
+            method,
+            "/echanges/{confirmed_exchange}/retour",
+            (LOGIN, *(to_exchange("confirmed_exchange", refused=True),) * 2, *NOT_A_PARTY),
+            data=FEEDBACK_FORM,
+            name=f"{method} /echanges/{{confirmed_exchange}}/retour (both shown: no more edits)",
+            check=check_feedback_kept,
+            needs=("confirmed_exchange", "feedback"),
+        )
+        for method in ("GET", "POST")
+    ),
+    *(
+        row(
+            method,
+            "/echanges/{disputed_exchange}/retour",
+            (LOGIN, *(to_exchange("disputed_exchange", refused=True),) * 2, *(FORBIDDEN,) * 3),
+            data=FEEDBACK_FORM,
+            name=f"{method} /echanges/{{disputed_exchange}}/retour (seen by the stewards)",
+            check=_check_no_feedback("disputed_exchange"),
+            needs=("disputed_exchange",),
+        )
+        for method in ("GET", "POST")
+    ),
+    row(
+        "POST",
+        "/echanges/{done_exchange}/retour",
+        (LOGIN, *(to_exchange("done_exchange", refused=True),) * 2, *NOT_A_PARTY),
+        data=FEEDBACK_FORM,
+        name="POST /echanges/{done_exchange}/retour (not confirmed yet)",
+        check=_check_no_feedback("done_exchange"),
+        needs=("done_exchange",),
+    ),
+    row(
+        "GET",
+        "/echanges/987654/retour",
+        (LOGIN, *(NOT_FOUND,) * 5),
+        name="GET /echanges/{unknown}/retour",
+    ),
+    # what was said of a member is public once it shows, like the profile
+    row(
+        "GET",
+        "/membres/{member}/retours",
+        ALL_OK,
+        check=check_feedback_page,
+        needs=("confirmed_exchange", "feedback"),
+    ),
+    row(
+        "GET",
+        "/membres/{member}/retours",
+        ALL_OK,
+        name="GET /membres/{member}/retours (still blind)",
+        check=check_blind_page,
+        needs=("confirmed_exchange", "blind_feedback"),
+    ),
+    row(
+        "GET",
+        "/membres/{member}",
+        ALL_OK,
+        name="GET /membres/{member} (a comment hidden)",
+        check=check_hidden_on_profile,
+        needs=("confirmed_exchange", "hidden_feedback"),
+    ),
+    row(
+        "GET",
+        "/membres/{newcomer}/retours",
+        (NOT_FOUND,) * 6,
+        name="GET /membres/{unconfirmed}/retours",
+    ),
+    row(
+        "POST",
+        "/retours/{about_member}/repondre",
+        (LOGIN, Redirect("/membres/{member}/retours"), *(FORBIDDEN,) * 4),  # its subject only
+        data=REPLY,
+        check=check_replied,
+        needs=("confirmed_exchange", "feedback"),
+    ),
+    row(
+        "POST",
+        "/retours/{blind_feedback}/repondre",
+        (LOGIN, *(NOT_FOUND,) * 5),
+        data=REPLY,
+        name="POST /retours/{blind_feedback}/repondre (still blind)",
+        needs=("confirmed_exchange", "blind_feedback"),
+    ),
+    # reports on feedback: any member but its author, once it shows
+    row(
+        "GET",
+        "/retours/{about_member}/signaler",
+        (LOGIN, OK, FORBIDDEN, OK, OK, OK),
+        check=check_feedback_report_form,
+        needs=("confirmed_exchange", "feedback"),
+    ),
+    row(
+        "POST",
+        "/retours/{about_member}/signaler",
+        (
+            LOGIN,
+            Redirect("/membres/{member}/retours"),
+            FORBIDDEN,
+            *(Redirect("/membres/{member}/retours"),) * 3,
+        ),
+        data=REPORT,
+        check=check_feedback_reported,
+        needs=("confirmed_exchange", "feedback"),
+    ),
+    *(
+        row(
+            method,
+            "/retours/{blind_feedback}/signaler",
+            (LOGIN, *(NOT_FOUND,) * 5),
+            data=REPORT,
+            name=f"{method} /retours/{{blind_feedback}}/signaler (still blind)",
+            needs=("confirmed_exchange", "blind_feedback"),
+        )
+        for method in ("GET", "POST")
+    ),
+    # hiding a feedback's words: the coordinators of either party's spaces, never a party
+    row(
+        "GET",
+        "/moderation",
+        (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+        name="GET /moderation (a feedback reported)",
+        check=check_feedback_desk,
+        needs=("confirmed_exchange", "feedback_report"),
+    ),
+    row(
+        "POST",
+        "/moderation/retours/{about_member}/masquer",
+        (LOGIN, FORBIDDEN, FORBIDDEN, *(Redirect("/membres/{member}"),) * 3),
+        data=FEEDBACK_HIDING,
+        check=check_feedback_hidden,
+        needs=("confirmed_exchange", "feedback"),
+    ),
+    row(
+        "POST",
+        "/moderation/retours/{about_member}/masquer",
+        (LOGIN, FORBIDDEN, FORBIDDEN, *(Redirect("/membres/{member}", refused=True),) * 3),
+        data={**FEEDBACK_HIDING, "reason": " "},
+        name="POST /moderation/retours/{about_member}/masquer without reason",
+        check=check_feedback_not_hidden,
+        needs=("confirmed_exchange", "feedback"),
+    ),
+    row(
+        "POST",
+        "/moderation/retours/{blind_feedback}/masquer",
+        (LOGIN, *(NOT_FOUND,) * 5),
+        data=FEEDBACK_HIDING,
+        name="POST /moderation/retours/{blind_feedback}/masquer (still blind)",
+        needs=("confirmed_exchange", "blind_feedback"),
+    ),
+    row(
+        "POST",
+        "/moderation/retours/{about_member}/retablir",
+        (LOGIN, FORBIDDEN, FORBIDDEN, *(Redirect("/membres/{member}"),) * 3),
+        data={"reason": "Relu", "part": "comment", "next": "/membres/{member}"},
+        check=check_feedback_restored,
+        needs=("confirmed_exchange", "hidden_feedback"),
+    ),
+    row(
+        "POST",
+        "/moderation/retours/{about_member}/retablir",
+        (LOGIN, FORBIDDEN, FORBIDDEN, *(Redirect("/membres/{member}", refused=True),) * 3),
+        data={"reason": "Relu", "part": "comment", "next": "/membres/{member}"},
+        name="POST /moderation/retours/{about_member}/retablir (not hidden)",
+        check=check_feedback_not_hidden,
+        needs=("confirmed_exchange", "feedback"),
     ),
     # the time account: one's own only; the pot's ledger: every member's to read
     row("GET", "/compte", MEMBERS_ONLY, check=check_statement, needs=("confirmed_exchange",)),

@@ -23,7 +23,16 @@ from sqlalchemy import select
 
 from exchange import create_app
 from exchange.config import ROOT, Config
-from exchange.services import accounts, disputes, exchanges, gifts, moderation_acts, reports, spaces
+from exchange.services import (
+    accounts,
+    disputes,
+    exchanges,
+    feedback,
+    gifts,
+    moderation_acts,
+    reports,
+    spaces,
+)
 from models import Category, db
 from models.base import utcnow
 from tests import factories
@@ -135,6 +144,13 @@ class World:
     done: object = None  # time the partner logged, waiting on the regular one
     disputed: object = None  # time the partner logged, disputed by the regular one
     pot_gift: object = None
+    # Two more exchanges the regular member confirmed: on `reviewed` both have written, so
+    # both feedback show (the partner's about the regular one; the regular one's about the
+    # partner, its comment hidden by the admin); on `to_review` nobody has written yet.
+    reviewed: object = None
+    about_regular: object = None
+    hidden_feedback: object = None
+    to_review: object = None
     users: dict = field(default_factory=dict)
 
     def url_values(self, endpoint: str) -> dict[str, object]:
@@ -152,6 +168,7 @@ class World:
             # the one the admin may read too (a dispute is the coordination's business)
             "exchange_id": self.disputed.id,
             "transfer_id": self.pot_gift.id,
+            "feedback_id": self.about_regular.id,
         }
         exchange = {
             "exchanges.accept": self.proposed,
@@ -160,6 +177,7 @@ class World:
             "exchanges.log_time": self.accepted,
             "exchanges.confirm": self.done,
             "exchanges.dispute": self.done,
+            "feedback.write": self.to_review,
         }.get(endpoint)
         if exchange is not None:
             values["exchange_id"] = exchange.id
@@ -175,6 +193,10 @@ class World:
             values["user_id"] = self.regular.id
         if endpoint == "moderation.reinstate_member":
             values["user_id"] = self.suspended.id
+        if endpoint == "moderation.restore_feedback":
+            values["feedback_id"] = self.hidden_feedback.id
+        if endpoint == "feedback.about":
+            values["user_id"] = self.regular.id
         return values
 
     def queries(self, endpoint: str) -> tuple[str, ...]:
@@ -259,6 +281,13 @@ def world(app, outbox) -> World:
     disputed = logged("Traduction d'une affiche")
     disputes.dispute(regular.id, disputed.id, "Nous avions dit 30 minutes")
     pot_gift = gifts.give(partner.id, minutes=180, message="Pour la caisse")
+    reviewed = logged("Cours de cuisine")
+    exchanges.confirm(regular.id, reviewed.id)
+    about_regular = feedback.write(partner.id, reviewed.id, "recommends", "Rémi explique bien")
+    about_partner = feedback.write(regular.id, reviewed.id, "neutral", "Paule était pressée")
+    moderation_acts.hide_feedback(admin.id, about_partner.id, "Hors sujet")
+    to_review = logged("Relecture d'un CV")
+    exchanges.confirm(regular.id, to_review.id)
     w = World(
         admin=admin,
         coordinator=coordinator,
@@ -282,6 +311,10 @@ def world(app, outbox) -> World:
         done=done,
         disputed=disputed,
         pot_gift=pot_gift,
+        reviewed=reviewed,
+        about_regular=about_regular,
+        hidden_feedback=about_partner,
+        to_review=to_review,
     )
     w.users = {"admin": admin, "coordinator": coordinator, "regular": regular}
     return w
@@ -366,6 +399,21 @@ UNSAFE_CASES: dict[str, Case] = {
     "moderation.dismiss_report": Case("admin", lambda w: {"reason": "Rien d'anormal"}),
     "moderation.suspend_member": Case("admin", lambda w: {"reason": "Propos blessants"}),
     "moderation.reinstate_member": Case("admin", lambda w: {"reason": "C'est réglé"}),
+    # feedback: a party of a confirmed exchange writes, the member reviewed replies, another
+    # member reports, a coordinator (here the admin) hides or restores the words
+    "feedback.write": Case(
+        "regular", lambda w: {"recommendation": "recommends", "comment": "Merci"}, ("feedback",)
+    ),
+    "feedback.reply": Case("regular", lambda w: {"text": "Merci Paule"}, ("feedback",)),
+    "moderation.report_feedback": Case("coordinator", lambda w: {"reason": "spam"}, ("reports",)),
+    "moderation.hide_feedback": Case(
+        "admin",
+        lambda w: {"reason": "Propos blessants", "part": "comment"},
+        ("feedback", "moderation_actions"),
+    ),
+    "moderation.restore_feedback": Case(
+        "admin", lambda w: {"reason": "Relu", "part": "comment"}, ("feedback", "moderation_actions")
+    ),
     "admin.category_list": Case("admin", lambda w: {"name_fr": "Musique", "name_en": "Music"}),
     "admin.category_update": Case(
         "admin",
@@ -547,7 +595,7 @@ def test_the_same_request_with_the_pages_token_does_take_effect(app, make_app, w
 # Pages each walker must really read (200, not a refusal), so the walk proves something of them.
 ACCOUNT_PAGES = ("account.statement", "account.statement_csv", "account.give", "account.pot")
 READ_BY = {
-    None: {"listings.search", "listings.show", "members.profile", "spaces.show"},
+    None: {"listings.search", "listings.show", "members.profile", "spaces.show", "feedback.about"},
     "regular": {
         "listings.search",
         "listings.show",
@@ -560,6 +608,9 @@ READ_BY = {
         "exchanges.index",
         "exchanges.show",  # a party
         "exchanges.log_direct",
+        "feedback.write",  # a party of a confirmed exchange, nothing written yet
+        "feedback.about",
+        "moderation.report_feedback",  # about them, by the partner: theirs to report too
     },
     "coordinator": {
         "listings.show",
@@ -573,6 +624,8 @@ READ_BY = {
         "exchanges.index",
         "exchanges.propose",  # the regular member's offer
         "exchanges.log_direct",
+        "feedback.about",
+        "moderation.report_feedback",
     },
     "admin": {
         "listings.show",
@@ -591,6 +644,8 @@ READ_BY = {
         "account.retribute",
         "exchanges.index",
         "exchanges.show",  # the dispute: the admin may settle it
+        "feedback.about",
+        "moderation.report_feedback",
     },
 }
 
