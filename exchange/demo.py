@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from exchange import demo_exchanges
+from exchange import demo_exchanges, demo_feedback
 from exchange.demo_listings import HIDDEN_REASON, LISTINGS, REPORT_REASON, REPORT_TEXT, REPORTER
 from exchange.services import audit, members, passwords, search
 from exchange.services.listings import DEFAULT_DAYS, categories
@@ -480,6 +480,7 @@ def seed() -> None:
     _add_listings(rng, now, admin, spaces, people, joined, appointed)
     db.session.commit()
     demo_exchanges.add(random.Random(SEED), now, admin, spaces)
+    demo_feedback.add(random.Random(SEED), now)
 
 
 def _add_listings(

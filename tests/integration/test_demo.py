@@ -9,7 +9,17 @@ from datetime import timedelta
 from sqlalchemy import func, select, text
 
 from exchange import demo, demo_exchanges, demo_listings
-from exchange.services import accounts, exchange_queries, ledger, listings, statements
+from exchange.services import (
+    accounts,
+    exchange_queries,
+    feedback,
+    feedback_texts,
+    ledger,
+    listings,
+    moderation,
+    reputation,
+    statements,
+)
 from exchange.services import rules as network_rules
 from exchange.services.listings import DEFAULT_DAYS, MAX_SUMMARY_LINES, Filters
 from exchange.text import fold
@@ -18,6 +28,7 @@ from models import (
     Category,
     Entry,
     Exchange,
+    Feedback,
     Listing,
     Membership,
     ModerationAction,
@@ -32,6 +43,8 @@ from models.base import utcnow
 from models.exchanges import STATES
 from models.listings import MODES
 
+# Notifications about feedback and its moderation, dated with the feedback, not a step.
+FEEDBACK_NOTES = feedback_texts.KINDS | {"report_received", "report_filed", "report_handled"}
 MEMBER_EMAIL = re.compile(r"^[a-z0-9-]+\.[a-z0-9-]+@archipel\.test$")
 
 
@@ -97,6 +110,20 @@ def _snapshot() -> list[tuple]:
                 t.author.email if t.author else None,
             )
             for t in db.session.scalars(select(Transfer).order_by(Transfer.id))
+        ]
+        + [
+            (
+                f.exchange.title,
+                f.author.email,
+                f.subject.email,
+                f.recommendation,
+                f.comment,
+                tuple(s.slug for s in f.skills),
+                f.reply,
+                f.comment_hidden_reason,
+                f.visible_from == feedback.window_end(f.exchange),
+            )
+            for f in db.session.scalars(select(Feedback).order_by(Feedback.id))
         ]
     )
 
@@ -368,7 +395,7 @@ def test_a_coordinator_hid_one_listing_and_logged_why(app):
 
 def test_one_open_report_by_a_member_of_the_space(app):
     demo.seed()
-    reports = list(db.session.scalars(select(Report)))
+    reports = list(db.session.scalars(select(Report).where(Report.status == "open")))
     assert len(reports) == 1
     report = reports[0]
     assert report.status == "open" and report.reason == "misleading" and report.text.strip()
@@ -694,6 +721,8 @@ def test_notifications_are_dated_with_their_step(app):
     demo.seed()
     now = utcnow()
     for note in db.session.scalars(select(Notification)):
+        if note.kind in FEEDBACK_NOTES:  # dated with their feedback: see below
+            continue
         assert note.created_at <= now
         exchange_id = int(note.link.rsplit("/", 1)[1])
         exchange = db.session.get(Exchange, exchange_id)
@@ -754,3 +783,263 @@ def test_the_demo_sends_no_email(app, outbox):
     # The open exchanges went through the services all the same: the parties were told.
     notified = db.session.scalar(select(func.count(func.distinct(Notification.user_id))))
     assert notified >= len(demo_exchanges.RECENT)
+
+
+# ---------------------------------------------------------------------------- feedback
+
+
+def _feedback() -> list[Feedback]:
+    return list(db.session.scalars(select(Feedback).order_by(Feedback.id)))
+
+
+def _by_exchange(items: list[Feedback]) -> dict[int, list[Feedback]]:
+    found: dict[int, list[Feedback]] = {}
+    for f in sorted(items, key=lambda f: f.created_at):
+        found.setdefault(f.exchange_id, []).append(f)
+    return found
+
+
+def test_most_confirmed_exchanges_have_feedback(app):
+    demo.seed()
+    now = utcnow()
+    confirmed = list(db.session.scalars(select(Exchange).where(Exchange.state == "confirmed")))
+    items = _feedback()
+    written = _by_exchange(items)
+    assert 0.75 <= len(written) / len(confirmed) <= 0.85, (len(written), len(confirmed))
+    assert sum(len(found) == 2 for found in written.values()) > len(written) / 2
+    closed = [e for e in confirmed if feedback.window_end(e) <= now]
+    assert any(len(written.get(e.id, [])) == 1 for e in closed)  # one side only
+    assert any(e.id not in written for e in closed)  # nobody wrote
+    recommendations = Counter(f.recommendation for f in items)
+    assert recommendations["recommends"] >= 0.8 * len(items)
+    assert recommendations["neutral"] >= 5
+    assert 2 <= recommendations["not_recommended"] <= 5
+    assert sum(bool(f.comment) for f in items) >= 0.75 * len(items)
+    # Skills are confirmed by receivers, on listings that name some (a direct log names none).
+    could = [f for f in items if feedback.confirmable_skills(f.exchange, f.author_id)]
+    assert could and sum(bool(f.skills) for f in could) >= 0.6 * len(could), len(could)
+
+
+def test_no_demo_feedback_breaks_a_rule(app):
+    demo.seed()
+    now = utcnow()
+    items = _feedback()
+    assert len({(f.exchange_id, f.author_id) for f in items}) == len(items)  # once each
+    for f in items:
+        exchange = f.exchange
+        assert exchange.state == "confirmed", exchange.title
+        assert f.author_id in exchange.parties(), exchange.title
+        assert f.subject_id == exchange.other_party(f.author_id) != f.author_id
+        ends = feedback.window_end(exchange)
+        assert exchange.closed_at < f.created_at < ends and f.created_at <= now, exchange.title
+        assert f.created_at <= f.updated_at <= min(f.visible_from, now)  # edited while blind
+        # Skills: only the receiver confirms, only those the service would have offered.
+        offered = {s.id for s in feedback.confirmable_skills(exchange, f.author_id)}
+        assert {s.id for s in f.skills} <= offered, exchange.title
+        assert not f.skills or f.author_id == exchange.receiver_id
+        assert len(f.comment) <= feedback.MAX_COMMENT
+        if f.replied_at is None:
+            assert f.reply == ""
+        else:
+            assert f.reply.strip() and len(f.reply) <= feedback.MAX_REPLY
+            assert f.visible_from < f.replied_at <= now
+    # Both appear together when the second writes, else when the window closes; then announced.
+    for found in _by_exchange(items).values():
+        exchange = found[0].exchange
+        if len(found) == 2:
+            assert {f.visible_from for f in found} == {found[1].created_at}
+        else:
+            assert found[0].visible_from == feedback.window_end(exchange)
+        for f in found:
+            if f.is_visible(now):
+                assert f.announced_at is not None and f.visible_from <= f.announced_at <= now
+            else:
+                assert f.announced_at is None
+
+
+def test_recent_exchanges_wait_double_blind(app):
+    demo.seed()
+    now = utcnow()
+    written = _by_exchange(_feedback())
+    blind = [f for found in written.values() for f in found if not f.is_visible(now)]
+    assert len(blind) >= 3
+    for f in blind:
+        exchange = f.exchange
+        assert written[exchange.id] == [f]  # the other side has not written yet
+        assert now < feedback.window_end(exchange)
+        assert feedback.refusal(f.author, exchange, now) is None  # its author may still edit it
+        seen = feedback.on_exchange(exchange, f.subject, now)
+        assert seen.theirs is None and seen.theirs_waits and seen.can_write
+        assert f.id not in {g.id for g in reputation.latest(f.subject_id, limit=100, now=now)}
+    logins = {u.id for u in _logins()}
+    assert sum(f.subject_id in logins for f in blind) >= 2  # waiting for demo log-ins
+    # Among the exchanges still open, some were answered by both sides already.
+    open_ = [
+        e
+        for e in db.session.scalars(select(Exchange).where(Exchange.state == "confirmed"))
+        if feedback.window_end(e) > now
+    ]
+    assert any(len(written.get(e.id, [])) == 2 for e in open_)
+    assert any(e.id not in written for e in open_)
+
+
+def test_feedback_words_are_varied_and_concrete(app):
+    demo.seed()
+    items = _feedback()
+    comments = [f.comment for f in items if f.comment]
+    assert len(set(comments)) == len(comments)  # no two alike
+    sentences = {s for c in comments for s in re.split(r"(?<=[.!?])\s+", c)}
+    assert len(sentences) >= 40
+    for words in comments + [f.reply for f in items if f.reply]:
+        assert "{" not in words and "None" not in words and "lorem" not in words.lower(), words
+        assert words == words.strip() and words[0].isupper(), words
+    folded = fold(" ".join(comments))
+    works = ("tva", "compta", "velo", "tradu", "site", "statuts", "photos", "etagere", "ourlet")
+    assert sum(work in folded for work in works) >= 7, [w for w in works if w not in folded]
+    # Criticism stays calm and factual.
+    for f in items:
+        if f.recommendation != "recommends":
+            assert f.comment and "!" not in f.comment, f.comment
+
+
+def test_some_feedback_has_a_public_reply(app):
+    demo.seed()
+    now = utcnow()
+    items = _feedback()
+    replied = [f for f in items if f.replied_at is not None]
+    assert 8 <= len(replied) <= 14
+    assert len({f.reply for f in replied}) == len(replied)
+    assert all(f.is_visible(now) for f in replied)
+    # Thanks, and calm answers to those who did not recommend.
+    assert {f.recommendation for f in replied} == {"recommends", "neutral", "not_recommended"}
+    shown = reputation.latest(replied[0].subject_id, limit=100, now=now)
+    assert replied[0].reply in [f.reply for f in shown]
+
+
+def test_one_hidden_comment_was_reported_and_logged(client):
+    demo.seed()
+    now = utcnow()
+    (hidden,) = (f for f in _feedback() if f.comment_hidden_at is not None)
+    assert hidden.is_visible(now) and hidden.comment and hidden.comment_hidden_reason.strip()
+    assert hidden.reply_hidden_at is None
+    (report,) = db.session.scalars(select(Report).where(Report.feedback_id.is_not(None)))
+    assert report.feedback_id == hidden.id
+    assert report.status == "actioned" and report.outcome == "feedback_hidden"
+    assert report.reporter_id != hidden.author_id and report.text.strip()
+    assert hidden.visible_from < report.created_at < report.handled_at == hidden.comment_hidden_at
+    assert hidden.comment_hidden_at <= now
+    (entry,) = db.session.scalars(
+        select(ModerationAction).where(ModerationAction.action == "feedback_hidden")
+    )
+    coordinator = db.session.get(User, entry.actor_id)
+    assert entry.actor_id == report.handled_by_id
+    assert moderation.can_act_on_feedback(coordinator, hidden)  # neither party, coordinates
+    assert coordinator.is_coordinator_of(entry.space_id)
+    assert entry.space_id in moderation.active_space_ids(hidden.subject_id)
+    assert (entry.target_type, entry.target_id) == ("feedback", hidden.id)
+    assert entry.subject_user_id == hidden.author_id
+    assert entry.reason == hidden.comment_hidden_reason
+    assert entry.created_at == hidden.comment_hidden_at
+    assert entry.details["part"] == "comment" and entry.details["reports"] == [report.id]
+    assert entry.details["item"] == f"{hidden.author.display_name} → {hidden.subject.display_name}"
+    # The author was told why; the reporter was told it was done.
+    (told,) = db.session.scalars(select(Notification).where(Notification.kind == "feedback_hidden"))
+    assert told.user_id == hidden.author_id and told.data["reason"] == entry.reason
+    assert told.created_at == entry.created_at
+    (answered,) = db.session.scalars(
+        select(Notification).where(Notification.kind == "report_handled")
+    )
+    assert answered.user_id == report.reporter_id
+    assert answered.data["outcome"] == "feedback_hidden"
+    # The words are out of sight; the recommendation still counts.
+    page = client.get(f"/membres/{hidden.subject_id}/retours")
+    assert page.status_code == 200
+    assert "Commentaire masqué par la coordination." in page.text
+    assert hidden.comment not in page.text
+    about = [f for f in _feedback() if f.subject_id == hidden.subject_id and f.is_visible(now)]
+    summary = reputation.summary(hidden.subject_id, now)
+    assert summary.voices == len({f.author_id for f in about}) and summary.recommends >= 1
+
+
+def test_members_with_very_different_histories(app):
+    demo.seed()
+    now = utcnow()
+    members = _members()
+    found = reputation.summaries([u.id for u in members], now)
+    items = _feedback()
+    about = Counter(f.subject_id for f in items)
+    wrote = Counter(f.author_id for f in items)
+    # A member recommended by many distinct counterparts, with skills they confirmed.
+    veterans = [
+        u
+        for u in members
+        if found[u.id].voices >= 6 and found[u.id].recommends == found[u.id].voices
+    ]
+    assert veterans
+    skills = [reputation.summary(u.id, now).skills for u in veterans]
+    assert any(len(s) >= 3 and max(n for _, n in s) >= 2 for s in skills)
+    # A member whose counterparts say different things.
+    assert any(s.recommends and s.neutral and s.not_recommended for s in found.values())
+    # Confirmed exchanges, but nobody has written about them yet.
+    assert any(found[u.id].exchanges and not about[u.id] for u in members)
+    # New: nothing at all.
+    assert any(not found[u.id].exchanges and not about[u.id] and not wrote[u.id] for u in members)
+
+
+def test_feedback_notifications_are_dated_with_their_feedback(app):
+    demo.seed()
+    now = utcnow()
+    items = _feedback()
+    written = _by_exchange(items)
+    notes = list(
+        db.session.scalars(select(Notification).where(Notification.kind.in_(FEEDBACK_NOTES)))
+    )
+    kinds = Counter(n.kind for n in notes)
+    assert kinds["feedback_waiting"] >= 3 and kinds["feedback_published"] >= 2
+    for note in notes:
+        assert note.created_at <= now, note.kind
+        if note.kind in ("feedback_waiting", "feedback_published"):
+            found = written[int(note.link.rsplit("/", 1)[1])]
+            exchange = found[0].exchange
+            assert note.user_id in exchange.parties()
+            if note.kind == "feedback_waiting":
+                assert note.user_id == found[0].subject_id
+                assert note.created_at == found[0].created_at
+                assert note.data["until"] == feedback.window_end(exchange).isoformat()
+            else:
+                assert note.created_at == found[0].announced_at
+        elif note.kind == "feedback_replied":
+            assert any(
+                f.replied_at == note.created_at and f.author_id == note.user_id for f in items
+            )
+    # Whoever has feedback waiting for theirs was told.
+    for f in items:
+        if not f.is_visible(now):
+            assert any(
+                n.kind == "feedback_waiting"
+                and n.user_id == f.subject_id
+                and n.link == f"/echanges/{f.exchange_id}"
+                for n in notes
+            ), f.exchange.title
+
+
+def test_demo_logins_find_feedback_waiting_and_profiles_with_reputation(client, auth):
+    demo.seed()
+    now = utcnow()
+    logins = {u.id: u for u in _logins()}
+    waiting = next(f for f in _feedback() if not f.is_visible(now) and f.subject_id in logins)
+    assert auth.login(logins[waiting.subject_id], demo.DEMO_PASSWORD).status_code == 302
+    page = client.get(f"/echanges/{waiting.exchange_id}")
+    assert page.status_code == 200
+    assert f"{waiting.author.display_name} a écrit son retour" in page.text
+    if waiting.comment:
+        assert waiting.comment not in page.text  # double-blind
+    mine = client.get("/echanges")
+    assert mine.status_code == 200 and "Retours à écrire" in mine.text
+    # The most recommended member's profile shows their latest comments.
+    members = _members()
+    found = reputation.summaries([u.id for u in members], now)
+    best = max(members, key=lambda u: (found[u.id].voices, -u.id))
+    shown = [f.comment for f in reputation.latest(best.id, now=now) if f.comment]
+    profile = client.get(f"/membres/{best.id}")
+    assert profile.status_code == 200 and shown and shown[0] in profile.text
