@@ -39,14 +39,13 @@ def of_party(exchange_id: int, author_id: int) -> Feedback | None:
 
 
 def confirmable_skills(exchange: Exchange, author_id: int) -> list[Skill]:
-    """The skills the author saw at work and may confirm: those of the listing (else of the
-    provider's profile), and only when the author received the time. Whoever gave the time
-    says how it went, but has no skill of the receiver to confirm."""
-    if author_id != exchange.receiver_id:
+    """The skills the author saw at work and may confirm: those of the exchange's listing, and
+    only for whoever received the time. Whoever gave it says how it went, but has no skill of
+    the receiver to confirm; a direct log names no skill, so it confirms none (a member's
+    profile lists what they say they can do, not what this exchange showed)."""
+    if author_id != exchange.receiver_id or exchange.listing is None:
         return []
-    if exchange.listing is not None:
-        return list(exchange.listing.skills)
-    return list(exchange.provider.skills)
+    return list(exchange.listing.skills)
 
 
 def refusal(user, exchange: Exchange, now: datetime | None = None):

@@ -277,7 +277,7 @@ def test_feedback_double_blind_then_on_both_profiles_and_no_way_in_for_a_third_m
     screenshot(b, "B-feedback-about-page-with-reply")
     b.goto(profile_b)
     entry = feedback_entries(b).first
-    expect(entry).to_contain_text(f"Réponse de {PROVIDER['name']}")
+    expect(entry).to_contain_text(f"{PROVIDER['name']} a répondu :")
     expect(entry).to_contain_text(B_REPLY)
     expect(entry.get_by_text("Répondre publiquement")).to_have_count(0)  # once
     screenshot(b, "B-profile-with-reply")

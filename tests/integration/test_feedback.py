@@ -512,7 +512,7 @@ def test_the_provider_has_no_skill_to_confirm(net):
     assert rows(ex.id)[0].skills == []
 
 
-def test_a_direct_log_offers_the_providers_profile_skills(net):
+def test_a_direct_log_names_no_skill_so_it_confirms_none(net):
     ex = exchanges.log_direct(
         net.bob.id,
         counterpart_id=net.alice.id,
@@ -524,16 +524,14 @@ def test_a_direct_log_offers_the_providers_profile_skills(net):
     exchanges.confirm(net.alice.id, ex.id)
     ex = fresh(ex.id)
     assert ex.listing_id is None
-    assert sorted(s.name for s in feedback.confirmable_skills(ex, net.alice.id)) == [
-        "Menuiserie",
-        "Soudure",
-    ]
+    assert net.bob.skills  # his profile lists some: they are his word, not this exchange's
+    assert feedback.confirmable_skills(ex, net.alice.id) == []
     error = refuses(
-        InvalidInput, lambda: write(net.alice, ex, "recommends", skills=[skill("Mécanique vélo")])
+        InvalidInput, lambda: write(net.alice, ex, "recommends", skills=[skill("Menuiserie")])
     )
     assert error.field == "skills"
-    write(net.alice, ex, "recommends", skills=[skill("Menuiserie")])
-    assert [s.name for s in rows(ex.id)[0].skills] == ["Menuiserie"]
+    write(net.alice, ex, "recommends")
+    assert rows(ex.id)[0].skills == []
 
 
 # ---------------------------------------------------------------------------- the summary

@@ -346,7 +346,7 @@ def test_the_member_reviewed_replies_once_under_the_feedback(client, auth, net):
     for where in (f"/membres/{net.bob.id}", f"/membres/{net.bob.id}/retours"):
         text = client.get(where).text
         entry = text.split(f'id="retour-{about_bob.id}"', 1)[1].split("</li>", 1)[0]
-        assert "Réponse de Bob Durand" in entry and "Merci Alice, à bientôt !" in entry
+        assert "Bob Durand a répondu :" in entry and "Merci Alice, à bientôt !" in entry
         assert "Et encore merci" not in text
         assert f'action="{url}"' not in text
 
