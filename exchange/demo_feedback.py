@@ -1052,9 +1052,11 @@ def _notify(w: _World, notes: list[_Note]) -> None:
                 # Whoever wrote second was on the page when both appeared.
                 on_page = len(found) == 2 and party is found[1].author
                 seen = announced + timedelta(minutes=2) if on_page else None
+                wrote = {f.author.id for f in found}
+                shown = "both" if len(found) == 2 else ("mine" if party.id in wrote else "theirs")
                 _note(party.id, "feedback_published", announced, read(announced, seen), link,
                       member=_other(exchange, party.id).display_name,
-                      title=exchange.title)  # fmt: skip
+                      title=exchange.title, shown=shown)  # fmt: skip
     for note in notes:
         if note.replied_at is not None and note.replied_at >= since:
             _note(note.author.id, "feedback_replied", note.replied_at, read(note.replied_at),

@@ -12,7 +12,7 @@ RECOMMENDATION_LABELS = {
 # How the recommendation reads on a profile, about someone else.
 RECOMMENDATION_PUBLIC = {
     "recommends": _l("recommande"),
-    "neutral": _l("neutre"),
+    "neutral": _l("reste neutre"),
     "not_recommended": _l("ne recommande pas"),
 }
 

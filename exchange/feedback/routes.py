@@ -74,7 +74,14 @@ def reply(feedback_id: int):
         else:
             flash(_("Votre réponse est publiée sous le retour."), "success")
     else:
-        flash(" ".join(str(e) for e in form.text.errors) or _("Écrivez votre réponse."), "error")
+        flash(
+            " ".join(str(e) for e in form.text.errors)
+            or _(
+                "Le formulaire a expiré ou n'a pas été envoyé depuis Archipel. Rechargez la page "
+                "et réessayez."
+            ),
+            "error",
+        )
     return redirect(url_for("feedback.about", user_id=item.subject_id) + f"#retour-{item.id}")
 
 

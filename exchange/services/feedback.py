@@ -59,7 +59,7 @@ def refusal(user, exchange: Exchange, now: datetime | None = None):
     if user.is_suspended:
         return Forbidden()
     if exchange.state != "confirmed":
-        return Conflict(_l("Un retour se laisse une fois l'échange confirmé par les deux côtés."))
+        return Conflict(_l("Un retour ne peut être laissé qu'une fois l'échange confirmé."))
     mine = of_party(exchange.id, user.id)
     if mine is not None and mine.is_visible(now):
         return Conflict(_l("Votre retour est publié : il ne peut plus être modifié."))
@@ -217,21 +217,25 @@ def publish_due(now: datetime | None = None) -> int:
         .where(Feedback.announced_at.is_(None), Feedback.visible_from <= now)
         .order_by(Feedback.exchange_id, Feedback.id)
     ).all()
-    exchange_ids = sorted({f.exchange_id for f in due})
+    authors: dict[int, set[int]] = {}
     for feedback in due:
         feedback.announced_at = now
-    for exchange_id in exchange_ids:
+        authors.setdefault(feedback.exchange_id, set()).add(feedback.author_id)
+    for exchange_id in sorted(authors):
         exchange = db.session.get(Exchange, exchange_id)
         for party_id in exchange.parties():
+            wrote = party_id in authors[exchange_id]
+            other_wrote = exchange.other_party(party_id) in authors[exchange_id]
             notifications.notify(
                 db.session.get(User, party_id),
                 "feedback_published",
                 link=notifications.path("exchanges.show", exchange_id=exchange.id),
                 member=exchange_other_name(exchange, party_id),
                 title=exchange.title,
+                shown="both" if wrote and other_wrote else ("mine" if wrote else "theirs"),
             )
     db.session.commit()
-    return len(exchange_ids)
+    return len(authors)
 
 
 def get_visible(feedback_id: int, now: datetime | None = None) -> Feedback:

@@ -24,29 +24,49 @@ def describe(kind: str, d: dict) -> str:
         until = d.get("until")
         return _(
             "%(member)s a laissé un retour sur l'échange « %(title)s ». Écrivez le vôtre pour "
-            "voir les deux ; sinon ils apparaîtront le %(date)s.",
+            "voir les deux ; sinon, le sien apparaîtra seul le %(date)s.",
             member=member,
             title=title,
             date=format_date(datetime.fromisoformat(until), "long") if until else "",
         )
     if kind == "feedback_published":
+        return _published(d.get("shown", "both"), member, title)
+    if kind == "feedback_replied":
+        return _("%(member)s a répondu à votre retour.", member=member)
+    reply, reason = d.get("part") == "reply", d.get("reason", "")
+    if kind == "feedback_hidden" and reply:
         return _(
-            "Les retours sur l'échange « %(title)s » avec %(member)s sont maintenant visibles.",
+            "La coordination a masqué votre réponse à %(member)s : %(reason)s",
+            member=member,
+            reason=reason,
+        )
+    if kind == "feedback_hidden":
+        return _(
+            "La coordination a masqué votre commentaire sur %(member)s : %(reason)s",
+            member=member,
+            reason=reason,
+        )
+    if reply:
+        return _("La coordination a rétabli votre réponse à %(member)s.", member=member)
+    return _("La coordination a rétabli votre commentaire sur %(member)s.", member=member)
+
+
+def _published(shown: str, member: str, title: str) -> str:
+    """Both appeared; or, the window closed on one only: mine, or theirs about me."""
+    if shown == "mine":
+        return _(
+            "Votre retour sur l'échange « %(title)s » avec %(member)s est maintenant visible.",
             title=title,
             member=member,
         )
-    if kind == "feedback_replied":
-        return _("%(member)s a répondu à votre retour.", member=member)
-    words = _("votre réponse") if d.get("part") == "reply" else _("votre commentaire")
-    if kind == "feedback_hidden":
+    if shown == "theirs":
         return _(
-            "La coordination a masqué %(words)s sur le profil de %(member)s : %(reason)s",
-            words=words,
+            "Le retour laissé par %(member)s sur l'échange « %(title)s » est maintenant visible.",
+            title=title,
             member=member,
-            reason=d.get("reason", ""),
         )
     return _(
-        "La coordination a rétabli %(words)s sur le profil de %(member)s.",
-        words=words,
+        "Les retours sur l'échange « %(title)s » avec %(member)s sont maintenant visibles.",
+        title=title,
         member=member,
     )

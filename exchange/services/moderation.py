@@ -93,6 +93,8 @@ def can_act_on_feedback(actor, feedback: Feedback) -> bool:
         return False
     if actor.id in (feedback.author_id, feedback.subject_id):
         return False
+    if not actor.is_admin and not actor.coordinated_space_ids():
+        return False  # most readers of a profile: no query at all
     return actor.is_admin or bool(_feedback_spaces_for(actor, feedback))
 
 
@@ -193,6 +195,11 @@ def log_for(user: User, limit: int = 100) -> list[ModerationAction]:
     spaces = scope(user)
     if spaces is not None:
         members_here = members_of(spaces)
+        # Feedback acts are filed under the acting coordinator's space; those of either
+        # party's spaces read them too.
+        feedback_here = select(Feedback.id).where(
+            or_(Feedback.subject_id.in_(members_here), Feedback.author_id.in_(members_here))
+        )
         query = query.where(
             or_(
                 ModerationAction.space_id.in_(spaces or [-1]),
@@ -202,9 +209,18 @@ def log_for(user: User, limit: int = 100) -> list[ModerationAction]:
                     ModerationAction.subject_user_id.in_(members_here),
                 ),
                 and_(
+                    ModerationAction.target_type == "feedback",
+                    ModerationAction.target_id.in_(feedback_here),
+                ),
+                and_(
                     ModerationAction.target_type == "report",
                     ModerationAction.target_id.in_(
-                        select(Report.id).where(Report.member_id.in_(members_here))
+                        select(Report.id).where(
+                            or_(
+                                Report.member_id.in_(members_here),
+                                Report.feedback_id.in_(feedback_here),
+                            )
+                        )
                     ),
                 ),
             )

@@ -190,7 +190,8 @@ def _done_on_feedback(
         action,
         link=notifications.path("members.profile", user_id=feedback.subject_id),
         part=part,
-        member=feedback.subject.display_name,
+        # whom the words were about: the reviewed member, or for a reply the one it answers
+        member=(feedback.subject if part == "comment" else feedback.author).display_name,
         reason=reason,
     )
     db.session.commit()

@@ -39,9 +39,10 @@ def reportable_member(reporter, member_id: int) -> User:
 
 
 def reportable_feedback(reporter, feedback_id: int) -> Feedback:
-    """A feedback this member may report: one that has appeared, and not their own."""
+    """A feedback this member may report: one that has appeared, and not their own (unless
+    it has a reply: its author may report the words that answer them)."""
     item = feedback.get_visible(feedback_id)
-    if item.author_id == reporter.id:
+    if item.author_id == reporter.id and item.replied_at is None:
         raise Forbidden(_l("Vous ne pouvez pas signaler votre propre retour."))
     return item
 

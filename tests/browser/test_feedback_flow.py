@@ -216,7 +216,7 @@ def test_feedback_double_blind_then_on_both_profiles_and_no_way_in_for_a_third_m
     expect(b.get_by_text("Merci : votre retour est enregistré.")).to_be_visible()
     box = feedback_box(b)
     expect(box).to_contain_text("Les deux retours sont visibles, ici et sur vos profils.")
-    expect(box).to_contain_text(f"Le retour de {RECEIVER['name']} sur vous")
+    expect(box).to_contain_text(f"Le retour laissé par {RECEIVER['name']}")
     expect(box).to_contain_text("Sabine m'a appris à poser les tesselles")
     expect(box).not_to_contain_text("visible par vous seul·e")
     expect(box.get_by_role("link", name="Modifier mon retour")).to_have_count(0)
@@ -226,7 +226,7 @@ def test_feedback_double_blind_then_on_both_profiles_and_no_way_in_for_a_third_m
     # --- A's exchange page now shows both, and no longer offers to edit.
     a.reload()
     box = feedback_box(a)
-    expect(box).to_contain_text(f"Le retour de {PROVIDER['name']} sur vous")
+    expect(box).to_contain_text(f"Le retour laissé par {PROVIDER['name']}")
     expect(box).to_contain_text(B_COMMENT)
     expect(box.get_by_role("link", name="Modifier mon retour")).to_have_count(0)
     screenshot(a, "A-exchange-both-visible")

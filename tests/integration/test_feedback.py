@@ -25,7 +25,9 @@ from exchange.services import (
     feedback,
     gifts,
     members,
+    moderation,
     moderation_acts,
+    notifications,
     reports,
     reputation,
     spaces,
@@ -422,6 +424,15 @@ def test_alone_it_shows_when_the_window_closes_and_then_nothing_can_be_written(n
     assert rows(ex.id)[0].announced_at == at_end
     assert feedback.publish_due(now=after(ex, days=15)) == 0
     assert told(net.alice, "feedback_published") == told(net.bob, "feedback_published") == 1
+    # Each reads what did appear: Alice her own, Bob the one about him; nobody expects two.
+    said = {
+        n.user_id: notifications.describe(n)
+        for n in db.session.scalars(
+            select(Notification).where(Notification.kind == "feedback_published")
+        )
+    }
+    assert said[net.alice.id].startswith("Votre retour sur l'échange")
+    assert said[net.bob.id].startswith("Le retour laissé par Alice sur l'échange")
 
 
 def test_the_last_minute_of_the_window_still_takes_the_second_feedback(net):
@@ -699,6 +710,28 @@ def test_only_a_feedback_that_shows_can_be_reported_and_never_ones_own(net):
         net.bob.id, blind.id, "misleading", "Ce n'est pas ce qui s'est passé."
     )
     assert (report.feedback_id, report.status) == (blind.id, "open")
+
+
+def test_the_author_may_report_the_reply_that_answers_them(net, published):
+    # Alice's feedback has Bob's reply: its author may report those words; Bob's has none.
+    report = reports.report_feedback(net.alice.id, published.hers.id, "harassment", "La réponse.")
+    assert report.feedback_id == published.hers.id
+    refuses(Forbidden, lambda: reports.report_feedback(net.bob.id, published.his.id, "spam"))
+
+
+def test_every_coordinator_of_either_party_reads_the_acts_on_their_feedback(net, published):
+    # Bob's coordinator hides; Alice's reads it in the log, the unrelated one does not.
+    report = reports.report_feedback(net.carol.id, published.his.id, "inappropriate")
+    moderation_acts.hide_feedback(net.coord_b.id, published.hers.id, "Propos sur un tiers.")
+    reports.dismiss(net.coord_a.id, report.id, "Rien d'anormal.")
+
+    def seen(user):
+        return {(a.action, a.target_type) for a in moderation.log_for(user)}
+
+    both = {("feedback_hidden", "feedback"), ("report_dismissed", "report")}
+    assert seen(net.coord_a) >= both
+    assert seen(net.coord_b) >= both
+    assert not seen(net.coord_c) & both
 
 
 def test_one_open_report_per_member_and_feedback(net, published):

@@ -1967,7 +1967,7 @@ def check_feedback_restored(w, role, r):
 
 def check_feedback_desk(w, role, r):
     if r.status_code == OK:  # all who reach the desk may act on it: it is about A's and B's
-        assert "de Otto Ailleurs sur Mila Membre" in r.text
+        assert "laissé par Otto Ailleurs sur Mila Membre" in r.text
         assert f'action="/moderation/retours/{w["about_member"]}/masquer"' in r.text
 
 

@@ -161,7 +161,7 @@ def told(user: User, kind: str) -> list[Notification]:
 PEOPLE = ("visitor", "alice", "bob", "carol", "coord_a", "coord_b", "admin")
 NOT_YET = ("proposed", "accepted", "done", "declined", "cancelled", "disputed", "expired")
 WRITE = {"recommendation": "recommends", "comment": "Patient et clair."}
-NOT_CONFIRMED = "Un retour se laisse une fois l'échange confirmé par les deux côtés."
+NOT_CONFIRMED = "Un retour ne peut être laissé qu'une fois l'échange confirmé."
 
 
 def expected(exchange_state: str, who: str):
@@ -453,11 +453,11 @@ def test_a_feedback_is_reported_by_others_but_never_by_its_author_nor_while_blin
 
     log_in(auth, net.coord_b)
     desk = client.get("/moderation").text
-    assert "de Alice Martin sur Bob Durand" in desk
+    assert "laissé par Alice Martin sur Bob Durand" in desk
     assert f'action="/moderation/retours/{about_bob.id}/masquer"' in desk
     log_in(auth, net.coord_c)  # neither party's space
     desk = client.get("/moderation").text
-    assert "de Alice Martin sur Bob Durand" not in desk
+    assert "laissé par Alice Martin sur Bob Durand" not in desk
 
 
 def test_a_coordinator_hides_the_comment_with_a_reason_and_the_recommendation_stays(
