@@ -13,13 +13,13 @@ from exchange.services.errors import Forbidden, InvalidInput, NotFound
 # The lifecycle's own helpers: a dispute is one more step of the same exchange.
 from exchange.services.exchanges import (
     _as_party,
-    _locked,
     _settle,
     _step,
     _tell,
     _tell_other,
     _text,
     _wrong_state,
+    locked,
 )
 from models import Exchange, User, db
 from models.base import utcnow
@@ -92,7 +92,7 @@ def resolve(
     """A coordinator settles a dispute: confirm with a number of minutes, or cancel. Logged in
     the moderation log with its reason; both parties are told."""
     actor = moderation.actor(actor_id)
-    exchange = _locked(exchange_id)
+    exchange = locked(exchange_id)
     if not can_resolve(actor, exchange):
         raise NotFound() if actor.id in exchange.parties() else Forbidden()
     if exchange.state != "disputed":

@@ -35,7 +35,7 @@ def _acting_member(actor_id: int) -> User:
     return user
 
 
-def _locked(exchange_id: int) -> Exchange:
+def locked(exchange_id: int) -> Exchange:
     """The exchange, read fresh and locked until the commit (one decision at a time)."""
     ledger.begin_write()
     exchange = db.session.scalar(
@@ -51,7 +51,7 @@ def _locked(exchange_id: int) -> Exchange:
 
 def _as_party(actor_id: int, exchange_id: int) -> tuple[User, Exchange]:
     actor = moderation.actor(actor_id)
-    exchange = _locked(exchange_id)
+    exchange = locked(exchange_id)
     if actor.id not in exchange.parties():
         raise NotFound()
     return actor, exchange
@@ -335,7 +335,7 @@ def expire_stale(now=None) -> int:
     )
     count = 0
     for exchange_id in ids:
-        exchange = _locked(exchange_id)
+        exchange = locked(exchange_id)
         if exchange.state != "done" or not exchange.is_expired(now):
             db.session.rollback()
             continue

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from exchange.services import ledger, moderation, notifications
+from exchange.services import exchanges, ledger, moderation, notifications
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models import Exchange, Feedback, Skill, User, db
 from models.base import utcnow
@@ -70,21 +70,6 @@ def refusal(user, exchange: Exchange, now: datetime | None = None):
     return None
 
 
-def _exchange(exchange_id: int) -> Exchange:
-    """The exchange, locked until the commit: the two parties' feedback are decided one at a
-    time, so two writing at once still appear together, and only once."""
-    ledger.begin_write()
-    exchange = db.session.scalar(
-        select(Exchange)
-        .where(Exchange.id == exchange_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if exchange is None:
-        raise NotFound()
-    return exchange
-
-
 def _clean(exchange: Exchange, author_id: int, recommendation, comment, skill_ids):
     if recommendation not in RECOMMENDATIONS:
         raise InvalidInput(_l("Choisissez l'une des trois réponses."), field="recommendation")
@@ -115,7 +100,9 @@ def write(
     """Write (or, before it appears, rewrite) my feedback on the other party."""
     now = now or utcnow()
     author = moderation.actor(author_id)
-    exchange = _exchange(exchange_id)
+    # Locked until the commit: the two parties' feedback are decided one at a time, so two
+    # writing at once still appear together, and only once.
+    exchange = exchanges.locked(exchange_id)
     if (why := refusal(author, exchange, now)) is not None:
         raise why
     comment, skills = _clean(exchange, author.id, recommendation, comment, skill_ids)
