@@ -72,7 +72,8 @@ LEDGER_TABLES = (
 def _reset_ledger() -> None:
     """Empty the ledger and the exchanges, keep the people: a fresh start for one example."""
     if db.engine.dialect.name == "postgresql":  # TRUNCATE passes the append-only trigger
-        db.session.execute(text(f"TRUNCATE {', '.join(LEDGER_TABLES)} RESTART IDENTITY"))
+        # CASCADE: what refers to exchanges (feedback) goes with them; none is written here.
+        db.session.execute(text(f"TRUNCATE {', '.join(LEDGER_TABLES)} RESTART IDENTITY CASCADE"))
     else:
         db.session.execute(text("DELETE FROM entries"))
         db.session.execute(text("DELETE FROM transfers WHERE reverses_id IS NOT NULL"))
