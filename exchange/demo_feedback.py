@@ -457,7 +457,7 @@ GAVE_MORE = [
     "Bonne continuation pour la suite du projet.",
     "Je garde un très bon souvenir de cette séance.",
     "Ma porte reste ouverte pour la suite.",
-    "Hâte de voir le résultat final.",
+    "Je referai appel sans hésiter.",
     "Merci pour le café, aussi !",
     "Une très belle rencontre.",
     "Bravo pour le chemin parcouru depuis.",
@@ -494,7 +494,7 @@ NEUTRAL_MORE = [
     "Je referais un échange, en fixant mieux le cadre.",
     "Merci quand même pour le temps donné.",
     "Au plaisir d'un prochain échange.",
-    "Sans rancune, bien sûr.",
+    "Au plaisir.",
 ]
 
 # Does not recommend: factual and calm, each with the reply of the member it is about.

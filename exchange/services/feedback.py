@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from exchange.services import exchanges, ledger, moderation, notifications
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from models import Exchange, Feedback, Skill, User, db
+from models import Exchange, Feedback, Notification, Skill, User, db
 from models.base import utcnow
 from models.feedback import RECOMMENDATIONS, WINDOW
 
@@ -149,11 +149,24 @@ def _after_first_write(exchange: Exchange, author: User, mine: Feedback, now: da
     for feedback in (mine, theirs):
         feedback.visible_from = now
         feedback.announced_at = now
+    # The writer is on the page and sees both: their notice is for the record, already read,
+    # and the one that asked them to write is done with.
+    for waiting in db.session.scalars(
+        select(Notification).where(
+            Notification.user_id == author.id,
+            Notification.kind == "feedback_waiting",
+            Notification.link == link,
+            Notification.read_at.is_(None),
+        )
+    ):
+        waiting.read_at = now
     for party in (mine.author, theirs.author):
         notifications.notify(
             party,
             "feedback_published",
             link=link,
+            email=party.id != author.id,
+            read=party.id == author.id,
             member=exchange_other_name(exchange, party.id),
             title=exchange.title,
         )
@@ -257,7 +270,7 @@ def reply(user_id: int, feedback_id: int, text: str, *, now: datetime | None = N
     notifications.notify(
         feedback.author,
         "feedback_replied",
-        link=notifications.path("members.profile", user_id=user.id),
+        link=notifications.path("feedback.about", user_id=user.id) + f"#retour-{feedback.id}",
         member=user.display_name,
     )
     db.session.commit()

@@ -183,12 +183,14 @@ def _done_on_feedback(
         target_id=feedback.id,
         part=part,
         item=reports.feedback_item(feedback),
+        about_id=feedback.subject_id,
         reports=list(answered),
     )
     notifications.notify(
         writer,
         action,
-        link=notifications.path("members.profile", user_id=feedback.subject_id),
+        link=notifications.path("feedback.about", user_id=feedback.subject_id)
+        + f"#retour-{feedback.id}",
         part=part,
         # whom the words were about: the reviewed member, or for a reply the one it answers
         member=(feedback.subject if part == "comment" else feedback.author).display_name,

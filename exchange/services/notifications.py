@@ -58,9 +58,18 @@ def queue_email(user: User, template: str, **context) -> None:
     db.session.info.setdefault("outbox", []).append(PendingEmail(user.email, subject, body))
 
 
-def notify(user: User, kind: str, *, link: str = "", email: bool = True, **data) -> None:
-    """Record an in-app notification (and its email) inside the caller's transaction."""
-    db.session.add(Notification(user_id=user.id, kind=kind, data=data, link=link))
+def notify(
+    user: User, kind: str, *, link: str = "", email: bool = True, read: bool = False, **data
+) -> None:
+    """Record an in-app notification (and its email) inside the caller's transaction.
+
+    `read`: kept in the member's list for the record, but nothing new to them (they just did it).
+    """
+    db.session.add(
+        Notification(
+            user_id=user.id, kind=kind, data=data, link=link, read_at=utcnow() if read else None
+        )
+    )
     if email:
         template = f"notification_{kind}"
         if kind in GENERIC_EMAILS:  # the notification's own sentence says it all

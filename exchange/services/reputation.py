@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from exchange.services.feedback import window_end
+from exchange.text import fold
 from models import Exchange, Feedback, Skill, db
 from models.base import utcnow
 from models.feedback import WINDOW, feedback_skills
@@ -97,9 +98,9 @@ def summary(user_id: int, now: datetime | None = None) -> Summary:
         .join(Feedback, Feedback.id == feedback_skills.c.feedback_id)
         .where(Feedback.subject_id == user_id, Feedback.visible_from <= now)
         .group_by(Skill.id)
-        .order_by(voices.desc(), Skill.name)
     )
-    result.skills = [(skill, count) for skill, count in rows]
+    result.skills = sorted(rows, key=lambda row: (-row[1], fold(row[0].name)))
+    result.skills = [(skill, count) for skill, count in result.skills]
     return result
 
 

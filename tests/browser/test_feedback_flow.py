@@ -5,7 +5,7 @@ Sabine offers to lay a mosaic with her skills "Mosaïque" and "Carrelage"; Yanis
 services). Yanis opens the exchange, leaves a feedback that recommends her, confirms
 "Mosaïque", and reads that only he sees it for now. Sabine is told he wrote one, but his words
 are nowhere on her exchange page nor on her profile until she writes hers. Once she has, both
-feedbacks are on both profiles, with the counts ("confirmée par 1 membre"), and on the card of
+feedbacks are on both profiles, with the counts ("1 membre en témoigne"), and on the card of
 her listing. She replies publicly. Lucie, a member of the same space who took no part, gets the
 not-found page on the exchange and on its feedback form, and finds on the profiles no link or
 form to write one, only "Signaler ce retour".
@@ -247,7 +247,7 @@ def test_feedback_double_blind_then_on_both_profiles_and_no_way_in_for_a_third_m
     }
     confirmed = a.locator(".confirmed-skills li")
     expect(confirmed).to_have_count(1)
-    expect(confirmed.first).to_have_text(re.compile(r"Mosaïque\s+confirmée par 1 membre"))
+    expect(confirmed.first).to_have_text(re.compile(r"Mosaïque\s+1 membre en témoigne"))
     screenshot(a, "A-sees-profile-B")
 
     b.goto(profile_a)

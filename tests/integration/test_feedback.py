@@ -399,6 +399,26 @@ def test_double_blind_until_both_have_written_then_both_show_together(net):
     assert told(net.bob, "feedback_waiting") == 1 and told(net.alice, "feedback_waiting") == 0
 
 
+def test_the_second_writer_is_not_asked_again_nor_mailed_what_they_just_saw(net, outbox):
+    ex = confirmed(net)
+    write(net.alice, ex, "recommends", "Merci.", now=after(ex, hours=1))
+    outbox.clear()
+    write(net.bob, ex, "neutral", "Correct.", now=after(ex, hours=2))
+
+    def notes(user):
+        return {
+            n.kind: n.read_at is not None
+            for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id))
+            if n.kind.startswith("feedback_")
+        }
+
+    # Bob wrote second, on the page: his "write yours" is done, his notice is for the record.
+    assert notes(net.bob) == {"feedback_waiting": True, "feedback_published": True}
+    # Alice learns it now, unread, and by email.
+    assert notes(net.alice) == {"feedback_published": False}
+    assert [m["To"] for m in outbox] == [net.alice.email]
+
+
 def test_alone_it_shows_when_the_window_closes_and_then_nothing_can_be_written(net):
     ex = confirmed(net)
     write(net.alice, ex, "recommends", "Merci Bob !", now=after(ex, hours=1))

@@ -1849,14 +1849,16 @@ def check_blind_completed(w, role, r):
 
 def check_feedback_page(w, role, r):
     """The member's feedback page: what other member said (not what the member said of them),
-    the reply form for the member, the report link for all but its author, the acts for the
-    coordinators of either party's spaces."""
+    the reply form for the member, the report link for all but its author and those who may act
+    on it themselves, the acts for the coordinators of either party's spaces."""
     assert FEEDBACK_TEXTS["about_member"] in r.text
     assert FEEDBACK_TEXTS["about_other"] not in r.text
     item = w["about_member"]
     assert (f'action="/retours/{item}/repondre"' in r.text) == (role == "member")
     report = f'href="/retours/{item}/signaler"'
-    assert (report in r.text) == (role in LOGGED_IN and role != "other_member")
+    assert (report in r.text) == (
+        role in LOGGED_IN and role != "other_member" and role not in MODERATORS
+    )
     hide = f'action="/moderation/retours/{item}/masquer"'
     assert (hide in r.text) == (role in MODERATORS)
 

@@ -411,7 +411,7 @@ def test_the_profile_counts_voices_exchanges_and_confirmed_skills(client, auth, 
         assert f"<dt>{label}</dt><dd>{number}</dd>" in counts, label
     assert "D'après 1 membre qui a échangé avec Bob Durand." in profile
     skills = profile.split('class="plain confirmed-skills"', 1)[1].split("</ul>", 1)[0]
-    assert "vélo" in skills and "confirmée par 1 membre" in skills
+    assert "vélo" in skills and "1 membre en témoigne" in skills
     assert "réparation" not in skills  # not ticked
 
     carol = client.get(f"/membres/{net.carol.id}").text
