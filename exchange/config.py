@@ -90,6 +90,11 @@ class Config:
     # A logged time nobody confirms within this many days expires, moving nothing.
     EXCHANGE_LOG_DAYS = int(os.environ.get("EXCHANGE_LOG_DAYS", "30"))
 
+    # Online fees (Stripe): on only when the network has set all three keys.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
+
     # argon2id with 2^17 KiB (128 MiB) of memory, 3 passes, 4 lanes: about a quarter of a
     # second per log-in here, and costly to attack on a GPU.
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
@@ -114,3 +119,5 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     HSTS = False
+    # The machine's environment never turns online fees on in a test; a test sets them.
+    STRIPE_SECRET_KEY = STRIPE_WEBHOOK_SECRET = STRIPE_PUBLISHABLE_KEY = None

@@ -33,6 +33,7 @@ TRANSFER_KINDS = ("settlement", "gift", "retribution", "grant", "correction")
 # Defaults of the network's rules, until an admin sets them.
 DEFAULT_FLOOR = -20 * 60
 DEFAULT_CEILING = 100 * 60
+DEFAULT_FEE_CAP = 5000  # 50 € per exchange, in cents
 
 
 class Account(db.Model):
@@ -156,12 +157,20 @@ class NetworkSettings(db.Model):
         CheckConstraint("credit_floor <= 0", name="floor"),
         CheckConstraint("credit_ceiling >= 0", name="ceiling"),
         CheckConstraint("welcome_grant >= 0", name="grant"),
+        CheckConstraint("fee_cap_cents >= 0", name="fee_cap"),
+        CheckConstraint("commons_bp BETWEEN 0 AND 10000", name="commons_share"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
     credit_floor: Mapped[int] = mapped_column(Integer, default=DEFAULT_FLOOR)
     credit_ceiling: Mapped[int] = mapped_column(Integer, default=DEFAULT_CEILING)
     welcome_grant: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Online fees: the most one exchange may carry, in euro cents, and the share given to the
+    # network's commons, in basis points (250 = 2.5 %).
+    fee_cap_cents: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_FEE_CAP, server_default=str(DEFAULT_FEE_CAP)
+    )
+    commons_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

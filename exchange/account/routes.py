@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 from exchange.account import bp
 from exchange.account.forms import GiftForm, PeriodForm, RetributeForm
 from exchange.forms_common import int_arg, refuse
-from exchange.services import gifts, ledger, members, moderation, statements
+from exchange.services import gifts, ledger, members, moderation, payments, statements
 from exchange.services.errors import DomainError
 from exchange.web import transfer_kind_label
 
@@ -137,6 +137,7 @@ def pot():
         st=statements.pot_statement(start, end),
         period=form,
         can_retribute=moderation.is_moderator(current_user),
+        fees_on=payments.online_fees_enabled(),
     )
 
 

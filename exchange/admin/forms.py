@@ -34,6 +34,16 @@ class RulesForm(FlaskForm):
             "Versé par la caisse commune à l'arrivée dans un premier lieu ; 0 ou vide : aucun."
         ),
     )
+    fee_cap = StringField(
+        _l("Plafond des frais par échange (€)"),
+        description=_l(
+            "Le montant le plus élevé qu'un échange peut porter en frais : 50 par défaut."
+        ),
+    )
+    commons = StringField(
+        _l("Contribution aux communs (%)"),
+        description=_l("La part de chaque frais versée aux communs du réseau : 0 par défaut."),
+    )
     reason = TextAreaField(_l("Pourquoi ce changement (facultatif)"), [Length(max=1000)])
 
 

@@ -11,9 +11,9 @@ from exchange.admin import bp
 from exchange.admin.forms import CategoryForm, CorrectionForm, RulesForm
 from exchange.durations import duration_text
 from exchange.forms_common import attach_error, int_arg
-from exchange.services import categories, gifts, statements
+from exchange.services import categories, gifts, payments, statements
 from exchange.services import rules as network_rules
-from exchange.services.errors import DomainError
+from exchange.services.errors import DomainError, InvalidInput
 
 
 @bp.before_request
@@ -83,6 +83,8 @@ def rules():
         form.overdraft.data = duration_text(-current.credit_floor)
         form.ceiling.data = duration_text(current.credit_ceiling)
         form.welcome_grant.data = duration_text(current.welcome_grant)
+        form.fee_cap.data = payments.euros_input(current.fee_cap_cents)
+        form.commons.data = payments.percent_input(current.commons_bp)
     if form.validate_on_submit():
         try:
             network_rules.update(
@@ -90,10 +92,17 @@ def rules():
                 credit_floor=-form.overdraft.minutes,
                 credit_ceiling=form.ceiling.minutes,
                 welcome_grant=form.welcome_grant.minutes or 0,
+                fee_cap_cents=_typed(form.fee_cap.data, payments.parse_euros, "fee_cap_cents"),
+                commons_bp=_typed(form.commons.data, payments.parse_percent, "commons_bp"),
                 reason=form.reason.data or "",
             )
         except DomainError as e:
-            field = {"credit_floor": "overdraft", "credit_ceiling": "ceiling"}.get(e.field, e.field)
+            field = {
+                "credit_floor": "overdraft",
+                "credit_ceiling": "ceiling",
+                "fee_cap_cents": "fee_cap",
+                "commons_bp": "commons",
+            }.get(e.field, e.field)
             e.field = field
             if not attach_error(form, e):
                 flash(str(e.message), "error")
@@ -101,8 +110,28 @@ def rules():
             flash(_("Règles du réseau enregistrées."), "success")
             return redirect(url_for("admin.rules"))
     return render_template(
-        "admin/rules.html", form=form, current=current
+        "admin/rules.html",
+        form=form,
+        current=current,
+        fees_on=payments.online_fees_enabled(),
+        euros=payments.euros_text,
+        percent=payments.percent_text,
     ), 400 if request.method == "POST" else 200
+
+
+def _typed(typed: str | None, parse, field: str) -> int | None:
+    """A parsed amount or share; None (unchanged) when left empty; else the field's message."""
+    if not (typed or "").strip():
+        return None
+    value = parse(typed)
+    if value is None:
+        message = (
+            _("Indiquez un montant en euros, par exemple 50 ou 12,50.")
+            if field == "fee_cap_cents"
+            else _("Indiquez un pourcentage, par exemple 0, 2 ou 2,5.")
+        )
+        raise InvalidInput(message, field=field)
+    return value
 
 
 @bp.route("/admin/mouvements")

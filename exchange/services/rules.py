@@ -1,4 +1,5 @@
-"""The network's rules that an admin sets: credit limits and the welcome grant."""
+"""The network's rules that an admin sets: credit limits, the welcome grant, and for online
+fees the cap per exchange and the share given to the commons."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from exchange.services import audit
 from exchange.services.errors import Forbidden, InvalidInput
 from models import NetworkSettings, User, db
 from models.base import utcnow
-from models.ledger import DEFAULT_CEILING, DEFAULT_FLOOR
+from models.ledger import DEFAULT_CEILING, DEFAULT_FEE_CAP, DEFAULT_FLOOR
 
 # Beyond these a typo, not a choice: a floor of −1000 h, a ceiling of 10 000 h.
 MAX_FLOOR = 1000 * 60
 MAX_CEILING = 10000 * 60
 MAX_GRANT = 100 * 60
+# Fees stay small: the network may lower the cap, or raise it up to 500 €; the commons take at
+# most half of a fee.
+MAX_FEE_CAP = 500_00
+MAX_COMMONS_BP = 50_00
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,8 @@ class Rules:
     credit_floor: int = DEFAULT_FLOOR
     credit_ceiling: int = DEFAULT_CEILING
     welcome_grant: int = 0
+    fee_cap_cents: int = DEFAULT_FEE_CAP
+    commons_bp: int = 0  # basis points: 250 is 2.5 %
 
 
 def current() -> Rules:
@@ -30,13 +37,23 @@ def current() -> Rules:
     row = db.session.get(NetworkSettings, 1)
     if row is None:
         return Rules()
-    return Rules(row.credit_floor, row.credit_ceiling, row.welcome_grant)
+    return Rules(
+        row.credit_floor, row.credit_ceiling, row.welcome_grant, row.fee_cap_cents, row.commons_bp
+    )
 
 
 def update(
-    admin_id: int, *, credit_floor: int, credit_ceiling: int, welcome_grant: int, reason: str = ""
+    admin_id: int,
+    *,
+    credit_floor: int,
+    credit_ceiling: int,
+    welcome_grant: int,
+    fee_cap_cents: int | None = None,
+    commons_bp: int | None = None,
+    reason: str = "",
 ) -> Rules:
-    """An admin sets the limits and the welcome grant; the change is logged with its reason.
+    """An admin sets the limits, the welcome grant and the fee rules (None keeps the fee rules
+    as they are); the change is logged with its reason.
 
     Balances already past a new limit stay as they are: from then on they may only move
     back towards it.
@@ -59,6 +76,17 @@ def update(
             field="welcome_grant",
         )
     before = current()
+    fee_cap_cents = before.fee_cap_cents if fee_cap_cents is None else fee_cap_cents
+    commons_bp = before.commons_bp if commons_bp is None else commons_bp
+    if not 0 <= fee_cap_cents <= MAX_FEE_CAP:
+        raise InvalidInput(
+            _l("Le plafond des frais va de 0 € (aucun frais) à 500 € par échange."),
+            field="fee_cap_cents",
+        )
+    if not 0 <= commons_bp <= MAX_COMMONS_BP:
+        raise InvalidInput(
+            _l("La contribution aux communs va de 0 à 50 pour cent des frais."), field="commons_bp"
+        )
     row = db.session.get(NetworkSettings, 1)
     if row is None:
         row = NetworkSettings(id=1)
@@ -66,6 +94,8 @@ def update(
     row.credit_floor = credit_floor
     row.credit_ceiling = credit_ceiling
     row.welcome_grant = welcome_grant
+    row.fee_cap_cents = fee_cap_cents
+    row.commons_bp = commons_bp
     row.updated_at = utcnow()
     row.updated_by_id = admin.id
     audit.record(
@@ -78,6 +108,8 @@ def update(
             "credit_floor": credit_floor,
             "credit_ceiling": credit_ceiling,
             "welcome_grant": welcome_grant,
+            "fee_cap_cents": fee_cap_cents,
+            "commons_bp": commons_bp,
         },
     )
     db.session.commit()

@@ -476,15 +476,20 @@ def test_an_admin_sets_the_rules_and_the_change_is_logged(net):
         "Vote de l'assemblée",
         "rules",
     )
+    # The fee rules, not given, stay as they were (50 € a fee, nothing to the commons).
     assert act.details["before"] == {
         "credit_floor": -1200,
         "credit_ceiling": 6000,
         "welcome_grant": 0,
+        "fee_cap_cents": 5000,
+        "commons_bp": 0,
     }
     assert act.details["after"] == {
         "credit_floor": -600,
         "credit_ceiling": 3000,
         "welcome_grant": 120,
+        "fee_cap_cents": 5000,
+        "commons_bp": 0,
     }
 
 
