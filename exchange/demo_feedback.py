@@ -1055,17 +1055,13 @@ def _notify(w: _World, notes: list[_Note]) -> None:
                 wrote = {f.author.id for f in found}
                 shown = "both" if len(found) == 2 else ("mine" if party.id in wrote else "theirs")
                 _note(party.id, "feedback_published", announced, read(announced, seen), link,
-                      member=_other(exchange, party.id).display_name,
+                      member=exchange.other(party.id).display_name,
                       title=exchange.title, shown=shown)  # fmt: skip
     for note in notes:
         if note.replied_at is not None and note.replied_at >= since:
             _note(note.author.id, "feedback_replied", note.replied_at, read(note.replied_at),
                   notifications.path("members.profile", user_id=note.subject.id),
                   member=note.subject.display_name)  # fmt: skip
-
-
-def _other(exchange: Exchange, user_id: int) -> User:
-    return exchange.receiver if user_id == exchange.provider_id else exchange.provider
 
 
 def _hide(w: _World, note: _Note, coordinator: User) -> None:

@@ -96,6 +96,10 @@ class Exchange(db.Model):
     def other_party(self, user_id: int) -> int:
         return self.receiver_id if user_id == self.provider_id else self.provider_id
 
+    def other(self, user_id: int) -> User:
+        """The other party, as a member."""
+        return self.receiver if user_id == self.provider_id else self.provider
+
     def is_expired(self, now: datetime | None = None) -> bool:
         """A logged time nobody confirmed in time (the state follows when the job runs)."""
         if self.state == "expired":

@@ -84,5 +84,10 @@ class Feedback(db.Model):
     def is_hidden(self, part: str) -> bool:
         return (self.comment_hidden_at if part == "comment" else self.reply_hidden_at) is not None
 
+    def set_hidden(self, part: str, at: datetime | None, reason: str = "") -> None:
+        """Hide the comment or the reply (`at` the moment), or show it again (`at` None)."""
+        setattr(self, f"{part}_hidden_at", at)
+        setattr(self, f"{part}_hidden_reason", reason if at else "")
+
     def __repr__(self) -> str:
         return f"<Feedback {self.id} {self.author_id}→{self.subject_id} {self.recommendation}>"

@@ -26,7 +26,6 @@ from exchange.services import (
     feedback,
     listings,
     members,
-    reputation,
 )
 from exchange.services.errors import DomainError
 
@@ -47,7 +46,7 @@ def index():
     return render_template(
         "exchanges/index.html",
         mine=exchange_queries.for_member(current_user.id),
-        to_write=reputation.to_write(current_user.id),
+        to_write=feedback.to_write(current_user.id),
         window_end=feedback.window_end,
     )
 

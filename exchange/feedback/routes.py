@@ -53,7 +53,7 @@ def write(exchange_id: int):
         mine=mine,
         theirs_written=feedback.of_party(exchange.id, exchange.other_party(current_user.id))
         is not None,
-        other=exchange.receiver if exchange.provider_id == current_user.id else exchange.provider,
+        other=exchange.other(current_user.id),
         ends=feedback.window_end(exchange),
     ), 400 if request.method == "POST" else 200
 

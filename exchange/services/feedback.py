@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from exchange.services import exchanges, ledger, moderation, notifications
@@ -167,14 +167,9 @@ def _after_first_write(exchange: Exchange, author: User, mine: Feedback, now: da
             link=link,
             email=party.id != author.id,
             read=party.id == author.id,
-            member=exchange_other_name(exchange, party.id),
+            member=exchange.other(party.id).display_name,
             title=exchange.title,
         )
-
-
-def exchange_other_name(exchange: Exchange, user_id: int) -> str:
-    other = exchange.receiver if user_id == exchange.provider_id else exchange.provider
-    return other.display_name
 
 
 @dataclass
@@ -205,6 +200,31 @@ def on_exchange(exchange: Exchange, viewer, now: datetime | None = None) -> OnEx
     )
 
 
+def to_write(user_id: int, now: datetime | None = None) -> list[tuple[Exchange, bool]]:
+    """My confirmed exchanges still open for feedback that I have not written, each with
+    whether the other side's feedback already waits for mine."""
+    now = now or utcnow()
+    exchanges_open = db.session.scalars(
+        select(Exchange)
+        .where(
+            Exchange.state == "confirmed",
+            or_(Exchange.provider_id == user_id, Exchange.receiver_id == user_id),
+            Exchange.closed_at > now - WINDOW,
+        )
+        .order_by(Exchange.closed_at)
+    ).all()
+    if not exchanges_open:
+        return []
+    written = db.session.execute(
+        select(Feedback.exchange_id, Feedback.author_id).where(
+            Feedback.exchange_id.in_([e.id for e in exchanges_open])
+        )
+    ).all()
+    mine = {e for e, a in written if a == user_id}
+    theirs = {e for e, a in written if a != user_id}
+    return [(e, e.id in theirs) for e in exchanges_open if e.id not in mine and window_end(e) > now]
+
+
 def publish_due(now: datetime | None = None) -> int:
     """Tell both parties of every feedback whose window closed that it now shows (run daily).
 
@@ -230,7 +250,7 @@ def publish_due(now: datetime | None = None) -> int:
                 db.session.get(User, party_id),
                 "feedback_published",
                 link=notifications.path("exchanges.show", exchange_id=exchange.id),
-                member=exchange_other_name(exchange, party_id),
+                member=exchange.other(party_id).display_name,
                 title=exchange.title,
                 shown="both" if wrote and other_wrote else ("mine" if wrote else "theirs"),
             )

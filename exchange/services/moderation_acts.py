@@ -208,10 +208,7 @@ def hide_feedback(actor_id: int, feedback_id: int, reason: str, part: str = "com
     )
     if feedback.is_hidden(part):
         raise Conflict(_l("Ce texte est déjà masqué."))
-    if part == "comment":
-        feedback.comment_hidden_at, feedback.comment_hidden_reason = utcnow(), reason
-    else:
-        feedback.reply_hidden_at, feedback.reply_hidden_reason = utcnow(), reason
+    feedback.set_hidden(part, utcnow(), reason)
     answered = reports.resolve(actor_, "feedback_hidden", feedback_id=feedback.id)
     _done_on_feedback(actor_, "feedback_hidden", feedback, part, reason, answered)
     return feedback
@@ -225,9 +222,6 @@ def restore_feedback(
     if not feedback.is_hidden(part):
         raise Conflict(_l("Ce texte n'est pas masqué."))
     reason = (reason or "").strip()[: moderation.MAX_REASON]
-    if part == "comment":
-        feedback.comment_hidden_at, feedback.comment_hidden_reason = None, ""
-    else:
-        feedback.reply_hidden_at, feedback.reply_hidden_reason = None, ""
+    feedback.set_hidden(part, None)
     _done_on_feedback(actor_, "feedback_restored", feedback, part, reason)
     return feedback

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import g, has_request_context
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from exchange.services.feedback import window_end
 from exchange.text import fold
 from models import Exchange, Feedback, Skill, db
 from models.base import utcnow
-from models.feedback import WINDOW, feedback_skills
+from models.feedback import feedback_skills
 
 
 @dataclass
@@ -99,8 +98,9 @@ def summary(user_id: int, now: datetime | None = None) -> Summary:
         .where(Feedback.subject_id == user_id, Feedback.visible_from <= now)
         .group_by(Skill.id)
     )
-    result.skills = sorted(rows, key=lambda row: (-row[1], fold(row[0].name)))
-    result.skills = [(skill, count) for skill, count in result.skills]
+    result.skills = sorted(
+        ((skill, count) for skill, count in rows), key=lambda row: (-row[1], fold(row[0].name))
+    )
     return result
 
 
@@ -126,32 +126,6 @@ def count_visible(user_id: int, now: datetime | None = None) -> int:
         .select_from(Feedback)
         .where(Feedback.subject_id == user_id, Feedback.visible_from <= now)
     )
-
-
-def to_write(user_id: int, now: datetime | None = None) -> list[tuple[Exchange, bool]]:
-    """My confirmed exchanges still open for feedback that I have not written, each with
-    whether the other side's feedback already waits for mine."""
-    now = now or utcnow()
-    since = now - WINDOW
-    exchanges = db.session.scalars(
-        select(Exchange)
-        .where(
-            Exchange.state == "confirmed",
-            or_(Exchange.provider_id == user_id, Exchange.receiver_id == user_id),
-            Exchange.closed_at > since,
-        )
-        .order_by(Exchange.closed_at)
-    ).all()
-    if not exchanges:
-        return []
-    written = db.session.execute(
-        select(Feedback.exchange_id, Feedback.author_id).where(
-            Feedback.exchange_id.in_([e.id for e in exchanges])
-        )
-    ).all()
-    mine = {e for e, a in written if a == user_id}
-    theirs = {e for e, a in written if a != user_id}
-    return [(e, e.id in theirs) for e in exchanges if e.id not in mine and window_end(e) > now]
 
 
 # ---------------------------------------------------------------------------- on the cards
