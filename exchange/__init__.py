@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from exchange.main import bp as main_bp
     from exchange.members import bp as members_bp
     from exchange.moderation import bp as moderation_bp
+    from exchange.payments import bp as payments_bp
     from exchange.spaces import bp as spaces_bp
 
     for bp in (
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
         exchanges_bp,
         feedback_bp,
         account_bp,
+        payments_bp,
         moderation_bp,
         admin_bp,
     ):

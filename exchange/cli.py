@@ -82,6 +82,21 @@ def register(app: Flask) -> None:
 
         click.echo(f"{feedback.publish_due()} exchanges' feedback announced.")
 
+    @app.cli.group("stripe")
+    def stripe_group():
+        """Online fees through Stripe."""
+
+    @stripe_group.command("process-events")
+    def process_events():
+        """Handle Stripe events still waiting (Stripe unreachable, a worker stopped after the
+        answer); run it every few minutes from cron."""
+        from exchange.services import stripe_events
+
+        done, failed = stripe_events.handle_pending()
+        click.echo(f"{done} Stripe events handled, {failed} to try again.")
+        if failed:
+            raise SystemExit(1)
+
     @app.cli.group("demo")
     def demo():
         """The demo network."""

@@ -94,6 +94,10 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
+    # Another address for Stripe's API (a local stripe-mock, the tests' fake); Stripe's if unset.
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
+    # Connected accounts are opened in this country (Stripe Connect Express).
+    STRIPE_ACCOUNT_COUNTRY = os.environ.get("STRIPE_ACCOUNT_COUNTRY", "FR")
 
     # argon2id with 2^17 KiB (128 MiB) of memory, 3 passes, 4 lanes: about a quarter of a
     # second per log-in here, and costly to attack on a GPU.
@@ -121,3 +125,4 @@ class TestConfig(Config):
     HSTS = False
     # The machine's environment never turns online fees on in a test; a test sets them.
     STRIPE_SECRET_KEY = STRIPE_WEBHOOK_SECRET = STRIPE_PUBLISHABLE_KEY = None
+    STRIPE_API_BASE = None

@@ -11,7 +11,7 @@ from exchange.durations import format_minutes
 from exchange.feedback.forms import recommendation_label
 from exchange.i18n import switch_language_url
 from exchange.markdown import render_markdown
-from exchange.services import reputation
+from exchange.services import payments, reputation
 from exchange.services.notifications import describe_kind
 
 
@@ -44,6 +44,7 @@ def action_label(action: str) -> str:
         "feedback_hidden": _("Texte d'un retour masqué"),
         "feedback_restored": _("Texte d'un retour rétabli"),
         "exchange_resolved": _("Échange tranché"),
+        "fee_refunded": _("Participation aux frais remboursée"),
         "pot_retribution": _("Rétribution de la caisse commune"),
         "transfer_corrected": _("Mouvement corrigé"),
         "rules_updated": _("Règles du réseau modifiées"),
@@ -99,7 +100,29 @@ def exchange_event_label(kind: str) -> str:
         "disputed": _("a contesté le temps déclaré"),
         "resolved": _("a tranché au nom de la coordination"),
         "expired": _("Temps non confirmé dans le délai : expiré, rien n'a bougé"),
+        "fee_attached": _("a joint une participation aux frais"),
+        "fee_paid": _("a payé la participation aux frais en ligne"),
+        "fee_settled": _("a indiqué la participation aux frais réglée hors d'Archipel"),
+        "fee_refunded": _("Participation aux frais remboursée"),
     }.get(kind, kind)
+
+
+def fee_state_label(state: str) -> str:
+    return {
+        "due": _("À régler"),
+        "paid": _("Payée en ligne"),
+        "refunded": _("Remboursée"),
+        "settled": _("Réglée hors Archipel"),
+        "withdrawn": _("Retirée avec l'échange"),
+    }.get(state, state)
+
+
+def stripe_state_label(state: str) -> str:
+    return {
+        "none": _("Non connecté"),
+        "pending": _("En attente de Stripe"),
+        "ready": _("Prêt à recevoir des paiements"),
+    }.get(state, state)
 
 
 def listing_state(listing) -> tuple[str, str]:
@@ -150,6 +173,9 @@ def register(app) -> None:
         transfer_kind_label=transfer_kind_label,
         exchange_state_label=exchange_state_label,
         exchange_event_label=exchange_event_label,
+        fee_state_label=fee_state_label,
+        stripe_state_label=stripe_state_label,
+        euros=payments.euros_text,
         notification_text=describe_kind,
         reputation_card=reputation.card,
         recommendation_label=recommendation_label,

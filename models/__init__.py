@@ -11,6 +11,7 @@ from models.ledger import Account, Entry, NetworkSettings, Transfer
 from models.listings import Category, Listing, ListingTerm, Report, listing_skills
 from models.moderation import ModerationAction
 from models.notifications import Notification
+from models.payments import Fee, StripeAccount, StripeEvent
 from models.spaces import Membership, Space
 from models.users import LoginSession, Skill, User, user_skills
 
@@ -20,6 +21,7 @@ __all__ = [
     "Entry",
     "Exchange",
     "ExchangeEvent",
+    "Fee",
     "Feedback",
     "Listing",
     "ListingTerm",
@@ -31,6 +33,8 @@ __all__ = [
     "Report",
     "Skill",
     "Space",
+    "StripeAccount",
+    "StripeEvent",
     "Transfer",
     "User",
     "db",

@@ -194,3 +194,35 @@ def _readable_responses(monkeypatch):
         property(lambda r: html.unescape(r.get_data(as_text=True))),
         raising=False,
     )
+
+
+# --- Stripe: the real library, pointed at a fake Stripe served on localhost ----------------
+
+WEBHOOK_SECRET = "whsec_archipel_test"
+
+
+@pytest.fixture(scope="session")
+def _stripe_server():
+    from tests.stripe_fake import fake_stripe_server
+
+    yield from fake_stripe_server()
+
+
+@pytest.fixture
+def fake_stripe(app, _stripe_server, monkeypatch):
+    """Online fees on, the app talking to the fake Stripe (reset for this test); retries
+    without the library's half-second pauses."""
+    import stripe
+
+    from tests.stripe_fake import API_KEY
+
+    _stripe_server.reset()
+    monkeypatch.setattr(stripe.HTTPClient, "INITIAL_DELAY", 0.0)
+    monkeypatch.setattr(stripe, "enable_telemetry", False)
+    app.config.update(
+        STRIPE_SECRET_KEY=API_KEY,
+        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        STRIPE_PUBLISHABLE_KEY="pk_test_archipel",
+        STRIPE_API_BASE=_stripe_server.url,
+    )
+    return _stripe_server

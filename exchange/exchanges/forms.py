@@ -1,9 +1,49 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from exchange.forms_time import DurationField
+from exchange.services.payments import parse_euros
+
+
+class EurosField(StringField):
+    """An amount typed the French way ("12,50", "12 €") in, whole cents out (`cents`; None
+    when left empty)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, [*(validators or []), Length(max=20)], **kwargs)
+        self.cents: int | None = None
+
+    def pre_validate(self, form):
+        self.cents = None
+        if not (self.data or "").strip():
+            return
+        self.cents = parse_euros(self.data)
+        if self.cents is None:
+            raise ValidationError(_l("Écrivez un montant en euros, par exemple 12 ou 12,50."))
+
+
+class FeeFields:
+    """The fee a provider may attach while accepting or logging the time."""
+
+    fee_amount = EurosField(
+        _l("Participation aux frais, en euros (facultatif)"),
+        description=_l("Matériel, déplacement, salle : payée en ligne ou réglée directement."),
+    )
+    fee_covers = StringField(
+        _l("Ce qu'elle couvre"),
+        validators=[Length(max=200)],
+        description=_l("Par exemple : impression des supports, trajet en train."),
+    )
 
 
 class ProposeForm(FlaskForm):
@@ -16,12 +56,16 @@ class ProposeForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    """Accept, decline or cancel, with an optional word for the other side."""
+    """Decline or cancel, with an optional word for the other side."""
 
     message = TextAreaField(_l("Un mot pour l'autre personne (facultatif)"), [Length(max=2000)])
 
 
-class LogTimeForm(FlaskForm):
+class AcceptForm(FeeFields, MessageForm):
+    """Accept, with a word and, for the provider, a fee."""
+
+
+class LogTimeForm(FeeFields, FlaskForm):
     minutes = DurationField(_l("Temps réellement donné"))
     performed_on = DateField(
         _l("Donné le"),

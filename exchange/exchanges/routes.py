@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from exchange.durations import duration_text
 from exchange.exchanges import bp
 from exchange.exchanges.forms import (
+    AcceptForm,
     DirectLogForm,
     DisputeForm,
     LogTimeForm,
@@ -19,13 +20,18 @@ from exchange.exchanges.forms import (
     ResolveForm,
 )
 from exchange.forms_common import int_arg, refuse
+from exchange.payments.forms import RefundForm
 from exchange.services import (
+    connect,
     disputes,
     exchange_queries,
     exchanges,
     feedback,
+    fees,
     listings,
     members,
+    payments,
+    rules,
 )
 from exchange.services.errors import DomainError
 
@@ -88,11 +94,15 @@ def _page(exchange_id: int, status: int = 200, **forms):
     exchange = exchange_queries.get_for(current_user, exchange_id)
     defaults = {
         "message_form": MessageForm(formdata=None),
+        "accept_form": AcceptForm(formdata=None),
         "log_form": LogTimeForm(formdata=None),
         "dispute_form": DisputeForm(formdata=None),
         "resolve_form": ResolveForm(formdata=None),
+        "refund_form": RefundForm(formdata=None),
     }
     defaults.update(forms)
+    fee = fees.of_exchange(exchange.id)
+    fees_on = payments.online_fees_enabled()
     return render_template(
         "exchanges/show.html",
         exchange=exchange,
@@ -100,6 +110,13 @@ def _page(exchange_id: int, status: int = 200, **forms):
         waits_on_me=exchange_queries.waits_on(exchange, current_user.id),
         can_resolve=disputes.can_resolve(current_user, exchange),
         feedback=feedback.on_exchange(exchange, current_user),
+        fee=fee,
+        fees_on=fees_on,
+        # The provider may attach a fee while accepting or logging, if none is attached yet.
+        may_attach_fee=fees_on and fee is None and current_user.id == exchange.provider_id,
+        fee_cap=payments.euros_text(rules.current().fee_cap_cents),
+        provider_stripe=connect.state_of(exchange.provider_id) if fees_on else "none",
+        can_refund=fee is not None and fees.can_refund(current_user, fee),
         **defaults,
     ), status
 
@@ -134,10 +151,16 @@ def accept(exchange_id: int):
     """Accept a proposal."""
     return _act(
         exchange_id,
-        MessageForm(),
-        lambda f: exchanges.accept(current_user.id, exchange_id, f.message.data),
+        AcceptForm(),
+        lambda f: exchanges.accept(
+            current_user.id,
+            exchange_id,
+            f.message.data,
+            fee_cents=f.fee_amount.cents,
+            fee_covers=f.fee_covers.data or "",
+        ),
         _("Échange accepté. Une fois le temps donné, l'un de vous le déclare."),
-        "message_form",
+        "accept_form",
     )
 
 
@@ -180,6 +203,8 @@ def log_time(exchange_id: int):
             minutes=f.minutes.minutes,
             performed_on=f.performed_on.data,
             note=f.note.data,
+            fee_cents=f.fee_amount.cents,
+            fee_covers=f.fee_covers.data or "",
         ),
         _("Temps déclaré : l'autre personne va le confirmer."),
         "log_form",

@@ -11,7 +11,7 @@ from exchange.feedback.forms import ReplyForm
 from exchange.forms_common import attach_error, int_arg
 from exchange.members import bp
 from exchange.members.forms import ProfileForm
-from exchange.services import listings, members, reputation
+from exchange.services import connect, listings, members, payments, reputation
 from exchange.services.errors import DomainError
 
 PROFILE_FEEDBACK = 5  # the latest ones; the rest on /membres/<id>/retours
@@ -53,6 +53,8 @@ def profile(user_id: int):
         latest_feedback=reputation.latest(member.id, limit=PROFILE_FEEDBACK),
         feedback_count=reputation.count_visible(member.id),
         reply_form=ReplyForm(formdata=None),
+        fees_on=payments.online_fees_enabled(),
+        stripe_state=connect.state_of(member.id) if payments.online_fees_enabled() else "none",
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from exchange.services import audit, ledger, moderation
+from exchange.services import audit, fees, ledger, moderation
 from exchange.services.errors import Forbidden, InvalidInput, NotFound
 
 # The lifecycle's own helpers: a dispute is one more step of the same exchange.
@@ -108,6 +108,7 @@ def resolve(
     else:
         exchange.state = "cancelled"
         exchange.closed_at = utcnow()
+        fees.withdraw(exchange)
     exchange.resolved_by_id = actor.id
     _step(
         exchange,

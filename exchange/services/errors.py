@@ -68,3 +68,12 @@ class CreditLimitExceeded(Conflict):
     def __init__(self, message=None, *, possible: int = 0, field: str | None = None):
         super().__init__(message, field=field)
         self.possible = possible
+
+
+class PaymentUnavailable(Conflict):
+    """Stripe could not be reached or refused the request: nothing was charged."""
+
+    default_message = _l(
+        "Le service de paiement ne répond pas pour l'instant : rien n'a été payé ni "
+        "enregistré. Réessayez dans un moment."
+    )

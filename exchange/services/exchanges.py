@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from exchange.services import ledger, moderation, notifications
+from exchange.services import fees, ledger, moderation, notifications
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models import Exchange, ExchangeEvent, Listing, User, db
 from models.base import utcnow
@@ -175,9 +175,16 @@ def propose(
     return exchange
 
 
-def accept(actor_id: int, exchange_id: int, message: str = "") -> Exchange:
-    """The other side of a proposal says yes."""
-    return _answer(actor_id, exchange_id, "accepted", message)
+def accept(
+    actor_id: int,
+    exchange_id: int,
+    message: str = "",
+    *,
+    fee_cents: int | None = None,
+    fee_covers: str = "",
+) -> Exchange:
+    """The other side of a proposal says yes; a provider may attach a fee (see `fees`)."""
+    return _answer(actor_id, exchange_id, "accepted", message, fee_cents, fee_covers)
 
 
 def decline(actor_id: int, exchange_id: int, message: str = "") -> Exchange:
@@ -185,7 +192,14 @@ def decline(actor_id: int, exchange_id: int, message: str = "") -> Exchange:
     return _answer(actor_id, exchange_id, "declined", message)
 
 
-def _answer(actor_id: int, exchange_id: int, state: str, message: str) -> Exchange:
+def _answer(
+    actor_id: int,
+    exchange_id: int,
+    state: str,
+    message: str,
+    fee_cents: int | None = None,
+    fee_covers: str = "",
+) -> Exchange:
     actor, exchange = _as_party(actor_id, exchange_id)
     if exchange.state != "proposed":
         raise _wrong_state(exchange)
@@ -196,6 +210,8 @@ def _answer(actor_id: int, exchange_id: int, state: str, message: str) -> Exchan
         exchange.closed_at = utcnow()
     message = _text(message)
     _step(exchange, actor, state, message=message)
+    if state == "accepted":
+        fees.attach(exchange, actor, fee_cents, fee_covers)
     _tell_other(exchange, actor, f"exchange_{state}", message=message)
     db.session.commit()
     return exchange
@@ -208,6 +224,7 @@ def cancel(actor_id: int, exchange_id: int, reason: str = "") -> Exchange:
         raise _wrong_state(exchange)
     exchange.state = "cancelled"
     exchange.closed_at = utcnow()
+    fees.withdraw(exchange)
     reason = _text(reason)
     _step(exchange, actor, "cancelled", message=reason)
     _tell_other(exchange, actor, "exchange_cancelled", message=reason)
@@ -225,14 +242,18 @@ def log_time(
     minutes: int,
     performed_on: date | None = None,
     note: str = "",
+    fee_cents: int | None = None,
+    fee_covers: str = "",
 ) -> Exchange:
-    """Either side says how much time was actually given; the other side confirms it."""
+    """Either side says how much time was actually given; the other side confirms it. The
+    provider may attach a fee then, if none was attached on accepting."""
     actor, exchange = _as_party(actor_id, exchange_id)
     if exchange.state != "accepted":
         raise _wrong_state(exchange)
     minutes = ledger.check_minutes(minutes)
     exchange.performed_on = _check_day(performed_on) or today()
     _logged(exchange, actor, minutes, _text(note))
+    fees.attach(exchange, actor, fee_cents, fee_covers)
     _tell_other(exchange, actor, "exchange_logged", minutes=minutes)
     db.session.commit()
     return exchange
@@ -341,6 +362,7 @@ def expire_stale(now=None) -> int:
             continue
         exchange.state = "expired"
         exchange.closed_at = now
+        fees.withdraw(exchange)
         _step(exchange, None, "expired", minutes=exchange.minutes)
         for party in (exchange.provider, exchange.receiver):
             _tell(party, "exchange_expired", exchange, minutes=exchange.minutes)

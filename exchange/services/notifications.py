@@ -15,7 +15,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, func, select
 
 from exchange.adapters import mail
-from exchange.services import feedback_texts
+from exchange.services import fee_texts, feedback_texts
 from models import Notification, User, db
 from models.base import utcnow
 
@@ -98,6 +98,7 @@ GENERIC_EMAILS = (
         }
     )
     | feedback_texts.KINDS
+    | fee_texts.KINDS
 )
 
 
@@ -165,6 +166,8 @@ def describe_kind(kind: str, d: dict) -> str:
     """The sentence of a notification of this kind with this data (also an email's subject)."""
     if kind in feedback_texts.KINDS:
         return feedback_texts.describe(kind, d)
+    if kind in fee_texts.KINDS:
+        return fee_texts.describe(kind, d)
     if kind in GENERIC_EMAILS:
         return _ledger_texts(kind, d)
     texts = {

@@ -47,7 +47,7 @@ def test_fees_are_on_only_with_all_three_keys(app, client, admin, missing):
     app.config.update(KEYS)
     page = client.get("/admin/reglages").text
     assert "Les frais en ligne sont activés" in page and "désactivés" not in page
-    assert "Les frais en ligne sont activés sur ce réseau." in client.get("/caisse-commune").text
+    assert "Les frais en ligne sont activés sur ce réseau" in client.get("/caisse-commune").text
 
 
 def test_an_admin_sets_the_cap_and_the_commons_share_and_it_is_logged(client, admin):

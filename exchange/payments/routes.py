@@ -1,0 +1,243 @@
+"""Money: Stripe's webhook, a provider's Stripe account, paying a fee, settling or refunding
+it, and the money ledger every member reads."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from exchange.extensions import csrf
+from exchange.forms_common import int_arg
+from exchange.payments import bp
+from exchange.payments.forms import RefundForm
+from exchange.services import (
+    connect,
+    exchange_queries,
+    fees,
+    money_ledger,
+    payments,
+    stripe_events,
+)
+from exchange.services.errors import DomainError
+from exchange.web import fee_state_label
+
+# ---------------------------------------------------------------------------- Stripe's calls
+
+
+@bp.route("/webhooks/stripe", methods=["POST"])
+@csrf.exempt
+def stripe_webhook():
+    """Stripe's events: 400 for anything not signed by Stripe within five minutes (nothing is
+    written); otherwise recorded once and answered at once, handled after the answer."""
+    if not payments.online_fees_enabled():
+        abort(404)
+    try:
+        row = stripe_events.receive(request.get_data(), request.headers.get("Stripe-Signature"))
+    except stripe_events.BadSignature:
+        return jsonify(error="invalid signature"), 400
+    response = jsonify(received=True, duplicate=row is None)
+    if row is not None:
+        app, row_id = current_app._get_current_object(), row.id
+
+        def handle_after_answer():
+            with app.app_context():
+                stripe_events.handle(row_id)
+
+        response.call_on_close(handle_after_answer)
+    return response
+
+
+# ---------------------------------------------------------------------------- my Stripe account
+
+
+def _back_to_profile():
+    return redirect(url_for("members.profile", user_id=current_user.id))
+
+
+@bp.route("/compte/paiements/connecter", methods=["POST"])
+@login_required
+def connect_start():
+    """Open (or finish opening) my Stripe account, on Stripe's onboarding pages."""
+    try:
+        return redirect(connect.onboarding_url(current_user.id), 303)
+    except DomainError as e:
+        if e.status_code in (403, 404) and not e.field:
+            raise
+        flash(str(e.message), "error")
+        return _back_to_profile()
+
+
+@bp.route("/compte/paiements/relancer")
+@login_required
+def connect_refresh():
+    """Stripe's link expired or was used: a fresh one."""
+    return connect_start()
+
+
+@bp.route("/compte/paiements/retour")
+@login_required
+def connect_return():
+    """Back from Stripe's onboarding: ask Stripe where the account stands."""
+    try:
+        state = connect.refresh(current_user.id)
+    except DomainError as e:
+        flash(str(e.message), "error")
+        return _back_to_profile()
+    if state == "ready":
+        flash(
+            _("Votre compte de paiement est prêt : vous pouvez recevoir des frais en ligne."),
+            "success",
+        )
+    elif state == "pending":
+        flash(
+            _(
+                "Stripe n'a pas encore tout ce qu'il lui faut : votre compte de paiement est en "
+                "attente. Vous pouvez reprendre l'inscription depuis votre profil."
+            ),
+            "info",
+        )
+    return _back_to_profile()
+
+
+# ---------------------------------------------------------------------------- a fee
+
+
+def _exchange_page(exchange_id: int):
+    return redirect(url_for("exchanges.show", exchange_id=exchange_id))
+
+
+def _fee_act(exchange_id: int, call, done: str):
+    exchange_queries.get_for(current_user, exchange_id)  # 404 for those who may not see it
+    try:
+        call()
+    except DomainError as e:
+        if e.status_code in (403, 404) and not e.field:
+            raise
+        flash(str(e.message), "info" if e.status_code == 409 else "error")
+    else:
+        flash(done, "success")
+    return _exchange_page(exchange_id)
+
+
+@bp.route("/echanges/<int:exchange_id>/frais/payer", methods=["POST"])
+@login_required
+def pay(exchange_id: int):
+    """The receiver pays the fee on Stripe Checkout."""
+    exchange_queries.get_for(current_user, exchange_id)
+    try:
+        url = fees.start_checkout(current_user.id, exchange_id)
+    except DomainError as e:
+        if e.status_code in (403, 404) and not e.field:
+            raise
+        flash(str(e.message), "info" if e.status_code == 409 else "error")
+        return _exchange_page(exchange_id)
+    return redirect(url, 303)
+
+
+@bp.route("/echanges/<int:exchange_id>/frais/paye")
+@login_required
+def checkout_return(exchange_id: int):
+    """Back from Checkout: ask Stripe at once, without waiting for the webhook."""
+    exchange_queries.get_for(current_user, exchange_id)
+    fee = fees.of_exchange(exchange_id)
+    session_id = request.args.get("session_id", "")
+    if fee is None or session_id != fee.checkout_session_id:
+        return _exchange_page(exchange_id)
+    try:
+        fee = fees.sync_checkout(session_id)
+    except DomainError:
+        fee = None
+    if fee is not None and fee.state == "paid":
+        flash(_("Paiement reçu : merci. Les frais sont réglés."), "success")
+    else:
+        flash(
+            _(
+                "Paiement en cours de confirmation par Stripe : cette page le dira dès qu'il est reçu."
+            ),
+            "info",
+        )
+    return _exchange_page(exchange_id)
+
+
+@bp.route("/echanges/<int:exchange_id>/frais/regle", methods=["POST"])
+@login_required
+def settle(exchange_id: int):
+    """The provider says the fee was paid outside Archipel."""
+    return _fee_act(
+        exchange_id,
+        lambda: fees.settle_outside(current_user.id, exchange_id),
+        _("Frais marqués comme réglés hors d'Archipel."),
+    )
+
+
+@bp.route("/echanges/<int:exchange_id>/frais/rembourser", methods=["POST"])
+@login_required
+def refund(exchange_id: int):
+    """A coordinator resolving a dispute refunds the paid fee."""
+    exchange_queries.get_for(current_user, exchange_id)
+    form = RefundForm()
+    if not form.validate_on_submit():
+        for message in form.reason.errors or [_("Dites pourquoi.")]:
+            flash(message, "error")
+        return _exchange_page(exchange_id)
+    return _fee_act(
+        exchange_id,
+        lambda: fees.refund(current_user.id, exchange_id, form.reason.data),
+        _(
+            "Remboursement demandé à Stripe et consigné au journal ; les deux personnes sont prévenues."
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------- the money ledger
+
+
+@bp.route("/caisse-commune/argent")
+@login_required
+def money():
+    """Every fee, each month's totals and what went to the commons."""
+    return render_template(
+        "payments/money.html",
+        fees_on=payments.online_fees_enabled(),
+        totals=money_ledger.totals(),
+        page=money_ledger.page(int_arg("page", 1)),
+    )
+
+
+@bp.route("/caisse-commune/argent.csv")
+@login_required
+def money_csv():
+    headers = [
+        _("Date"),
+        _("Échange"),
+        _("Ce que couvrent les frais"),
+        _("Montant (euros)"),
+        _("Montant (centimes)"),
+        _("Part des communs (euros)"),
+        _("État"),
+        _("Donne son temps"),
+        _("Reçoit"),
+        _("Payé le"),
+        _("Remboursé le"),
+        _("Réglé hors Archipel le"),
+        _("Référence"),
+    ]
+    return Response(
+        money_ledger.to_csv(headers, fee_state_label),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": 'attachment; filename="argent-archipel.csv"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )

@@ -1,0 +1,136 @@
+"""A provider's Stripe account (Stripe Connect, Express): opened on their first wish to be
+paid online, filled in on Stripe's own onboarding pages, and kept current from what Stripe
+says (the return from onboarding, `account.updated` events).
+
+States a member sees: none (not connected), pending (opened, Stripe still needs something),
+ready (Stripe lets it take charges and pay out).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from exchange.adapters import stripe_api
+from exchange.services import ledger, moderation, notifications, payments
+from exchange.services.errors import Conflict, Forbidden, PaymentUnavailable
+from models import StripeAccount, User, db
+from models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def account_of(user_id: int) -> StripeAccount | None:
+    return db.session.scalar(select(StripeAccount).where(StripeAccount.user_id == user_id))
+
+
+def state_of(user_id: int) -> str:
+    account = account_of(user_id)
+    return account.state if account else "none"
+
+
+def states_of(user_ids) -> dict[int, str]:
+    """Each member's state, in one query (lists of members, the money ledger)."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(StripeAccount).where(StripeAccount.user_id.in_(ids)))
+    found = {row.user_id: row.state for row in rows}
+    return {user_id: found.get(user_id, "none") for user_id in ids}
+
+
+def onboarding_url(user_id: int) -> str:
+    """Where to send the member to open, or finish opening, their Stripe account.
+
+    The account is created once (idempotency key user-<id>-account); each onboarding link is
+    single-use and short-lived, so each visit makes the next one (user-<id>-link-<n>).
+    """
+    user = moderation.actor(user_id)
+    if not payments.online_fees_enabled():
+        raise Conflict(_l("Les frais en ligne sont désactivés sur ce réseau."))
+    if not user.email_confirmed:
+        raise Forbidden(_l("Confirmez d'abord votre adresse e-mail."))
+    ledger.begin_write()
+    account = db.session.scalar(
+        select(StripeAccount).where(StripeAccount.user_id == user.id).with_for_update()
+    )
+    client = stripe_api.client()
+    try:
+        if account is None:
+            created = client.v1.accounts.create(
+                {
+                    "type": "express",
+                    "country": current_app.config["STRIPE_ACCOUNT_COUNTRY"],
+                    "email": user.email,
+                    "capabilities": {
+                        "card_payments": {"requested": True},
+                        "transfers": {"requested": True},
+                    },
+                    "metadata": {"user_id": str(user.id)},
+                },
+                options=stripe_api.post_options(f"user-{user.id}-account"),
+            )
+            account = StripeAccount(user_id=user.id, stripe_id=created.id, links_made=0)
+            _apply(account, created.to_dict())
+            db.session.add(account)
+        number = account.links_made + 1
+        link = client.v1.account_links.create(
+            {
+                "account": account.stripe_id,
+                "refresh_url": notifications.external_url("payments.connect_refresh"),
+                "return_url": notifications.external_url("payments.connect_return"),
+                "type": "account_onboarding",
+            },
+            options=stripe_api.post_options(f"user-{user.id}-link-{number}"),
+        )
+    except stripe_api.Error as e:
+        db.session.rollback()
+        log.warning("Stripe onboarding for member %s failed: %s", user.id, e)
+        raise PaymentUnavailable() from e
+    account.links_made = number
+    db.session.commit()
+    return link.url
+
+
+def refresh(user_id: int) -> str:
+    """Ask Stripe how the member's account stands now (back from onboarding)."""
+    account = account_of(user_id)
+    if account is None:
+        return "none"
+    sync(account.stripe_id)
+    return state_of(user_id)
+
+
+def sync(stripe_id: str) -> StripeAccount | None:
+    """Fetch the account from Stripe and keep what it says; tell the member once it is ready."""
+    try:
+        current = stripe_api.client().v1.accounts.retrieve(stripe_id).to_dict()
+    except stripe_api.Error as e:
+        raise PaymentUnavailable() from e
+    ledger.begin_write()
+    account = db.session.scalar(
+        select(StripeAccount).where(StripeAccount.stripe_id == stripe_id).with_for_update()
+    )
+    if account is None:  # an account opened elsewhere on the platform: not ours to follow
+        db.session.rollback()
+        return None
+    was = account.state
+    _apply(account, current)
+    if was != "ready" and account.state == "ready":
+        notifications.notify(
+            db.session.get(User, account.user_id),
+            "stripe_ready",
+            link=notifications.path("members.profile", user_id=account.user_id),
+        )
+    db.session.commit()
+    return account
+
+
+def _apply(account: StripeAccount, current: dict) -> None:
+    account.charges_enabled = bool(current.get("charges_enabled"))
+    account.payouts_enabled = bool(current.get("payouts_enabled"))
+    account.details_submitted = bool(current.get("details_submitted"))
+    account.updated_at = utcnow()

@@ -1,0 +1,482 @@
+"""Fees: the small money part a provider may attach to an exchange (materials, travel, a
+room), paid by the receiver through Stripe Checkout, or settled outside Archipel.
+
+Money never touches time credits: credits move on confirmation whatever a fee's state, and
+nothing here reads or writes the time ledger.
+
+Stripe is the truth about money. We never trust an event's order or contents: each event
+only names an object, whose current state is fetched from Stripe and applied forward
+(due → paid → refunded, see models.payments.FEE_RANK). Each step's effects (the exchange's
+history, the notices) happen once, on the step itself, and a fee that jumps ahead (a refund
+seen before its payment) walks through the steps it skipped, so any order of deliveries
+leaves the same rows.
+
+Every POST to Stripe carries an idempotency key derived from the fee's id: a retry, a double
+click or a restart reuses the object Stripe already made.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from exchange.adapters import stripe_api
+from exchange.services import audit, connect, ledger, moderation, notifications, payments, rules
+from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentUnavailable
+from models import Exchange, ExchangeEvent, Fee, User, db
+from models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+MIN_CENTS = 50  # Stripe's smallest charge in euros
+MAX_COVERS = 200
+# A Checkout Session lives an hour (Stripe asks for at least 30 minutes); an expired one is
+# replaced by the next attempt.
+CHECKOUT_LIFETIME = timedelta(hours=1)
+# Exchange states after which an unpaid fee has nothing left to pay for.
+CALLED_OFF = ("declined", "cancelled", "expired")
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def of_exchange(exchange_id: int) -> Fee | None:
+    return db.session.scalar(select(Fee).where(Fee.exchange_id == exchange_id))
+
+
+def _locked(exchange_id: int) -> Fee:
+    ledger.begin_write()
+    fee = db.session.scalar(
+        select(Fee)
+        .where(Fee.exchange_id == exchange_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if fee is None:
+        raise NotFound()
+    return fee
+
+
+def _locked_by_id(fee_id: int) -> Fee | None:
+    ledger.begin_write()
+    return db.session.scalar(
+        select(Fee)
+        .where(Fee.id == fee_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def can_refund(viewer, fee: Fee) -> bool:
+    """A coordinator who may resolve the exchange's dispute, once the fee is paid and the
+    exchange is contested, was resolved, or was called off."""
+    from exchange.services import disputes
+
+    exchange = fee.exchange
+    in_question = (
+        exchange.state == "disputed" or exchange.resolved_by_id is not None
+    ) or exchange.state in CALLED_OFF
+    return fee.state == "paid" and in_question and disputes.can_resolve(viewer, exchange)
+
+
+# ---------------------------------------------------------------------------- attaching
+
+
+def attach(
+    exchange: Exchange, actor: User, amount_cents: int | None, covers: str | None
+) -> Fee | None:
+    """The provider attaches a fee while accepting or logging the time (inside the caller's
+    transaction, the exchange locked). Nothing asked, nothing attached."""
+    covers = (covers or "").strip()[:MAX_COVERS]
+    if amount_cents is None and not covers:
+        return None
+    if not payments.online_fees_enabled():
+        raise InvalidInput(
+            _l("Les frais en ligne sont désactivés sur ce réseau."), field="fee_amount"
+        )
+    if actor.id != exchange.provider_id:
+        raise Forbidden(
+            _l("Seule la personne qui donne son temps peut joindre des frais."), field="fee_amount"
+        )
+    if of_exchange(exchange.id) is not None:
+        raise Conflict(_l("Des frais sont déjà joints à cet échange."), field="fee_amount")
+    cap = rules.current().fee_cap_cents
+    if amount_cents is None:
+        raise InvalidInput(_l("Indiquez le montant des frais, en euros."), field="fee_amount")
+    if amount_cents < MIN_CENTS:
+        raise InvalidInput(
+            _l("Les frais en ligne sont d'au moins %(min)s.", min=payments.euros_text(MIN_CENTS)),
+            field="fee_amount",
+        )
+    if amount_cents > cap:
+        raise InvalidInput(
+            _l("Les frais sont plafonnés à %(cap)s par échange.", cap=payments.euros_text(cap)),
+            field="fee_amount",
+        )
+    if not covers:
+        raise InvalidInput(
+            _l("Dites ce que couvrent ces frais : matériel, déplacement, salle…"),
+            field="fee_covers",
+        )
+    fee = Fee(
+        exchange=exchange,
+        provider=exchange.provider,
+        receiver=exchange.receiver,
+        amount_cents=amount_cents,
+        commons_cents=payments.commons_share(amount_cents, rules.current().commons_bp),
+        covers=covers,
+        state="due",
+        checkout_attempt=0,
+    )
+    db.session.add(fee)
+    db.session.flush()
+    _history(exchange, actor, "fee_attached", covers)
+    _tell(exchange.receiver, "fee_attached", fee, actor)
+    return fee
+
+
+def withdraw(exchange: Exchange) -> None:
+    """The exchange was called off: an unpaid fee has nothing left to pay for (in the
+    caller's transaction)."""
+    fee = of_exchange(exchange.id)
+    if fee is not None and fee.state == "due":
+        fee.state = "withdrawn"
+        fee.closed_at = fee.updated_at = utcnow()
+
+
+# ---------------------------------------------------------------------------- paying
+
+
+def start_checkout(actor_id: int, exchange_id: int, now: datetime | None = None) -> str:
+    """The receiver pays: the address of a Stripe Checkout Session for this fee, a destination
+    charge to the provider's account with the commons share as the application fee. A double
+    click, a retry or a return to the page reuses the open session."""
+    actor = moderation.actor(actor_id)
+    fee = _locked(exchange_id)
+    if actor.id not in (fee.provider_id, fee.receiver_id):
+        raise NotFound()
+    if actor.id != fee.receiver_id:
+        raise Forbidden(_l("C'est à la personne qui reçoit de payer ces frais."))
+    if fee.state != "due":
+        raise _wrong_state(fee)
+    if not payments.online_fees_enabled():
+        raise Conflict(_l("Les frais en ligne sont désactivés sur ce réseau."))
+    account = connect.account_of(fee.provider_id)
+    if account is None or account.state != "ready":
+        raise Conflict(
+            _l(
+                "%(name)s n'a pas encore de compte de paiement prêt : réglez ces frais "
+                "directement avec cette personne, ou revenez plus tard.",
+                name=fee.provider.display_name,
+            )
+        )
+    now = now or utcnow()
+    if (
+        fee.checkout_url
+        and fee.checkout_expires_at
+        and fee.checkout_expires_at > now + timedelta(minutes=5)
+    ):
+        db.session.rollback()
+        return fee.checkout_url
+    attempt = fee.checkout_attempt + 1
+    try:
+        session = stripe_api.client().v1.checkout.sessions.create(
+            _checkout_params(fee, account.stripe_id, now),
+            options=stripe_api.post_options(f"fee-{fee.id}-checkout-{attempt}"),
+        )
+    except stripe_api.Error as e:
+        db.session.rollback()
+        log.warning("Checkout Session for fee %s failed: %s", fee.id, e)
+        raise PaymentUnavailable() from e
+    fee.checkout_attempt = attempt
+    fee.checkout_session_id = session.id
+    fee.checkout_url = session.url
+    fee.checkout_expires_at = datetime.fromtimestamp(session.expires_at, UTC)
+    fee.failure_message = ""
+    fee.updated_at = now
+    db.session.commit()
+    return session.url
+
+
+def _checkout_params(fee: Fee, destination: str, now: datetime) -> dict:
+    receiver = fee.receiver
+    metadata = {"fee_id": str(fee.id), "exchange_id": str(fee.exchange_id)}
+    intent = {"transfer_data": {"destination": destination}, "metadata": metadata}
+    if fee.commons_cents:
+        intent["application_fee_amount"] = fee.commons_cents
+    with force_locale(receiver.locale or "fr"):
+        name = str(_l("Frais : %(covers)s", covers=fee.covers))
+    return {
+        "mode": "payment",
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "eur",
+                    "unit_amount": fee.amount_cents,
+                    "product_data": {"name": name[:250], "description": fee.exchange.title},
+                },
+            }
+        ],
+        "payment_intent_data": intent,
+        "metadata": metadata,
+        "client_reference_id": f"fee-{fee.id}",
+        "customer_email": receiver.email,
+        "locale": "en" if receiver.locale == "en" else "fr",
+        "expires_at": int((now + CHECKOUT_LIFETIME).timestamp()),
+        "success_url": notifications.external_url(
+            "payments.checkout_return", exchange_id=fee.exchange_id
+        )
+        + "?session_id={CHECKOUT_SESSION_ID}",
+        "cancel_url": notifications.external_url("exchanges.show", exchange_id=fee.exchange_id),
+    }
+
+
+def sync_checkout(session_id: str) -> Fee | None:
+    """Apply what Stripe says of a Checkout Session now: paid, or expired (a new one will be
+    made on the next attempt)."""
+    client = stripe_api.client()
+    try:
+        session = client.v1.checkout.sessions.retrieve(session_id).to_dict()
+        intent = None
+        if session.get("payment_status") == "paid" and session.get("payment_intent"):
+            intent = client.v1.payment_intents.retrieve(session["payment_intent"]).to_dict()
+    except stripe_api.Error as e:
+        raise PaymentUnavailable() from e
+    fee = _fee_of(session.get("metadata"))
+    if fee is None:
+        db.session.rollback()
+        return None
+    if session.get("status") == "complete" and session.get("payment_status") == "paid":
+        _advance(fee, "paid", intent=intent)
+    elif session.get("status") == "expired" and fee.checkout_session_id == session.get("id"):
+        fee.checkout_url = fee.checkout_expires_at = None
+        fee.updated_at = utcnow()
+    db.session.commit()
+    return fee
+
+
+def sync_intent(intent_id: str) -> Fee | None:
+    """A payment failed: keep Stripe's reason for the receiver, unless the intent has since
+    succeeded (the failure is old news) or the fee moved on."""
+    try:
+        intent = stripe_api.client().v1.payment_intents.retrieve(intent_id).to_dict()
+    except stripe_api.Error as e:
+        raise PaymentUnavailable() from e
+    fee = _fee_of(intent.get("metadata"))
+    if fee is None:
+        db.session.rollback()
+        return None
+    error = intent.get("last_payment_error") or {}
+    if intent.get("status") == "succeeded":
+        _advance(fee, "paid", intent=intent)
+    elif fee.state == "due" and error.get("message") and fee.failure_message != error["message"]:
+        fee.failure_message = str(error["message"])[:500]
+        fee.updated_at = utcnow()
+        _tell(fee.receiver, "fee_payment_failed", fee, None)
+    db.session.commit()
+    return fee
+
+
+def sync_charge(charge_id: str) -> Fee | None:
+    """A charge was refunded (from a dispute here, or from Stripe's dashboard)."""
+    client = stripe_api.client()
+    try:
+        charge = client.v1.charges.retrieve(charge_id).to_dict()
+        intent = None
+        if charge.get("payment_intent"):
+            intent = client.v1.payment_intents.retrieve(charge["payment_intent"]).to_dict()
+    except stripe_api.Error as e:
+        raise PaymentUnavailable() from e
+    fee = _fee_of((intent or {}).get("metadata"))
+    if fee is None:
+        db.session.rollback()
+        return None
+    if charge.get("refunded"):
+        _advance(fee, "refunded", intent=intent, actor=fee.refunded_by)
+    elif charge.get("paid") and charge.get("status") == "succeeded":
+        _advance(fee, "paid", intent=intent)
+    db.session.commit()
+    return fee
+
+
+def _fee_of(metadata: dict | None) -> Fee | None:
+    raw = (metadata or {}).get("fee_id")
+    if not raw or not str(raw).isdigit():
+        return None
+    return _locked_by_id(int(raw))
+
+
+def _advance(
+    fee: Fee, target: str, *, intent: dict | None = None, actor: User | None = None
+) -> None:
+    """Move the fee forward to `target`, through "paid" if it skipped it; each step's effects
+    happen once, when the step is taken. A fee already there or beyond is left as it is."""
+    if not fee.can_move_to(target):
+        return
+    now = utcnow()
+    if intent:
+        fee.payment_intent_id = fee.payment_intent_id or intent.get("id")
+        fee.charge_id = fee.charge_id or intent.get("latest_charge")
+    if fee.state != "paid" and (target == "paid" or fee.can_move_to("paid")):
+        fee.state = "paid"
+        fee.paid_at = now
+        fee.failure_message = ""
+        fee.closed_at = None
+        _history(fee.exchange, fee.receiver, "fee_paid", "")
+        _tell(fee.provider, "fee_paid", fee, fee.receiver)
+    if target == "refunded":
+        fee.state = "refunded"
+        fee.refunded_at = now
+        fee.refunded_by_id = fee.refunded_by_id or (actor.id if actor else None)
+        fee.closed_at = now
+        _history(fee.exchange, actor, "fee_refunded", "")
+        for party in (fee.provider, fee.receiver):
+            _tell(party, "fee_refunded", fee, actor)
+    fee.updated_at = now
+
+
+# ---------------------------------------------------------------------------- closing
+
+
+def settle_outside(actor_id: int, exchange_id: int) -> Fee:
+    """The provider says the fee was paid outside Archipel (cash, transfer). An open Checkout
+    Session is expired first, so the receiver cannot pay a second time."""
+    actor = moderation.actor(actor_id)
+    fee = _locked(exchange_id)
+    if actor.id not in (fee.provider_id, fee.receiver_id):
+        raise NotFound()
+    if actor.id != fee.provider_id:
+        raise Forbidden(_l("C'est à la personne qui reçoit l'argent de dire qu'il est réglé."))
+    if fee.state != "due":
+        raise _wrong_state(fee)
+    if fee.checkout_url:
+        _expire_session(fee)
+    now = utcnow()
+    fee.state = "settled"
+    fee.settled_at = fee.closed_at = fee.updated_at = now
+    fee.checkout_url = fee.checkout_expires_at = None
+    _history(fee.exchange, actor, "fee_settled", "")
+    _tell(fee.receiver, "fee_settled", fee, actor)
+    db.session.commit()
+    return fee
+
+
+def _expire_session(fee: Fee) -> None:
+    client = stripe_api.client()
+    try:
+        session = client.v1.checkout.sessions.retrieve(fee.checkout_session_id).to_dict()
+        if session.get("status") == "open":
+            session = client.v1.checkout.sessions.expire(
+                fee.checkout_session_id,
+                options=stripe_api.post_options(f"fee-{fee.id}-expire-{fee.checkout_attempt}"),
+            ).to_dict()
+    except stripe_api.Error as e:
+        db.session.rollback()
+        raise PaymentUnavailable() from e
+    if session.get("status") == "complete":
+        db.session.rollback()
+        raise Conflict(_l("Ces frais viennent d'être payés en ligne."))
+
+
+def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
+    """A coordinator resolving a dispute gives a paid fee back, once: the charge is refunded,
+    the transfer to the provider and the commons share reversed. Logged with its reason."""
+    actor = moderation.actor(actor_id)
+    fee = _locked(exchange_id)
+    if actor.id in (fee.provider_id, fee.receiver_id):
+        raise NotFound()
+    if fee.state == "refunded" or fee.refund_id:
+        raise Conflict(_l("Ces frais ont déjà été remboursés."))
+    if not can_refund(actor, fee):
+        if fee.state != "paid":
+            raise _wrong_state(fee)
+        raise Forbidden(_l("Un remboursement se décide en tranchant une contestation."))
+    reason = moderation.required(
+        reason, _l("Dites pourquoi : les deux personnes recevront ce message.")
+    )
+    try:
+        made = (
+            stripe_api.client()
+            .v1.refunds.create(
+                {
+                    "payment_intent": fee.payment_intent_id,
+                    "reverse_transfer": True,
+                    "refund_application_fee": True,
+                    "metadata": {"fee_id": str(fee.id)},
+                },
+                options=stripe_api.post_options(f"fee-{fee.id}-refund"),
+            )
+            .to_dict()
+        )
+    except stripe_api.Error as e:
+        db.session.rollback()
+        log.warning("Refund of fee %s failed: %s", fee.id, e)
+        raise PaymentUnavailable() from e
+    fee.refund_id = made.get("id")
+    fee.refunded_by_id = actor.id
+    if made.get("status") == "succeeded":
+        _advance(fee, "refunded", actor=actor)
+    else:  # pending: charge.refunded will say when it is done
+        fee.updated_at = utcnow()
+    space_ids = sorted(
+        set(moderation.active_space_ids(fee.provider_id))
+        | set(moderation.active_space_ids(fee.receiver_id))
+    )
+    shared = [s for s in space_ids if actor.is_admin or actor.is_coordinator_of(s)]
+    audit.record(
+        actor.id,
+        "fee_refunded",
+        reason=reason,
+        space_id=shared[0] if shared else None,
+        subject_user_id=fee.provider_id,
+        target_type="exchange",
+        target_id=fee.exchange_id,
+        amount_cents=fee.amount_cents,
+        receiver_id=fee.receiver_id,
+        covers=fee.covers,
+    )
+    db.session.commit()
+    return fee
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _wrong_state(fee: Fee) -> Conflict:
+    messages = {
+        "due": _l("Ces frais attendent d'être réglés."),
+        "paid": _l("Ces frais sont déjà payés."),
+        "refunded": _l("Ces frais ont été remboursés."),
+        "settled": _l("Ces frais ont été réglés hors d'Archipel."),
+        "withdrawn": _l("Ces frais ont été retirés avec l'échange."),
+    }
+    return Conflict(messages[fee.state])
+
+
+def _history(exchange: Exchange, actor: User | None, kind: str, message: str) -> None:
+    exchange.updated_at = utcnow()
+    db.session.add(
+        ExchangeEvent(
+            exchange_id=exchange.id,
+            actor_id=actor.id if actor else None,
+            kind=kind,
+            message=message,
+        )
+    )
+
+
+def _tell(user: User, kind: str, fee: Fee, actor: User | None) -> None:
+    notifications.notify(
+        user,
+        kind,
+        link=notifications.path("exchanges.show", exchange_id=fee.exchange_id),
+        title=fee.exchange.title,
+        member=actor.display_name if actor else "",
+        amount_cents=fee.amount_cents,
+        covers=fee.covers,
+    )

@@ -1,0 +1,143 @@
+"""The money ledger every member reads: each fee with its date, what it covered, its amount,
+state and parties; the totals of each month; what the commons received.
+
+A month counts a fee when it was paid (online), refunded or settled outside Archipel in
+that month, in the network's time zone. The commons keep their share of paid fees only:
+a refund gives the application fee back with the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from exchange.services.statements import CSV_DIALECT, _cell, _zone
+from models import Fee, db
+
+PER_PAGE = 50
+
+
+@dataclass
+class Month:
+    first_day: date
+    paid_count: int = 0
+    paid_cents: int = 0
+    refunded_cents: int = 0
+    settled_cents: int = 0
+    commons_cents: int = 0
+
+    @property
+    def net_cents(self) -> int:
+        """Money that went from receivers to providers and the commons online, refunds off."""
+        return self.paid_cents - self.refunded_cents
+
+
+@dataclass
+class Totals:
+    months: list[Month] = field(default_factory=list)
+    paid_cents: int = 0
+    refunded_cents: int = 0
+    settled_cents: int = 0
+    commons_cents: int = 0
+    due_count: int = 0
+
+
+def _month(moment) -> date:
+    return moment.astimezone(_zone()).date().replace(day=1)
+
+
+def totals() -> Totals:
+    """Each month's totals, newest first, and the whole ledger's.
+
+    Read in one pass over the fees that moved money: a network's fees stay in the thousands.
+    """
+    result = Totals()
+    months: dict[date, Month] = {}
+
+    def month_of(moment) -> Month:
+        key = _month(moment)
+        return months.setdefault(key, Month(key))
+
+    query = select(
+        Fee.state, Fee.amount_cents, Fee.commons_cents, Fee.paid_at, Fee.refunded_at, Fee.settled_at
+    )
+    for state, amount, commons, paid_at, refunded_at, settled_at in db.session.execute(query):
+        if state == "due":
+            result.due_count += 1
+        if paid_at is not None:
+            month = month_of(paid_at)
+            month.paid_count += 1
+            month.paid_cents += amount
+            month.commons_cents += commons
+            result.paid_cents += amount
+            result.commons_cents += commons
+        if state == "refunded" and refunded_at is not None:
+            month = month_of(refunded_at)
+            month.refunded_cents += amount
+            month.commons_cents -= commons
+            result.refunded_cents += amount
+            result.commons_cents -= commons
+        if state == "settled" and settled_at is not None:
+            month_of(settled_at).settled_cents += amount
+            result.settled_cents += amount
+    result.months = sorted(months.values(), key=lambda m: m.first_day, reverse=True)
+    return result
+
+
+def page(number: int = 1):
+    """One page of fees, newest first (a past-the-end page number shows the last page)."""
+    count = db.session.scalar(select(func.count()).select_from(Fee)) or 0
+    last = max(1, -(-count // PER_PAGE))
+    return db.paginate(
+        _listing(), page=min(max(1, number), last), per_page=PER_PAGE, error_out=False
+    )
+
+
+def _listing():
+    return (
+        select(Fee)
+        .options(joinedload(Fee.provider), joinedload(Fee.receiver), joinedload(Fee.exchange))
+        .order_by(Fee.created_at.desc(), Fee.id.desc())
+    )
+
+
+def _euros(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def to_csv(headers: list[str], state_label) -> str:
+    """Every fee as CSV (BOM, `;`), amounts in euros with a decimal point, and in cents.
+    The exchange is named by its number: its title is for its parties."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, **CSV_DIALECT)
+    writer.writerow(headers)
+    zone = _zone()
+
+    def day(moment) -> str:
+        return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+    for fee in db.session.scalars(_listing()):
+        writer.writerow(
+            [
+                day(fee.created_at),
+                fee.exchange_id,
+                _cell(fee.covers),
+                _euros(fee.amount_cents),
+                fee.amount_cents,
+                _euros(fee.commons_cents),
+                _cell(state_label(fee.state)),
+                _cell(fee.provider.display_name),
+                _cell(fee.receiver.display_name),
+                day(fee.paid_at),
+                day(fee.refunded_at),
+                day(fee.settled_at),
+                fee.id,
+            ]
+        )
+    return out.getvalue()
