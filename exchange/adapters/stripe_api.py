@@ -30,12 +30,23 @@ def post_options(key: str) -> dict:
     return {"idempotency_key": key}
 
 
+def webhook_secrets() -> list[str]:
+    """STRIPE_WEBHOOK_SECRET, which may name several secrets separated by commas: Stripe signs
+    the platform's endpoint and the connected accounts' endpoint with one secret each."""
+    raw = current_app.config.get("STRIPE_WEBHOOK_SECRET") or ""
+    return [secret.strip() for secret in raw.split(",") if secret.strip()]
+
+
 def construct_event(payload: bytes, signature: str | None) -> stripe.Event:
-    """The event, if its signature is ours and less than five minutes old; raises
+    """The event, if signed with one of our secrets less than five minutes ago; raises
     stripe.SignatureVerificationError (or ValueError for a body that is not JSON) otherwise."""
-    return stripe.Webhook.construct_event(
-        payload, signature, current_app.config["STRIPE_WEBHOOK_SECRET"], tolerance=300
-    )
+    error: Exception = stripe.SignatureVerificationError("no webhook secret", signature)
+    for secret in webhook_secrets():
+        try:
+            return stripe.Webhook.construct_event(payload, signature, secret, tolerance=300)
+        except stripe.SignatureVerificationError as e:
+            error = e
+    raise error
 
 
 Error = stripe.StripeError

@@ -46,7 +46,7 @@ def stripe_webhook():
         row = stripe_events.receive(request.get_data(), request.headers.get("Stripe-Signature"))
     except stripe_events.BadSignature:
         return jsonify(error="invalid signature"), 400
-    response = jsonify(received=True, duplicate=row is None)
+    response = jsonify(received=True)
     if row is not None:
         app, row_id = current_app._get_current_object(), row.id
 

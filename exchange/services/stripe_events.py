@@ -40,7 +40,8 @@ class BadSignature(Exception):
 
 
 def receive(payload: bytes, signature: str | None) -> StripeEvent | None:
-    """Check and record one delivery; None for an event already recorded."""
+    """Check and record one delivery: the event's row when it is still to handle (new, or an
+    earlier delivery's handling failed), None when it was handled already."""
     try:
         event = stripe_api.construct_event(payload, signature)
     except (stripe_api.SignatureError, ValueError) as e:
@@ -60,7 +61,8 @@ def receive(payload: bytes, signature: str | None) -> StripeEvent | None:
         db.session.commit()
     except IntegrityError:  # delivered before (maybe at the same instant, elsewhere)
         db.session.rollback()
-        return None
+        known = db.session.scalar(select(StripeEvent).where(StripeEvent.event_id == str(event.id)))
+        return known if known is not None and known.processed_at is None else None
     return row
 
 
