@@ -100,7 +100,7 @@ class ResolveForm(FlaskForm):
     )
 
 
-class DirectLogForm(FlaskForm):
+class DirectLogForm(FeeFields, FlaskForm):
     direction = RadioField(
         _l("Sens"),
         choices=[

@@ -280,6 +280,8 @@ def log_direct():
                 title=form.title.data,
                 performed_on=form.performed_on.data,
                 message=form.message.data or "",
+                fee_cents=form.fee_amount.cents,
+                fee_covers=form.fee_covers.data or "",
             )
         except DomainError as e:
             refuse(form, e)
@@ -290,5 +292,9 @@ def log_direct():
             )
             return redirect(url_for("exchanges.show", exchange_id=exchange.id))
     return render_template(
-        "exchanges/log.html", form=form
+        "exchanges/log.html",
+        form=form,
+        fees_on=payments.online_fees_enabled(),
+        fee_cap=payments.euros_text(rules.current().fee_cap_cents),
+        direct_log=True,
     ), 400 if request.method == "POST" else 200

@@ -278,6 +278,8 @@ def log_direct(
     title: str,
     performed_on: date | None,
     message: str = "",
+    fee_cents: int | None = None,
+    fee_covers: str = "",
 ) -> Exchange:
     """Time given outside a listing ("I helped X for 1 h 30 on …"): nothing moves until the
     other person confirms; unconfirmed, it expires after EXCHANGE_LOG_DAYS days."""
@@ -312,6 +314,7 @@ def log_direct(
     db.session.add(exchange)
     _logged(exchange, actor, minutes, exchange.message)
     db.session.flush()
+    fees.attach(exchange, actor, fee_cents, fee_covers)
     _tell(counterpart, "exchange_logged", exchange, actor, minutes=minutes)
     db.session.commit()
     return exchange

@@ -6,6 +6,8 @@ emptied after the test by the `app` fixture it depends on. `browser` is one head
 for the run, `page` a fresh browser context (a person with their own cookies) per test, and
 `new_page` opens more of them (another person). `screenshot("step")` saves the page to
 tests/browser/screenshots/<test>/ (git-ignored) so a person can look at what the test saw.
+A test that also asks for `fake_stripe` gets a served app with online fees on, talking to
+that fake Stripe on localhost (its Checkout and onboarding pages are where the browser lands).
 
 Without `chromium` on the PATH every test of this folder is skipped, with the reason given.
 """
@@ -41,6 +43,13 @@ CHROMIUM_ARGS = [
 # A step that takes longer than this is a failure, not something to wait for.
 TIMEOUT_MS = 15_000
 _SAFE = re.compile(r"[^\w.-]+")  # what may not go into a file name
+# What `fake_stripe` sets on the test's app, and the served app then takes.
+STRIPE_SETTINGS = (
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_PUBLISHABLE_KEY",
+    "STRIPE_API_BASE",
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -73,13 +82,18 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(app, make_app) -> Iterator[LiveServer]:
+def live_server(request, app, make_app) -> Iterator[LiveServer]:
     """The app served on 127.0.0.1 at a free port, CSRF protection on.
 
     Depending on `app` gives the test an app context on the same database (for factories)
-    and empties every table once the server has stopped.
+    and empties every table once the server has stopped. When the test asks for
+    `fake_stripe`, the served app has the same Stripe settings as the test's `app`.
     """
-    served = make_app(WTF_CSRF_ENABLED=True)
+    settings = {"WTF_CSRF_ENABLED": True}
+    if "fake_stripe" in request.fixturenames:
+        request.getfixturevalue("fake_stripe")  # reset, and set on the test's app first
+        settings.update({key: app.config[key] for key in STRIPE_SETTINGS})
+    served = make_app(**settings)
     server: BaseWSGIServer = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
