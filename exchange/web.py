@@ -112,7 +112,7 @@ def fee_state_label(state: str) -> str:
         "due": _("À régler"),
         "paid": _("Payée en ligne"),
         "refunded": _("Remboursée"),
-        "settled": _("Réglée hors Archipel"),
+        "settled": _("Réglée hors d'Archipel"),
         "withdrawn": _("Retirée avec l'échange"),
     }.get(state, state)
 

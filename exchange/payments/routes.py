@@ -230,7 +230,7 @@ def money_csv():
         _("Reçoit"),
         _("Payé le"),
         _("Remboursé le"),
-        _("Réglé hors Archipel le"),
+        _("Réglé hors d'Archipel le"),
         _("Référence"),
     ]
     return Response(
