@@ -54,6 +54,9 @@ class Fee(db.Model):
     # Each new Checkout Session gets the next attempt number: its idempotency key is
     # fee-<id>-checkout-<attempt>, so a retry or a double click reuses the same session.
     checkout_attempt: Mapped[int] = mapped_column(Integer, default=0)
+    # When the latest attempt began: its session expires CHECKOUT_LIFETIME later, the same
+    # parameters on every retry.
+    checkout_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     checkout_url: Mapped[str | None] = mapped_column(Text)
     checkout_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

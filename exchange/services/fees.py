@@ -37,6 +37,8 @@ MAX_COVERS = 200
 # A Checkout Session lives an hour (Stripe asks for at least 30 minutes); an expired one is
 # replaced by the next attempt.
 CHECKOUT_LIFETIME = timedelta(hours=1)
+# A session with less time left than this is not offered again: the next attempt replaces it.
+MARGIN = timedelta(minutes=5)
 # Exchange states after which an unpaid fee has nothing left to pay for.
 CALLED_OFF = ("declined", "cancelled", "expired")
 
@@ -175,24 +177,31 @@ def start_checkout(actor_id: int, exchange_id: int, now: datetime | None = None)
             )
         )
     now = now or utcnow()
-    if (
-        fee.checkout_url
-        and fee.checkout_expires_at
-        and fee.checkout_expires_at > now + timedelta(minutes=5)
-    ):
+    if fee.checkout_url and fee.checkout_expires_at and fee.checkout_expires_at > now + MARGIN:
         db.session.rollback()
         return fee.checkout_url
-    attempt = fee.checkout_attempt + 1
+    if not _attempt_open(fee, now):
+        if fee.checkout_url:  # a session about to expire: closed at Stripe before the next one
+            _expire_session(fee)
+        # The attempt is written down before Stripe is asked: a retry of the same attempt sends
+        # the same parameters (its expiry included) with the same key, and gets the same session.
+        fee.checkout_attempt += 1
+        fee.checkout_started_at = now
+        fee.checkout_session_id = fee.checkout_url = fee.checkout_expires_at = None
+        db.session.commit()
+        fee = _locked(exchange_id)
     try:
         session = stripe_api.client().v1.checkout.sessions.create(
-            _checkout_params(fee, account.stripe_id, now),
-            options=stripe_api.post_options(f"fee-{fee.id}-checkout-{attempt}"),
+            _checkout_params(fee, account.stripe_id, fee.checkout_started_at),
+            options=stripe_api.post_options(f"fee-{fee.id}-checkout-{fee.checkout_attempt}"),
         )
     except stripe_api.Error as e:
         db.session.rollback()
         log.warning("Checkout Session for fee %s failed: %s", fee.id, e)
         raise PaymentUnavailable() from e
-    fee.checkout_attempt = attempt
+    if fee.state != "due":  # paid in the meantime by another way in
+        db.session.rollback()
+        raise _wrong_state(fee)
     fee.checkout_session_id = session.id
     fee.checkout_url = session.url
     fee.checkout_expires_at = datetime.fromtimestamp(session.expires_at, UTC)
@@ -200,6 +209,16 @@ def start_checkout(actor_id: int, exchange_id: int, now: datetime | None = None)
     fee.updated_at = now
     db.session.commit()
     return session.url
+
+
+def _attempt_open(fee: Fee, now: datetime) -> bool:
+    """An attempt whose session Stripe has not given us yet, still young enough to be paid."""
+    return (
+        fee.checkout_attempt > 0
+        and fee.checkout_session_id is None
+        and fee.checkout_started_at is not None
+        and fee.checkout_started_at + CHECKOUT_LIFETIME > now + MARGIN
+    )
 
 
 def _checkout_params(fee: Fee, destination: str, now: datetime) -> dict:

@@ -59,6 +59,7 @@ def upgrade():
     sa.Column('covers', sa.String(length=200), nullable=False),
     sa.Column('state', sa.String(length=10), nullable=False),
     sa.Column('checkout_attempt', sa.Integer(), nullable=False),
+    sa.Column('checkout_started_at', sa.DateTime(), nullable=True),
     sa.Column('checkout_session_id', sa.String(length=255), nullable=True),
     sa.Column('checkout_url', sa.Text(), nullable=True),
     sa.Column('checkout_expires_at', sa.DateTime(), nullable=True),

@@ -640,12 +640,32 @@ def test_summaries_of_several_members_match_each_summary(net, history):
 # ---------------------------------------------------------------------------- rule 4
 
 
-def pay_a_fee(net) -> None:
-    """Fees do not exist yet (issue 6: small fees through Stripe). When they do, pay one each
-    way between Bob and Alice here: the summary must not move either."""
+def pay_a_fee(net, fake) -> None:
+    """A fee paid online each way between Bob and Alice (on exchanges still open, whose
+    confirmation would be a step of its own): money says nothing about anyone's work."""
+    from exchange.services import connect, fees
+
+    for person in (net.alice, net.bob):
+        connect.onboarding_url(person.id)
+        account = connect.account_of(person.id)
+        fake.make_account_ready(account.stripe_id)
+        connect.sync(account.stripe_id)
+    cooking = factories.listing(net.alice, net.ruche, "Cours de cuisine")
+    for provider, receiver, listing in (
+        (net.bob, net.alice, net.offer),
+        (net.alice, net.bob, cooking),
+    ):
+        ex = exchanges.propose(receiver.id, listing.id, message="Bientôt ?", foreseen_minutes=60)
+        exchanges.accept(provider.id, ex.id, fee_cents=1500, fee_covers="Matériel")
+        fees.start_checkout(receiver.id, ex.id)
+        session_id = fees.of_exchange(ex.id).checkout_session_id
+        fake.complete_checkout(session_id)
+        fees.sync_checkout(session_id)
+        db.session.expire_all()
+        assert fees.of_exchange(ex.id).state == "paid"
 
 
-def test_nothing_but_feedback_moves_the_summary(net):
+def test_nothing_but_feedback_moves_the_summary(net, fake_stripe):
     ex = confirmed(net)
     with_carol = confirmed(net, net.carol)
     write(net.alice, ex, "recommends", "Top", [skill("Mécanique vélo")])
@@ -662,7 +682,7 @@ def test_nothing_but_feedback_moves_the_summary(net):
     # A retribution from the common pot.
     gifts.give(net.carol.id, minutes=60, message="Pour la caisse", to_member_id=None)
     gifts.retribute(net.coord_b.id, net.bob.id, minutes=30, reason="Atelier vélo ouvert à tous")
-    pay_a_fee(net)
+    pay_a_fee(net, fake_stripe)
     # More listings.
     factories.listing(net.bob, net.phare, "Soudure à l'arc", tags="Soudure")
     factories.listing(net.bob, net.phare, "Fabrication d'étagères", tags="Menuiserie")
