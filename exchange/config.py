@@ -96,6 +96,11 @@ class Config:
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     # Another address for Stripe's API (a local stripe-mock, the tests' fake); Stripe's if unset.
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
+    # Where the pay and connect buttons lead (Checkout, Connect onboarding): allowed as form
+    # targets in the Content-Security-Policy when fees are on.
+    STRIPE_PAGE_ORIGINS = os.environ.get(
+        "STRIPE_PAGE_ORIGINS", "https://checkout.stripe.com https://connect.stripe.com"
+    )
     # Connected accounts are opened in this country (Stripe Connect Express).
     STRIPE_ACCOUNT_COUNTRY = os.environ.get("STRIPE_ACCOUNT_COUNTRY", "FR")
 

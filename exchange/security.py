@@ -10,24 +10,39 @@ from flask_login import current_user
 from exchange.extensions import login_manager
 from exchange.i18n import remember_language
 
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "object-src 'none'",
-    ]
-)
+def csp(form_targets: str = "") -> str:
+    """The Content-Security-Policy; `form_targets` are other origins a form may lead to (a
+    form's redirect to another site counts as sending the form there, in Chromium)."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            " ".join(["form-action 'self'", *form_targets.split()]),
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ]
+    )
+
+
+CSP = csp()
+
+
+def _policy() -> str:
+    """With online fees on, the pay and connect buttons lead to Stripe's own pages."""
+    from exchange.services.payments import online_fees_enabled
+
+    if online_fees_enabled():
+        return csp(current_app.config["STRIPE_PAGE_ORIGINS"])
+    return CSP
 
 
 def _headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("Content-Security-Policy", _policy())
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"

@@ -224,5 +224,7 @@ def fake_stripe(app, _stripe_server, monkeypatch):
         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
         STRIPE_PUBLISHABLE_KEY="pk_test_archipel",
         STRIPE_API_BASE=_stripe_server.url,
+        # The fake's onboarding and Checkout pages stand in for Stripe's own.
+        STRIPE_PAGE_ORIGINS=_stripe_server.url,
     )
     return _stripe_server

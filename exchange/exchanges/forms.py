@@ -36,7 +36,7 @@ class FeeFields:
     """The fee a provider may attach while accepting or logging the time."""
 
     fee_amount = EurosField(
-        _l("Participation aux frais, en euros (facultatif)"),
+        _l("Montant, en euros"),
         description=_l("Matériel, déplacement, salle : payée en ligne ou réglée directement."),
     )
     fee_covers = StringField(

@@ -12,6 +12,10 @@ lists the fee with its parties and counts it in the month's totals.
 
 The accept form, the exchange page Hugo sees, the money ledger and the profile's payment
 section are saved at 1280 px and as a 390 px phone sees them (checked to fit its width).
+
+The walk runs under the site's own Content-Security-Policy: with fees on, its form-action lets
+the two buttons' redirects reach Stripe's pages (here the fake's), which Chromium checks and a
+test client cannot; `test_stripe_buttons_lead_to_stripe_under_the_sites_csp` keeps it so.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import pytest
 from babel.dates import format_date
 from playwright.sync_api import Browser, Page, expect
 
-from exchange.services import money_ledger
+from exchange.services import connect, exchanges, money_ledger
 from models import db
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS
@@ -64,6 +68,27 @@ def log_in(page: Page, base_url: str, person: dict) -> None:
     page.get_by_label("Mot de passe", exact=True).fill(factories.PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_text(f"Bienvenue, {person['name']}.")).to_be_visible()
+
+
+@pytest.fixture
+def person(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """`person()`: a page in a fresh desktop context (1280×900), its own cookies."""
+    contexts = []
+
+    def open_page() -> Page:
+        context = browser.new_context(
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport={"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
@@ -122,9 +147,8 @@ def fee_facts(page: Page) -> dict[str, str]:
     )
 
 
-def test_fee_attached_on_accepting_is_paid_on_checkout_and_shows_in_the_money_ledger(
-    live_server, fake_stripe, new_page, phone, screenshot
-):
+def _pair():
+    """Nadia, her offer, and Hugo, members of the same space."""
     atelier = factories.space(SPACE, city="Nantes")
     provider = factories.member(
         display_name=PROVIDER["name"], email=PROVIDER["email"], city="Nantes"
@@ -132,19 +156,26 @@ def test_fee_attached_on_accepting_is_paid_on_checkout_and_shows_in_the_money_le
     receiver = factories.member(
         display_name=RECEIVER["name"], email=RECEIVER["email"], city="Nantes"
     )
-    for person in (provider, receiver):
-        factories.join(person, atelier)
-    factories.listing(
+    for member in (provider, receiver):
+        factories.join(member, atelier)
+    offer = factories.listing(
         provider,
         atelier,
         TITLE,
         summary="Démontage, rustine ou chambre neuve, réglage des patins : avec vous.",
         estimated_minutes=60,
     )
+    return provider, receiver, offer
+
+
+def test_fee_attached_on_accepting_is_paid_on_checkout_and_shows_in_the_money_ledger(
+    live_server, fake_stripe, person, phone, screenshot
+):
+    _pair()
     db.session.commit()  # nothing left open while the server works on the same database
 
     # --- Nadia connects her Stripe account from her profile.
-    nadia = new_page()
+    nadia = person()
     log_in(nadia, live_server.url, PROVIDER)
     header(nadia).get_by_role("link", name=PROVIDER["name"]).click()
     profile_url = nadia.url
@@ -152,6 +183,7 @@ def test_fee_attached_on_accepting_is_paid_on_checkout_and_shows_in_the_money_le
     expect(payments).to_have_text("Paiements en ligne")
     expect(nadia.get_by_text("Non connecté", exact=True)).to_be_visible()
     screenshot(nadia, "B-profile-not-connected")
+    screenshot(phone(nadia, profile_url), "phone-B-profile-not-connected")
     nadia.get_by_role("button", name="Connecter mon compte Stripe").click()
     expect(nadia.get_by_role("heading", name="Fake Stripe onboarding")).to_be_visible()
     assert nadia.url.startswith(fake_stripe.url + "/setup/e/acct_"), nadia.url
@@ -173,7 +205,7 @@ def test_fee_attached_on_accepting_is_paid_on_checkout_and_shows_in_the_money_le
     screenshot(phone(nadia, profile_url + "#paiements"), "phone-B-profile-ready")
 
     # --- Hugo proposes an exchange from her offer.
-    hugo = new_page()
+    hugo = person()
     log_in(hugo, live_server.url, RECEIVER)
     hugo.goto(live_server.url + "/annonces")
     hugo.get_by_role("link", name=TITLE).click()
@@ -236,9 +268,14 @@ def test_fee_attached_on_accepting_is_paid_on_checkout_and_shows_in_the_money_le
     expect(hugo.get_by_role("heading", name="Fake Stripe Checkout")).to_be_visible()
     (session,) = fake_stripe.objects("checkout.session")
     assert hugo.url == f"{fake_stripe.url}/c/pay/{session['id']}"
-    assert (session["amount_total"], session["currency"], session["status"]) == (1250, "eur", "open")
-    assert fake_stripe.payment_intent_data(session["id"])["transfer_data"]["destination"] == (
-        account["id"]
+    assert (session["amount_total"], session["currency"], session["status"]) == (
+        1250,
+        "eur",
+        "open",
+    )
+    assert (
+        fake_stripe.payment_intent_data(session["id"])["transfer_data"]["destination"]
+        == (account["id"])
     )
     fake_stripe.complete_checkout(session["id"])
     # Stripe sends the browser to the success URL, the session's id in it.
@@ -273,19 +310,61 @@ def test_fee_attached_on_accepting_is_paid_on_checkout_and_shows_in_the_money_le
     totals = hugo.get_by_role("region", name="Totaux", exact=True)
     expect(totals.locator("dl.facts")).to_contain_text(text("Payé en ligne 12,50 €"))
     expect(totals.locator("dl.facts")).to_contain_text(text("Donné aux communs 0,00 €"))
-    expect(totals.locator("dl.facts")).to_contain_text(text("En attente de règlement 0 participation"))
+    expect(totals.locator("dl.facts")).to_contain_text(
+        text("En attente de règlement 0 participation")
+    )
     (month,) = money_ledger.totals().months
     months = hugo.get_by_role("region", name="Totaux par mois").locator("tbody tr")
     expect(months).to_have_count(1)
     expect(months.first.locator("th, td")).to_have_text(
-        [format_date(month.first_day, "MMMM y", locale="fr"), "1", EUROS, text("0,00 €"),
-         text("0,00 €"), text("0,00 €")]
+        [
+            format_date(month.first_day, "MMMM y", locale="fr"),
+            "1",
+            EUROS,
+            text("0,00 €"),
+            text("0,00 €"),
+            text("0,00 €"),
+        ]
     )
     rows = hugo.get_by_role("region", name="Participations aux frais").locator("tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first.get_by_role("cell")).to_have_text(
-        [re.compile(r"\d"), TITLE, COVERS, PROVIDER["name"], RECEIVER["name"], "Payée en ligne",
-         EUROS, text("0,00 €")]
+        [
+            re.compile(r"\d"),
+            TITLE,
+            COVERS,
+            PROVIDER["name"],
+            RECEIVER["name"],
+            "Payée en ligne",
+            EUROS,
+            text("0,00 €"),
+        ]
     )
     screenshot(hugo, "A-money-ledger")
     screenshot(phone(hugo, hugo.url), "phone-A-money-ledger")
+
+
+@pytest.mark.parametrize("button", ["connect", "pay"])
+def test_stripe_buttons_lead_to_stripe_under_the_sites_csp(
+    live_server, fake_stripe, new_page, button
+):
+    provider, receiver, offer = _pair()
+    if button == "pay":
+        connect.onboarding_url(provider.id)
+        fake_stripe.make_account_ready(connect.account_of(provider.id).stripe_id)
+        connect.refresh(provider.id)
+        exchange = exchanges.propose(receiver.id, offer.id, message=PROPOSAL, foreseen_minutes=60)
+        exchanges.accept(provider.id, exchange.id, fee_cents=1250, fee_covers=COVERS)
+    db.session.commit()
+
+    page = new_page()  # the site's own Content-Security-Policy applies
+    if button == "connect":
+        log_in(page, live_server.url, PROVIDER)
+        header(page).get_by_role("link", name=PROVIDER["name"]).click()
+        page.get_by_role("button", name="Connecter mon compte Stripe").click()
+        expect(page.get_by_role("heading", name="Fake Stripe onboarding")).to_be_visible()
+    else:
+        log_in(page, live_server.url, RECEIVER)
+        page.goto(f"{live_server.url}/echanges/{exchange.id}")
+        page.get_by_role("button", name=text("Payer 12,50 € en ligne")).click()
+        expect(page.get_by_role("heading", name="Fake Stripe Checkout")).to_be_visible()

@@ -63,16 +63,37 @@ def test_fee_from_accepting_to_paid_through_checkout_and_webhook(app, client, fa
     assert intent_data["transfer_data"]["destination"] == account.stripe_id
 
     completed = fake_stripe.complete_checkout(sessions[0]["id"])
-    response = deliver(client, fake_stripe, fake_stripe.event("checkout.session.completed", completed))
+    response = deliver(
+        client, fake_stripe, fake_stripe.event("checkout.session.completed", completed)
+    )
     assert response.status_code == 200
     db.session.expire_all()
     fee = db.session.get(Fee, fee.id)
     assert fee.state == "paid" and fee.payment_intent_id and fee.charge_id
     assert db.session.scalar(select(func.count()).select_from(StripeEvent)) == 1
-    assert db.session.scalar(
-        select(func.count()).where(Notification.kind == "fee_paid", Notification.user_id == provider.id)
-    ) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).where(
+                Notification.kind == "fee_paid", Notification.user_id == provider.id
+            )
+        )
+        == 1
+    )
 
     exchanges.log_time(provider.id, exchange.id, minutes=60)
     exchanges.confirm(receiver.id, exchange.id)
     assert ledger.account_of(provider.id).balance == 60
+
+
+def test_with_fees_on_the_pages_let_the_pay_and_connect_buttons_reach_stripe(app, client):
+    """Chromium applies form-action to a form's redirect: the buttons' 303 to Checkout and to
+    onboarding must be allowed, and only while fees are on."""
+    off = client.get("/").headers["Content-Security-Policy"]
+    assert "form-action 'self';" in off and "stripe.com" not in off
+    app.config.update(
+        STRIPE_SECRET_KEY="sk_test_x", STRIPE_WEBHOOK_SECRET="whsec_x", STRIPE_PUBLISHABLE_KEY="pk_x"
+    )
+    on = client.get("/").headers["Content-Security-Policy"]
+    assert (
+        "form-action 'self' https://checkout.stripe.com https://connect.stripe.com;" in on
+    )
