@@ -10,6 +10,7 @@ from flask_login import current_user
 from exchange.extensions import login_manager
 from exchange.i18n import remember_language
 
+
 def csp(form_targets: str = "") -> str:
     """The Content-Security-Policy; `form_targets` are other origins a form may lead to (a
     form's redirect to another site counts as sending the form there, in Chromium)."""
