@@ -281,7 +281,7 @@ def sync_checkout(session_id: str) -> Fee | None:
 
 def sync_intent(intent_id: str) -> Fee | None:
     """A payment failed: keep Stripe's reason for the receiver, unless the intent has since
-    succeeded (the failure is old news) or the fee moved on."""
+    succeeded or was cancelled (the failure is old news) or the fee moved on."""
     try:
         intent = stripe_api.client().v1.payment_intents.retrieve(intent_id).to_dict()
     except stripe_api.Error as e:
@@ -293,7 +293,13 @@ def sync_intent(intent_id: str) -> Fee | None:
     error = intent.get("last_payment_error") or {}
     if intent.get("status") == "succeeded":
         _advance(fee, "paid", intent=intent)
-    elif fee.state == "due" and error.get("message") and fee.failure_message != error["message"]:
+    elif (
+        fee.state == "due"
+        # Still waiting for a card: a cancelled intent (its session expired) is old news.
+        and intent.get("status") == "requires_payment_method"
+        and error.get("message")
+        and fee.failure_message != error["message"]
+    ):
         fee.failure_message = str(error["message"])[:500]
         fee.updated_at = utcnow()
         _tell(fee.receiver, "fee_payment_failed", fee, None)
