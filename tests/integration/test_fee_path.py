@@ -91,9 +91,9 @@ def test_with_fees_on_the_pages_let_the_pay_and_connect_buttons_reach_stripe(app
     off = client.get("/").headers["Content-Security-Policy"]
     assert "form-action 'self';" in off and "stripe.com" not in off
     app.config.update(
-        STRIPE_SECRET_KEY="sk_test_x", STRIPE_WEBHOOK_SECRET="whsec_x", STRIPE_PUBLISHABLE_KEY="pk_x"
+        STRIPE_SECRET_KEY="sk_test_x",
+        STRIPE_WEBHOOK_SECRET="whsec_x",
+        STRIPE_PUBLISHABLE_KEY="pk_x",
     )
     on = client.get("/").headers["Content-Security-Policy"]
-    assert (
-        "form-action 'self' https://checkout.stripe.com https://connect.stripe.com;" in on
-    )
+    assert "form-action 'self' https://checkout.stripe.com https://connect.stripe.com;" in on
