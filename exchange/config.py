@@ -101,6 +101,8 @@ class Config:
     STRIPE_PAGE_ORIGINS = os.environ.get(
         "STRIPE_PAGE_ORIGINS", "https://checkout.stripe.com https://connect.stripe.com"
     )
+    # Put before every idempotency key (e.g. "staging-") when installations share a Stripe account.
+    STRIPE_KEY_PREFIX = os.environ.get("STRIPE_KEY_PREFIX", "")
     # Connected accounts are opened in this country (Stripe Connect Express).
     STRIPE_ACCOUNT_COUNTRY = os.environ.get("STRIPE_ACCOUNT_COUNTRY", "FR")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import UTCDateTime, db, utcnow
@@ -63,6 +63,8 @@ class Fee(db.Model):
     payment_intent_id: Mapped[str | None] = mapped_column(String(255), index=True)
     charge_id: Mapped[str | None] = mapped_column(String(255), index=True)
     refund_id: Mapped[str | None] = mapped_column(String(255))
+    # A refund Stripe refused (not a lost answer) is asked again under the next key.
+    refund_attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     failure_message: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -86,16 +88,21 @@ class Fee(db.Model):
 
 
 class StripeAccount(db.Model):
-    """A provider's Express account on Stripe Connect, as Stripe last described it."""
+    """A provider's Express account on Stripe Connect, as Stripe last described it; one per
+    member in test mode and one in live mode (test accounts do not carry over)."""
 
     __tablename__ = "stripe_accounts"
+    __table_args__ = (UniqueConstraint("user_id", "livemode", name="one_per_mode"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    livemode: Mapped[bool] = mapped_column(default=False)
     stripe_id: Mapped[str] = mapped_column(String(255), unique=True)
     charges_enabled: Mapped[bool] = mapped_column(default=False)
     payouts_enabled: Mapped[bool] = mapped_column(default=False)
     details_submitted: Mapped[bool] = mapped_column(default=False)
+    # Destination charges need the account's transfers capability active.
+    transfers_active: Mapped[bool] = mapped_column(default=False)
     # Each onboarding link is single-use: its idempotency key is user-<id>-link-<n>.
     links_made: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -105,8 +112,13 @@ class StripeAccount(db.Model):
 
     @property
     def state(self) -> str:
-        """pending until Stripe says the account can take charges and pay out; then ready."""
-        ready = self.details_submitted and self.charges_enabled and self.payouts_enabled
+        """pending until Stripe says the account can take transfers and pay out; then ready."""
+        ready = (
+            self.details_submitted
+            and self.charges_enabled
+            and self.payouts_enabled
+            and self.transfers_active
+        )
         return "ready" if ready else "pending"
 
 

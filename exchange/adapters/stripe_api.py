@@ -13,6 +13,9 @@ from flask import current_app
 
 # Retries of a failed connection or a 409/5xx, with the same idempotency key.
 NETWORK_RETRIES = 2
+# Seconds before a call is given up (the library's own default is 80): a member is waiting,
+# and a gunicorn worker is killed after 30.
+TIMEOUT = 10
 
 
 def client() -> stripe.StripeClient:
@@ -22,12 +25,33 @@ def client() -> stripe.StripeClient:
         config["STRIPE_SECRET_KEY"],
         base_addresses={"api": base} if base else None,
         max_network_retries=NETWORK_RETRIES,
+        http_client=stripe.RequestsClient(timeout=TIMEOUT),
     )
 
 
+def livemode() -> bool:
+    """Live keys or test keys: accounts made with one are unknown to the other."""
+    return (current_app.config.get("STRIPE_SECRET_KEY") or "").startswith(("sk_live", "rk_live"))
+
+
 def post_options(key: str) -> dict:
-    """The request options of a POST: always our own idempotency key."""
-    return {"idempotency_key": key}
+    """The request options of a POST: always our own idempotency key, derived from our rows
+    (with STRIPE_KEY_PREFIX, so two installations sharing one Stripe account never meet)."""
+    return {"idempotency_key": (current_app.config.get("STRIPE_KEY_PREFIX") or "") + key}
+
+
+def lost(error: Exception) -> bool:
+    """Stripe may or may not have done it (no answer): the same key must be used again."""
+    return isinstance(error, stripe.APIConnectionError | stripe.RateLimitError) or (
+        isinstance(error, stripe.StripeError) and (error.http_status or 0) >= 500
+    )
+
+
+def unavailable(error: Exception):
+    """The member's message for a Stripe error: unreachable, or refused."""
+    from exchange.services.errors import PaymentRefused, PaymentUnavailable
+
+    return PaymentUnavailable() if lost(error) else PaymentRefused()
 
 
 def webhook_secrets() -> list[str]:

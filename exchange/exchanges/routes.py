@@ -34,6 +34,7 @@ from exchange.services import (
     rules,
 )
 from exchange.services.errors import DomainError
+from models import db
 
 
 def _needs_a_space():
@@ -135,6 +136,8 @@ def _act(exchange_id: int, form, call, done: str, form_name: str):
         try:
             call(form)
         except DomainError as e:
+            # Nothing of the refused step stays in the session the page is drawn from.
+            db.session.rollback()
             if e.status_code == 409 and not e.field:  # already done elsewhere: say so, move on
                 flash(str(e.message), "info")
                 return redirect(url_for("exchanges.show", exchange_id=exchange_id))

@@ -81,7 +81,10 @@ def connect_start():
 @bp.route("/compte/paiements/relancer")
 @login_required
 def connect_refresh():
-    """Stripe's link expired or was used: a fresh one."""
+    """Stripe's link expired or was used: a fresh one, for an account already opened (a GET
+    never opens one: that takes the profile's button)."""
+    if not payments.online_fees_enabled() or not connect.has_account(current_user.id):
+        return _back_to_profile()
     return connect_start()
 
 

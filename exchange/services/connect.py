@@ -13,10 +13,11 @@ import logging
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from exchange.adapters import stripe_api
 from exchange.services import ledger, moderation, notifications, payments
-from exchange.services.errors import Conflict, Forbidden, PaymentUnavailable
+from exchange.services.errors import Conflict, Forbidden
 from models import StripeAccount, User, db
 from models.base import utcnow
 
@@ -24,7 +25,12 @@ log = logging.getLogger(__name__)
 
 
 def account_of(user_id: int) -> StripeAccount | None:
-    return db.session.scalar(select(StripeAccount).where(StripeAccount.user_id == user_id))
+    """The member's account in the mode of the keys in use (test or live)."""
+    return db.session.scalar(
+        select(StripeAccount).where(
+            StripeAccount.user_id == user_id, StripeAccount.livemode.is_(stripe_api.livemode())
+        )
+    )
 
 
 def state_of(user_id: int) -> str:
@@ -37,7 +43,11 @@ def states_of(user_ids) -> dict[int, str]:
     ids = set(user_ids)
     if not ids:
         return {}
-    rows = db.session.scalars(select(StripeAccount).where(StripeAccount.user_id.in_(ids)))
+    rows = db.session.scalars(
+        select(StripeAccount).where(
+            StripeAccount.user_id.in_(ids), StripeAccount.livemode.is_(stripe_api.livemode())
+        )
+    )
     found = {row.user_id: row.state for row in rows}
     return {user_id: found.get(user_id, "none") for user_id in ids}
 
@@ -53,46 +63,67 @@ def onboarding_url(user_id: int) -> str:
         raise Conflict(_l("Les frais en ligne sont désactivés sur ce réseau."))
     if not user.email_confirmed:
         raise Forbidden(_l("Confirmez d'abord votre adresse e-mail."))
-    ledger.begin_write()
-    account = db.session.scalar(
-        select(StripeAccount).where(StripeAccount.user_id == user.id).with_for_update()
-    )
-    client = stripe_api.client()
+    account = account_of(user.id) or _open_account(user)
     try:
-        if account is None:
-            created = client.v1.accounts.create(
-                {
-                    "type": "express",
-                    "country": current_app.config["STRIPE_ACCOUNT_COUNTRY"],
-                    "email": user.email,
-                    "capabilities": {
-                        "card_payments": {"requested": True},
-                        "transfers": {"requested": True},
-                    },
-                    "metadata": {"user_id": str(user.id)},
-                },
-                options=stripe_api.post_options(f"user-{user.id}-account"),
-            )
-            account = StripeAccount(user_id=user.id, stripe_id=created.id, links_made=0)
-            _apply(account, created.to_dict())
-            db.session.add(account)
-        number = account.links_made + 1
-        link = client.v1.account_links.create(
+        link = stripe_api.client().v1.account_links.create(
             {
                 "account": account.stripe_id,
                 "refresh_url": notifications.external_url("payments.connect_refresh"),
                 "return_url": notifications.external_url("payments.connect_return"),
                 "type": "account_onboarding",
             },
-            options=stripe_api.post_options(f"user-{user.id}-link-{number}"),
+            options=stripe_api.post_options(f"user-{user.id}-link-{account.links_made + 1}"),
         )
     except stripe_api.Error as e:
         db.session.rollback()
-        log.warning("Stripe onboarding for member %s failed: %s", user.id, e)
-        raise PaymentUnavailable() from e
-    account.links_made = number
+        log.warning("Stripe onboarding link for member %s failed: %s", user.id, e)
+        raise stripe_api.unavailable(e) from e
+    ledger.begin_write()
+    account = db.session.get(StripeAccount, account.id, with_for_update=True)
+    account.links_made += 1
     db.session.commit()
     return link.url
+
+
+def _open_account(user: User) -> StripeAccount:
+    """Create the member's Express account at Stripe (once: user-<id>-account) and keep it at
+    once, before anything else can fail; a double click finds the row the first one wrote."""
+    try:
+        created = stripe_api.client().v1.accounts.create(
+            {
+                "type": "express",
+                "country": current_app.config["STRIPE_ACCOUNT_COUNTRY"],
+                "email": user.email,
+                "capabilities": {
+                    "card_payments": {"requested": True},
+                    "transfers": {"requested": True},
+                },
+                "metadata": {"user_id": str(user.id)},
+            },
+            options=stripe_api.post_options(f"user-{user.id}-account"),
+        )
+    except stripe_api.Error as e:
+        db.session.rollback()
+        log.warning("Stripe account for member %s failed: %s", user.id, e)
+        raise stripe_api.unavailable(e) from e
+    ledger.begin_write()
+    account = StripeAccount(
+        user_id=user.id, livemode=stripe_api.livemode(), stripe_id=created.id, links_made=0
+    )
+    _apply(account, created.to_dict())
+    db.session.add(account)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same request, twice at once: the other one kept it
+        db.session.rollback()
+        account = account_of(user.id)
+        if account is None:
+            raise
+    return account
+
+
+def has_account(user_id: int) -> bool:
+    return account_of(user_id) is not None
 
 
 def refresh(user_id: int) -> str:
@@ -109,7 +140,7 @@ def sync(stripe_id: str) -> StripeAccount | None:
     try:
         current = stripe_api.client().v1.accounts.retrieve(stripe_id).to_dict()
     except stripe_api.Error as e:
-        raise PaymentUnavailable() from e
+        raise stripe_api.unavailable(e) from e
     ledger.begin_write()
     account = db.session.scalar(
         select(StripeAccount).where(StripeAccount.stripe_id == stripe_id).with_for_update()
@@ -133,4 +164,5 @@ def _apply(account: StripeAccount, current: dict) -> None:
     account.charges_enabled = bool(current.get("charges_enabled"))
     account.payouts_enabled = bool(current.get("payouts_enabled"))
     account.details_submitted = bool(current.get("details_submitted"))
+    account.transfers_active = (current.get("capabilities") or {}).get("transfers") == "active"
     account.updated_at = utcnow()

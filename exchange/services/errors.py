@@ -77,3 +77,12 @@ class PaymentUnavailable(Conflict):
         "Le service de paiement ne répond pas pour l'instant : rien n'a été payé ni "
         "enregistré. Réessayez dans un moment."
     )
+
+
+class PaymentRefused(Conflict):
+    """Stripe answered and refused the request: nothing was charged."""
+
+    default_message = _l(
+        "Stripe a refusé cette demande : rien n'a été payé ni enregistré. Réessayez plus tard, "
+        "ou réglez directement avec l'autre personne."
+    )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from exchange.services.disputes import can_resolve
 from exchange.services.errors import NotFound
-from models import Exchange, ExchangeEvent, db
+from models import Exchange, ExchangeEvent, Fee, db
 
 
 def _query():
@@ -32,9 +32,25 @@ def get_for(viewer, exchange_id: int) -> Exchange:
         raise NotFound()
     if viewer.id in exchange.parties():
         return exchange
-    if exchange.dispute_reason and can_resolve(viewer, exchange):
+    if (exchange.dispute_reason or _paid_fee_called_off(exchange)) and can_resolve(
+        viewer, exchange
+    ):
         return exchange
     raise NotFound()
+
+
+def _paid_fee_called_off(exchange: Exchange) -> bool:
+    """A fee paid (or since refunded) on an exchange called off: a coordinator's to decide."""
+    if exchange.state not in ("declined", "cancelled", "expired"):
+        return False
+    return (
+        db.session.scalar(
+            select(Fee.id).where(
+                Fee.exchange_id == exchange.id, Fee.state.in_(("paid", "refunded"))
+            )
+        )
+        is not None
+    )
 
 
 def waits_on(exchange: Exchange, user_id: int) -> bool:

@@ -15,6 +15,7 @@ KINDS = frozenset(
         "fee_refunded",
         "fee_settled",
         "stripe_ready",
+        "fee_to_refund",
     }
 )
 
@@ -58,5 +59,12 @@ def describe(kind: str, d: dict) -> str:
             member=member,
             amount=amount,
             title=title,
+        )
+    if kind == "fee_to_refund":
+        return _(
+            "L'échange « %(title)s » s'est clos sans avoir lieu, mais sa participation aux "
+            "frais de %(amount)s est payée : décidez s'il faut la rembourser.",
+            title=title,
+            amount=amount,
         )
     return _("Votre compte de paiement Stripe est prêt : vous pouvez recevoir des frais en ligne.")

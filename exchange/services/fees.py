@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from exchange.adapters import stripe_api
 from exchange.services import audit, connect, ledger, moderation, notifications, payments, rules
-from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentUnavailable
+from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRefused
 from models import Exchange, ExchangeEvent, Fee, User, db
 from models.base import utcnow
 
@@ -39,6 +39,7 @@ MAX_COVERS = 200
 CHECKOUT_LIFETIME = timedelta(hours=1)
 # A session with less time left than this is not offered again: the next attempt replaces it.
 MARGIN = timedelta(minutes=5)
+STRIPE_MIN_LIFETIME = timedelta(minutes=30)
 # Exchange states after which an unpaid fee has nothing left to pay for.
 CALLED_OFF = ("declined", "cancelled", "expired")
 
@@ -142,12 +143,14 @@ def attach(
 
 
 def withdraw(exchange: Exchange) -> None:
-    """The exchange was called off: an unpaid fee has nothing left to pay for (in the
-    caller's transaction)."""
+    """The exchange was called off: an unpaid fee has nothing left to pay for; a paid one is
+    for a coordinator to give back (in the caller's transaction)."""
     fee = of_exchange(exchange.id)
     if fee is not None and fee.state == "due":
         fee.state = "withdrawn"
         fee.closed_at = fee.updated_at = utcnow()
+    elif fee is not None and fee.state == "paid":
+        _ask_for_refund(fee)
 
 
 # ---------------------------------------------------------------------------- paying
@@ -190,6 +193,8 @@ def start_checkout(actor_id: int, exchange_id: int, now: datetime | None = None)
         fee.checkout_session_id = fee.checkout_url = fee.checkout_expires_at = None
         db.session.commit()
         fee = _locked(exchange_id)
+        if fee.state != "due":  # settled or paid in the meantime by another way in
+            raise _wrong_state(fee)
     try:
         session = stripe_api.client().v1.checkout.sessions.create(
             _checkout_params(fee, account.stripe_id, fee.checkout_started_at),
@@ -198,10 +203,11 @@ def start_checkout(actor_id: int, exchange_id: int, now: datetime | None = None)
     except stripe_api.Error as e:
         db.session.rollback()
         log.warning("Checkout Session for fee %s failed: %s", fee.id, e)
-        raise PaymentUnavailable() from e
-    if fee.state != "due":  # paid in the meantime by another way in
-        db.session.rollback()
-        raise _wrong_state(fee)
+        if not stripe_api.lost(e):  # refused: the next try is a new attempt, under a new key
+            fee = _locked(exchange_id)
+            fee.checkout_started_at = None
+            db.session.commit()
+        raise stripe_api.unavailable(e) from e
     fee.checkout_session_id = session.id
     fee.checkout_url = session.url
     fee.checkout_expires_at = datetime.fromtimestamp(session.expires_at, UTC)
@@ -212,12 +218,13 @@ def start_checkout(actor_id: int, exchange_id: int, now: datetime | None = None)
 
 
 def _attempt_open(fee: Fee, now: datetime) -> bool:
-    """An attempt whose session Stripe has not given us yet, still young enough to be paid."""
+    """An attempt whose session Stripe has not given us yet, that may still be asked for with
+    the same parameters (Stripe wants a session to live at least 30 minutes from its making)."""
     return (
         fee.checkout_attempt > 0
         and fee.checkout_session_id is None
         and fee.checkout_started_at is not None
-        and fee.checkout_started_at + CHECKOUT_LIFETIME > now + MARGIN
+        and fee.checkout_started_at + CHECKOUT_LIFETIME - STRIPE_MIN_LIFETIME > now + MARGIN
     )
 
 
@@ -242,6 +249,8 @@ def _checkout_params(fee: Fee, destination: str, now: datetime) -> dict:
             }
         ],
         "payment_intent_data": intent,
+        # A card pays at once; slower methods would leave the fee in between for days.
+        "payment_method_types": ["card"],
         "metadata": metadata,
         "client_reference_id": f"fee-{fee.id}",
         "customer_email": receiver.email,
@@ -263,9 +272,9 @@ def sync_checkout(session_id: str) -> Fee | None:
         session = client.v1.checkout.sessions.retrieve(session_id).to_dict()
         intent = None
         if session.get("payment_status") == "paid" and session.get("payment_intent"):
-            intent = client.v1.payment_intents.retrieve(session["payment_intent"]).to_dict()
+            intent = _intent(client, session["payment_intent"])
     except stripe_api.Error as e:
-        raise PaymentUnavailable() from e
+        raise stripe_api.unavailable(e) from e
     fee = _fee_of(session.get("metadata"))
     if fee is None:
         db.session.rollback()
@@ -283,9 +292,9 @@ def sync_intent(intent_id: str) -> Fee | None:
     """A payment failed: keep Stripe's reason for the receiver, unless the intent has since
     succeeded or was cancelled (the failure is old news) or the fee moved on."""
     try:
-        intent = stripe_api.client().v1.payment_intents.retrieve(intent_id).to_dict()
+        intent = _intent(stripe_api.client(), intent_id)
     except stripe_api.Error as e:
-        raise PaymentUnavailable() from e
+        raise stripe_api.unavailable(e) from e
     fee = _fee_of(intent.get("metadata"))
     if fee is None:
         db.session.rollback()
@@ -314,9 +323,9 @@ def sync_charge(charge_id: str) -> Fee | None:
         charge = client.v1.charges.retrieve(charge_id).to_dict()
         intent = None
         if charge.get("payment_intent"):
-            intent = client.v1.payment_intents.retrieve(charge["payment_intent"]).to_dict()
+            intent = _intent(client, charge["payment_intent"])
     except stripe_api.Error as e:
-        raise PaymentUnavailable() from e
+        raise stripe_api.unavailable(e) from e
     fee = _fee_of((intent or {}).get("metadata"))
     if fee is None:
         db.session.rollback()
@@ -327,6 +336,11 @@ def sync_charge(charge_id: str) -> Fee | None:
         _advance(fee, "paid", intent=intent)
     db.session.commit()
     return fee
+
+
+def _intent(client, intent_id: str) -> dict:
+    """A payment intent with its latest charge (whose time is when the money moved)."""
+    return client.v1.payment_intents.retrieve(intent_id, {"expand": ["latest_charge"]}).to_dict()
 
 
 def _fee_of(metadata: dict | None) -> Fee | None:
@@ -344,16 +358,22 @@ def _advance(
     if not fee.can_move_to(target):
         return
     now = utcnow()
+    charge = (intent or {}).get("latest_charge")
+    charge = charge if isinstance(charge, dict) else {"id": charge} if charge else {}
     if intent:
         fee.payment_intent_id = fee.payment_intent_id or intent.get("id")
-        fee.charge_id = fee.charge_id or intent.get("latest_charge")
+        fee.charge_id = fee.charge_id or charge.get("id")
     if fee.state != "paid" and (target == "paid" or fee.can_move_to("paid")):
         fee.state = "paid"
-        fee.paid_at = now
+        # When the card was charged, not when we heard of it: the month it counts in.
+        created = charge.get("created")
+        fee.paid_at = datetime.fromtimestamp(created, UTC) if created else now
         fee.failure_message = ""
         fee.closed_at = None
         _history(fee.exchange, fee.receiver, "fee_paid", "")
         _tell(fee.provider, "fee_paid", fee, fee.receiver)
+        if fee.exchange.state in CALLED_OFF and target == "paid":
+            _ask_for_refund(fee)
     if target == "refunded":
         fee.state = "refunded"
         fee.refunded_at = now
@@ -402,9 +422,10 @@ def _expire_session(fee: Fee) -> None:
             ).to_dict()
     except stripe_api.Error as e:
         db.session.rollback()
-        raise PaymentUnavailable() from e
+        raise stripe_api.unavailable(e) from e
     if session.get("status") == "complete":
         db.session.rollback()
+        sync_checkout(session["id"])  # paid meanwhile: record it now
         raise Conflict(_l("Ces frais viennent d'être payés en ligne."))
 
 
@@ -434,14 +455,20 @@ def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
                     "refund_application_fee": True,
                     "metadata": {"fee_id": str(fee.id)},
                 },
-                options=stripe_api.post_options(f"fee-{fee.id}-refund"),
+                options=stripe_api.post_options(_refund_key(fee)),
             )
             .to_dict()
         )
     except stripe_api.Error as e:
         db.session.rollback()
         log.warning("Refund of fee %s failed: %s", fee.id, e)
-        raise PaymentUnavailable() from e
+        if not stripe_api.lost(e):  # refused: a later try is a new request, under a new key
+            _next_refund_attempt(exchange_id)
+        raise stripe_api.unavailable(e) from e
+    if made.get("status") not in ("succeeded", "pending"):  # failed, cancelled: nothing given
+        db.session.rollback()
+        _next_refund_attempt(exchange_id)
+        raise PaymentRefused()
     fee.refund_id = made.get("id")
     fee.refunded_by_id = actor.id
     if made.get("status") == "succeeded":
@@ -469,7 +496,28 @@ def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
     return fee
 
 
+def _refund_key(fee: Fee) -> str:
+    """fee-<id>-refund, then fee-<id>-refund-<n> after Stripe refused n times."""
+    suffix = f"-{fee.refund_attempt}" if fee.refund_attempt else ""
+    return f"fee-{fee.id}-refund{suffix}"
+
+
+def _next_refund_attempt(exchange_id: int) -> None:
+    fee = _locked(exchange_id)
+    fee.refund_attempt += 1
+    db.session.commit()
+
+
 # ---------------------------------------------------------------------------- helpers
+
+
+def _ask_for_refund(fee: Fee) -> None:
+    """A fee paid on an exchange that was called off: the coordinators who could resolve it
+    are asked to give it back (they see the exchange and its refund form)."""
+    from exchange.services import disputes
+
+    for steward in disputes._stewards(fee.exchange):
+        _tell(steward, "fee_to_refund", fee, None)
 
 
 def _wrong_state(fee: Fee) -> Conflict:

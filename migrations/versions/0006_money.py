@@ -37,17 +37,19 @@ def upgrade():
     op.create_table('stripe_accounts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('livemode', sa.Boolean(), nullable=False),
     sa.Column('stripe_id', sa.String(length=255), nullable=False),
     sa.Column('charges_enabled', sa.Boolean(), nullable=False),
     sa.Column('payouts_enabled', sa.Boolean(), nullable=False),
     sa.Column('details_submitted', sa.Boolean(), nullable=False),
+    sa.Column('transfers_active', sa.Boolean(), nullable=False),
     sa.Column('links_made', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_stripe_accounts_user_id_users'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stripe_accounts')),
     sa.UniqueConstraint('stripe_id', name=op.f('uq_stripe_accounts_stripe_id')),
-    sa.UniqueConstraint('user_id', name=op.f('uq_stripe_accounts_user_id'))
+    sa.UniqueConstraint('user_id', 'livemode', name='one_per_mode')
     )
     op.create_table('fees',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -66,6 +68,7 @@ def upgrade():
     sa.Column('payment_intent_id', sa.String(length=255), nullable=True),
     sa.Column('charge_id', sa.String(length=255), nullable=True),
     sa.Column('refund_id', sa.String(length=255), nullable=True),
+    sa.Column('refund_attempt', sa.Integer(), server_default='0', nullable=False),
     sa.Column('failure_message', sa.Text(), server_default='', nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
