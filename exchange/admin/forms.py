@@ -42,7 +42,11 @@ class RulesForm(FlaskForm):
     )
     commons = StringField(
         _l("Contribution aux communs (%)"),
-        description=_l("La part de chaque frais versée aux communs du réseau : 0 par défaut."),
+        description=_l(
+            "La part de chaque frais versée aux communs du réseau : 0 par défaut. Stripe "
+            "prélève ses propres frais sur le compte du réseau : une part qui les couvre "
+            "évite que le réseau les paie."
+        ),
     )
     reason = TextAreaField(_l("Pourquoi ce changement (facultatif)"), [Length(max=1000)])
 
