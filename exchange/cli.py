@@ -89,12 +89,18 @@ def register(app: Flask) -> None:
     @stripe_group.command("process-events")
     def process_events():
         """Handle Stripe events still waiting (Stripe unreachable, a worker stopped after the
-        answer); run it every few minutes from cron."""
+        answer), then ask Stripe about fees still due; run it every few minutes from cron.
+        Exits 1 while events fail or wait for a person."""
         from exchange.services import stripe_events
 
         done, failed = stripe_events.handle_pending()
-        click.echo(f"{done} Stripe events handled, {failed} to try again.")
-        if failed:
+        paid = stripe_events.reconcile()
+        stuck = stripe_events.stuck()
+        click.echo(
+            f"{done} Stripe events handled, {failed} to try again, {stuck} given up "
+            f"(see stripe_events.last_error); {paid} fees found paid on Stripe."
+        )
+        if failed or stuck:
             raise SystemExit(1)
 
     @app.cli.group("demo")

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from exchange.adapters import stripe_api
 from exchange.services import connect, fees
-from models import StripeEvent, db
+from models import Fee, StripeEvent, db
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,39 @@ def handle(row_id: int) -> bool:
         row.processed_at = utcnow()
     db.session.commit()
     return not error
+
+
+def stuck() -> int:
+    """Events given up on after MAX_ATTEMPTS tries: for a person to look at (their error kept)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(StripeEvent)
+        .where(StripeEvent.processed_at.is_(None), StripeEvent.attempts >= MAX_ATTEMPTS)
+    )
+
+
+def reconcile(limit: int = 200) -> int:
+    """Ask Stripe about every fee still due whose Checkout Session we know: a payment whose
+    events were all lost is found this way. How many fees were paid by it."""
+    session_ids = list(
+        db.session.scalars(
+            select(Fee.checkout_session_id)
+            .where(Fee.state == "due", Fee.checkout_session_id.is_not(None))
+            .order_by(Fee.id)
+            .limit(limit)
+        )
+    )
+    db.session.rollback()
+    paid = 0
+    for session_id in session_ids:
+        try:
+            fee = fees.sync_checkout(session_id)
+        except Exception as e:  # kept for the next run
+            db.session.rollback()
+            log.warning("Reconciling Checkout Session %s failed: %s", session_id, e)
+            continue
+        paid += fee is not None and fee.state == "paid"
+    return paid
 
 
 def handle_pending(limit: int = 200) -> tuple[int, int]:

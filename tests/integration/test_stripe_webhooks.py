@@ -817,7 +817,7 @@ def test_handling_failure_is_kept_and_process_events_retries_it(
     runner = app.test_cli_runner()
     result = runner.invoke(args=["stripe", "process-events"])
     assert result.exit_code != 0  # still unreachable: cron says so
-    assert "0 Stripe events handled, 1 to try again." in result.output
+    assert "0 Stripe events handled, 1 to try again," in result.output
     db.session.expire_all()
     row = stripe_event(event["id"])
     assert (row.processed_at, row.attempts) == (None, 2)
@@ -826,7 +826,7 @@ def test_handling_failure_is_kept_and_process_events_retries_it(
     app.config["STRIPE_API_BASE"] = fake_stripe.url  # Stripe answers again
     result = runner.invoke(args=["stripe", "process-events"])
     assert result.exit_code == 0, result.output
-    assert "1 Stripe events handled, 0 to try again." in result.output
+    assert "1 Stripe events handled, 0 to try again," in result.output
     db.session.expire_all()
     row = stripe_event(event["id"])
     assert row.processed_at is not None and row.attempts == 3 and row.last_error == ""
@@ -838,7 +838,7 @@ def test_handling_failure_is_kept_and_process_events_retries_it(
     assert deliver(client, event).status_code == 200
     result = runner.invoke(args=["stripe", "process-events"])
     assert result.exit_code == 0
-    assert "0 Stripe events handled, 0 to try again." in result.output
+    assert "0 Stripe events handled, 0 to try again," in result.output
     assert history(exchange.id, "fee_paid") == 1
 
 
@@ -891,3 +891,36 @@ def test_event_type_we_do_not_handle_is_recorded_and_done(client, fake_stripe, p
     assert changed_tables(before, snapshot()) == ["stripe_events"]
     assert fake_stripe.requests[sent:] == []
     assert db.session.get(Fee, fee_id).state == "due"
+
+
+def test_process_events_finds_a_payment_whose_events_were_all_lost(
+    app, fake_stripe, paid_on_stripe
+):
+    """Stripe gives up on an endpoint that fails for days: the cron asks Stripe about every
+    fee still due whose Checkout Session we know."""
+    exchange, fee_id, _event, provider, _ = paid_on_stripe  # the event never arrives
+    result = app.test_cli_runner().invoke(args=["stripe", "process-events"])
+    assert result.exit_code == 0, result.output
+    assert "1 fees found paid on Stripe" in result.output
+    db.session.expire_all()
+    assert db.session.get(Fee, fee_id).state == "paid"
+    assert history(exchange.id, "fee_paid") == 1 and notices(provider, "fee_paid") == 1
+
+
+def test_process_events_says_when_events_wait_for_a_person(
+    app, client, fake_stripe, paid_on_stripe
+):
+    from exchange.services import stripe_events
+
+    _exchange, _fee_id, event, _provider, _ = paid_on_stripe
+    app.config["STRIPE_API_BASE"] = _closed_port_url()
+    deliver(client, event)
+    row = stripe_event(event["id"])
+    row.attempts = stripe_events.MAX_ATTEMPTS
+    db.session.commit()
+    app.config["STRIPE_API_BASE"] = fake_stripe.url
+    result = app.test_cli_runner().invoke(args=["stripe", "process-events"])
+    assert result.exit_code == 1
+    assert "1 given up" in result.output
+    db.session.expire_all()
+    assert stripe_event(event["id"]).processed_at is None  # left for a person to look at
