@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -36,6 +37,7 @@ from exchange.services import (
     moderation_acts,
     notifications,
     passwords,
+    payments,
     reports,
     spaces,
 )
@@ -45,6 +47,7 @@ from models import (
     Category,
     Entry,
     Exchange,
+    Fee,
     Feedback,
     Listing,
     LoginSession,
@@ -54,6 +57,7 @@ from models import (
     Notification,
     Report,
     Space,
+    StripeAccount,
     Transfer,
     User,
     db,
@@ -394,8 +398,27 @@ EXCHANGES = {
     "disputed_exchange": "Échange-contesté",
     "confirmed_exchange": "Échange-confirmé",
     "disputed_in_a": "Litige-interne-à-A",
+    "fee_exchange": "Échange-avec-frais",
+    "disputed_fee_exchange": "Litige-avec-frais",
 }
 LOGGED = 90  # the minutes the world's logs declare
+# The fee the member (the provider) attached on accepting the exchanges "with a fee".
+FEE_ASKED = {"fee_cents": 1250, "fee_covers": "Frais-de-chambre-à-air"}
+WITH_A_FEE = ("fee_exchange", "disputed_fee_exchange")
+
+
+@contextmanager
+def _fees_on_meanwhile():
+    """Online fees on while a fee is attached: the matrix runs with them off (TestConfig has no
+    Stripe keys), as on a network that has turned them off since. What each route does with
+    fees on is proven in test_fees.py."""
+    config = current_app.config
+    saved = {key: config.get(key) for key in payments.KEYS}
+    config.update(dict.fromkeys(payments.KEYS, "set-while-the-world-is-built"))
+    try:
+        yield
+    finally:
+        config.update(saved)
 
 
 def _build_ledger(needs, people, space_a) -> dict[str, int]:
@@ -409,7 +432,9 @@ def _build_ledger(needs, people, space_a) -> dict[str, int]:
     "disputed_in_a", the same dispute between the member and coordinator A (both of A only:
     B's coordinator has no say, A's is a party); "transfer", the member's gift of an hour to
     other member (don-à-corriger); "corrected_transfer", the same, reversed by the admin
-    (déjà-corrigé); "pot_funds", other member's gift of 5 h to the pot (don-à-la-caisse)."""
+    (déjà-corrigé); "pot_funds", other member's gift of 5 h to the pot (don-à-la-caisse);
+    "fee_exchange", one the member accepted with a fee (FEE_ASKED), still due;
+    "disputed_fee_exchange", the same fee, then the exchange logged and disputed as above."""
     member, other = people["member"], people["other_member"]
     ids: dict[str, int] = {}
 
@@ -421,7 +446,11 @@ def _build_ledger(needs, people, space_a) -> dict[str, int]:
         ids[name] = made.id
         if upto == "proposed":
             return
-        exchanges.accept(member.id, made.id, "Avec plaisir")
+        if name in WITH_A_FEE:
+            with _fees_on_meanwhile():
+                exchanges.accept(member.id, made.id, "Avec plaisir", **FEE_ASKED)
+        else:
+            exchanges.accept(member.id, made.id, "Avec plaisir")
         if upto == "accepted":
             return
         exchanges.log_time(counterpart.id, made.id, minutes=LOGGED, note="Fait jeudi")
@@ -435,6 +464,10 @@ def _build_ledger(needs, people, space_a) -> dict[str, int]:
             exchange(f"{name}_exchange", name)
     if "disputed_in_a" in needs:
         exchange("disputed_in_a", "disputed", counterpart=people["coordinator_a"])
+    if "fee_exchange" in needs:
+        exchange("fee_exchange", "accepted")
+    if "disputed_fee_exchange" in needs:
+        exchange("disputed_fee_exchange", "disputed")
     if "transfer" in needs:
         ids["transfer"] = gifts.give(
             member.id, minutes=60, message="don-à-corriger", to_member_id=other.id
@@ -1975,6 +2008,66 @@ def check_feedback_desk(w, role, r):
 
 # --------------------------------------------------------------------------- the matrix
 
+# money: online fees are off in the matrix (see _fees_on_meanwhile); the world's fees were
+# attached while they were on
+
+
+def _fee(w: World, name: str) -> Fee:
+    _fresh()
+    return db.session.scalar(select(Fee).where(Fee.exchange_id == w[name]))
+
+
+FEES_OFF = "Les frais en ligne sont désactivés sur ce réseau"
+
+
+def check_no_stripe_account(w, role, r):
+    _fresh()
+    assert db.session.scalar(select(func.count()).select_from(StripeAccount)) == 0
+
+
+def check_fee_still_due(name: str):
+    def check(w, role, r):
+        fee = _fee(w, name)
+        assert (fee.state, fee.checkout_session_id, fee.refund_id) == ("due", None, None)
+        assert not _new_transfers(w) and not _new_acts(w)
+
+    return check
+
+
+def check_fee_settled(w, role, r):
+    """The provider says the fee was paid outside Archipel: no Stripe needed, fees on or off."""
+    fee = _fee(w, "fee_exchange")
+    if role != "member":
+        assert fee.state == "due" and fee.settled_at is None
+        return
+    assert fee.state == "settled" and fee.settled_at is not None
+    last = _exchange(w["fee_exchange"]).events[-1]
+    assert (last.actor_id, last.kind) == (w["member"], "fee_settled")
+    assert _notifications(w["other_member"], "fee_settled")
+    assert not _new_transfers(w) and not _new_acts(w)  # money, not credits; nobody's act
+
+
+def check_money_page(w, role, r):
+    if role == "anonymous":  # sent to log in
+        return
+    assert FEES_OFF in r.text
+    assert FEE_ASKED["fee_covers"] in r.text and "12,50" in r.text
+    assert "Mila Membre" in r.text and "Otto Ailleurs" in r.text  # the money is everyone's
+    party = role in PARTIES
+    assert (EXCHANGES["fee_exchange"] in r.text) == party  # the exchange is its parties'
+    assert (f"n° {w['fee_exchange']}" in r.text) == (not party)
+
+
+def check_money_csv(w, role, r):
+    if role == "anonymous":
+        return
+    body = r.get_data(as_text=True)
+    assert r.headers["Content-Type"].startswith("text/csv")
+    assert body.startswith("\ufeffDate;")
+    assert FEE_ASKED["fee_covers"] in body and ";1250;" in body
+    assert EXCHANGES["fee_exchange"] not in body  # named by its number, for every reader
+
+
 ALL_OK = (OK,) * 6
 MEMBERS_ONLY = (LOGIN, OK, OK, OK, OK, OK)
 ADMIN_ONLY = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
@@ -3046,6 +3139,99 @@ CASES = [
         name="POST /caisse-commune/retribuer more than the pot holds",
         check=check_retributed_nothing,
         needs=("pot_funds",),
+    ),
+    # money, with online fees off (TestConfig): Stripe's endpoint is not there, a Stripe
+    # account cannot be opened, a fee cannot be paid online; a fee attached while fees were on
+    # is still settled outside Archipel by its provider, and every member reads the money
+    # ledger. What each route does with fees on: test_fees.py.
+    row(
+        "POST",
+        "/webhooks/stripe",
+        (NOT_FOUND,) * 6,
+        data={"id": "evt_1", "type": "account.updated"},
+        name="POST /webhooks/stripe (fees off: no such endpoint)",
+    ),
+    row(
+        "POST",
+        "/compte/paiements/connecter",
+        (LOGIN, *(Redirect("/membres/{self}", refused=True),) * 5),  # "désactivés"
+        check=check_no_stripe_account,
+    ),
+    row("GET", "/compte/paiements/relancer", (LOGIN, *(Redirect("/membres/{self}"),) * 5)),
+    row("GET", "/compte/paiements/retour", (LOGIN, *(Redirect("/membres/{self}"),) * 5)),
+    row(
+        "GET",
+        "/echanges/{fee_exchange}",
+        BETWEEN_PARTIES,
+        name="GET /echanges/{fee_exchange} (fees off since: settled outside, not paid online)",
+        check=_check_exchange_page(
+            "fee_exchange",
+            {"frais/regle": ("member",), "frais/payer": (), "temps": PARTIES},
+        ),
+        needs=("fee_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{fee_exchange}/frais/payer",
+        # the provider never pays; the receiver is told fees are off
+        (LOGIN, FORBIDDEN, to_exchange("fee_exchange", refused=True), *NOT_A_PARTY),
+        check=check_fee_still_due("fee_exchange"),
+        needs=("fee_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{accepted_exchange}/frais/payer",
+        (LOGIN, *(NOT_FOUND,) * 5),
+        name="POST /echanges/{accepted_exchange}/frais/payer (no fee)",
+        needs=("accepted_exchange",),
+    ),
+    row(
+        "GET",
+        "/echanges/{fee_exchange}/frais/paye?session_id=cs_test_inconnu",
+        (LOGIN, *(to_exchange("fee_exchange"),) * 2, *NOT_A_PARTY),  # not its session: nothing
+        check=check_fee_still_due("fee_exchange"),
+        needs=("fee_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{fee_exchange}/frais/regle",
+        (LOGIN, to_exchange("fee_exchange"), FORBIDDEN, *NOT_A_PARTY),  # its provider only
+        check=check_fee_settled,
+        needs=("fee_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{disputed_fee_exchange}/frais/rembourser",
+        # never a party; the coordinators are told nothing was paid to refund
+        (LOGIN, NOT_FOUND, NOT_FOUND, *(to_exchange("disputed_fee_exchange", refused=True),) * 3),
+        data={"reason": "Le matériel n'a pas servi"},
+        name="POST /echanges/{disputed_fee_exchange}/frais/rembourser (nothing paid)",
+        check=check_fee_still_due("disputed_fee_exchange"),
+        needs=("disputed_fee_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{disputed_fee_exchange}/frais/rembourser",
+        # the reason is asked for before anything else: the parties too meet the message
+        (LOGIN, *(to_exchange("disputed_fee_exchange", refused=True),) * 5),
+        data={"reason": ""},
+        name="POST /echanges/{disputed_fee_exchange}/frais/rembourser without reason",
+        check=check_fee_still_due("disputed_fee_exchange"),
+        needs=("disputed_fee_exchange",),
+    ),
+    row(
+        "GET",
+        "/caisse-commune/argent",
+        MEMBERS_ONLY,
+        check=check_money_page,
+        needs=("fee_exchange",),
+    ),
+    row(
+        "GET",
+        "/caisse-commune/argent.csv",
+        MEMBERS_ONLY,
+        check=check_money_csv,
+        needs=("fee_exchange",),
     ),
     # admin: the network's rules and the corrections of the ledger
     row("GET", "/admin/reglages", ADMIN_ONLY, check=check_rules_form),

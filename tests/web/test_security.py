@@ -1,6 +1,7 @@
-"""The security baseline, route by route: CSRF on every state change, no writes on GET,
-protective headers on every response, cookies that scripts and other sites cannot use, and a
-production configuration that refuses to run without its secret.
+"""The security baseline, route by route: CSRF on every state change (Stripe's signed webhook
+aside, see CSRF_EXEMPT), no writes on GET, protective headers on every response, cookies that
+scripts and other sites cannot use, and a production configuration that refuses to run
+without its secret.
 
 The walks read `app.url_map`, so a route added tomorrow is checked too (or makes the walk fail
 until someone says how to call it).
@@ -9,11 +10,14 @@ until someone says how to call it).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -25,17 +29,22 @@ from exchange import create_app
 from exchange.config import ROOT, Config
 from exchange.services import (
     accounts,
+    connect,
     disputes,
     exchanges,
     feedback,
+    fees,
     gifts,
     moderation_acts,
+    payments,
     reports,
     spaces,
 )
-from models import Category, db
+from models import Category, StripeEvent, db
 from models.base import utcnow
 from tests import factories
+from tests.conftest import WEBHOOK_SECRET
+from tests.stripe_fake import sign
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_MESSAGE = "Le formulaire a expiré ou n'a pas été envoyé depuis Archipel"
@@ -108,6 +117,23 @@ def set_cookies(response) -> dict[str, set[str]]:
     return cookies
 
 
+@contextmanager
+def _fees_on_meanwhile(app):
+    """Online fees on while the world's fees are attached (no Stripe call is made then): the
+    walks run with them off, as TestConfig has no Stripe keys."""
+    saved = {key: app.config.get(key) for key in payments.KEYS}
+    app.config.update(dict.fromkeys(payments.KEYS, "set-while-the-world-is-built"))
+    try:
+        yield
+    finally:
+        app.config.update(saved)
+
+
+def _fees_config(app) -> dict[str, str]:
+    """The Stripe settings the `fake_stripe` fixture gave `app`, for another app to share."""
+    return {key: app.config[key] for key in (*payments.KEYS, "STRIPE_API_BASE")}
+
+
 def _link(outbox, prefix: str) -> str:
     body = outbox[-1].get_content()
     match = re.search(r"https?://[^/\s]+(" + re.escape(prefix) + r"[^\s]+)", body)
@@ -151,6 +177,10 @@ class World:
     about_regular: object = None
     hidden_feedback: object = None
     to_review: object = None
+    # Two more of the regular member's, each with a fee (12,50 €) attached on accepting, still
+    # due: `with_fee` accepted, `disputed_fee` then logged by the partner and disputed.
+    with_fee: object = None
+    disputed_fee: object = None
     users: dict = field(default_factory=dict)
 
     def url_values(self, endpoint: str) -> dict[str, object]:
@@ -178,6 +208,10 @@ class World:
             "exchanges.confirm": self.done,
             "exchanges.dispute": self.done,
             "feedback.write": self.to_review,
+            "payments.pay": self.with_fee,
+            "payments.checkout_return": self.with_fee,
+            "payments.settle": self.with_fee,
+            "payments.refund": self.disputed_fee,
         }.get(endpoint)
         if exchange is not None:
             values["exchange_id"] = exchange.id
@@ -288,6 +322,20 @@ def world(app, outbox) -> World:
     moderation_acts.hide_feedback(admin.id, about_partner.id, "Hors sujet")
     to_review = logged("Relecture d'un CV")
     exchanges.confirm(regular.id, to_review.id)
+    with_fee, disputed_fee = (
+        exchanges.propose(
+            partner.id,
+            factories.listing(regular, open_space, title).id,
+            message="Dimanche ?",
+            foreseen_minutes=60,
+        )
+        for title in ("Réglage de freins", "Peinture d'un volet")
+    )
+    with _fees_on_meanwhile(app):
+        for made in (with_fee, disputed_fee):
+            exchanges.accept(regular.id, made.id, fee_cents=1250, fee_covers="Pièces détachées")
+    exchanges.log_time(partner.id, disputed_fee.id, minutes=45)
+    disputes.dispute(regular.id, disputed_fee.id, "Nous avions dit 30 minutes")
     w = World(
         admin=admin,
         coordinator=coordinator,
@@ -315,8 +363,10 @@ def world(app, outbox) -> World:
         about_regular=about_regular,
         hidden_feedback=about_partner,
         to_review=to_review,
+        with_fee=with_fee,
+        disputed_fee=disputed_fee,
     )
-    w.users = {"admin": admin, "coordinator": coordinator, "regular": regular}
+    w.users = {"admin": admin, "coordinator": coordinator, "regular": regular, "partner": partner}
     return w
 
 
@@ -328,6 +378,32 @@ class Case:
     actor: str | None  # key in World.users, None for an anonymous visitor
     data: Callable[[World], dict[str, str]]
     changes: tuple[str, ...] = ()  # tables the real request must change (its point)
+    # Online fees are off in TestConfig, and a route that talks to Stripe does nothing without
+    # them. Such a case names what Stripe's side needs before its real request (given the
+    # world and the fake Stripe); the control below then runs it with fees on, against the
+    # fake Stripe. The CSRF walk needs none of it: the token is checked before any view runs.
+    with_fees: Callable[[World, object], None] | None = None
+
+
+def _ready(w: World, fake) -> None:
+    """The regular member (the provider of the fees) has a Stripe account ready to be paid."""
+    connect.onboarding_url(w.regular.id)
+    account = connect.account_of(w.regular.id)
+    fake.make_account_ready(account.stripe_id)
+    connect.sync(account.stripe_id)
+
+
+def _paid(w: World, fake) -> None:
+    """The partner paid the disputed exchange's fee on Checkout."""
+    _ready(w, fake)
+    fees.start_checkout(w.partner.id, w.disputed_fee.id)
+    session_id = fees.of_exchange(w.disputed_fee.id).checkout_session_id
+    fake.complete_checkout(session_id)
+    assert fees.sync_checkout(session_id).state == "paid"
+
+
+def _nothing_to_prepare(w: World, fake) -> None:
+    """Fees on, nothing on Stripe's side yet."""
 
 
 EXCHANGE = ("exchanges", "exchange_events")  # a step: the state and the history
@@ -448,6 +524,19 @@ UNSAFE_CASES: dict[str, Case] = {
         },
         EXCHANGE,
     ),
+    # money: a provider opens a Stripe account, the receiver pays on Checkout, the provider
+    # says it was paid outside Archipel, a coordinator refunds a paid fee in a dispute
+    "payments.connect_start": Case(
+        "regular", lambda w: {}, ("stripe_accounts",), with_fees=_nothing_to_prepare
+    ),
+    "payments.pay": Case("partner", lambda w: {}, ("fees",), with_fees=_ready),
+    "payments.settle": Case("regular", lambda w: {}, ("fees", "exchange_events")),
+    "payments.refund": Case(
+        "admin",
+        lambda w: {"reason": "Le matériel n'a pas servi"},
+        ("fees", "moderation_actions"),
+        with_fees=_paid,
+    ),
     # the time account, the pot, the network's rules and corrections
     "account.give": Case(
         "regular", lambda w: {"recipient": "pot", "minutes": "1 h", "message": "Merci"}, LEDGER
@@ -474,6 +563,16 @@ UNSAFE_CASES: dict[str, Case] = {
     "admin.correct": Case(
         "admin", lambda w: {"reason": "Donné deux fois"}, (*LEDGER, "moderation_actions")
     ),
+}
+
+
+# Routes that take a POST with no CSRF token, each with what guards it instead. Nothing else
+# may be exempt: the walk below finds any other route that takes a POST without its token.
+CSRF_EXEMPT = {
+    # Stripe's servers call it, not a member's browser: no session rides on it, and it cannot
+    # carry our token. Its guard is the Stripe-Signature header (an HMAC of the body with the
+    # webhook secret, five minutes' tolerance): test_the_stripe_webhook_takes_only_signed_posts.
+    "payments.stripe_webhook": "signed by Stripe",
 }
 
 
@@ -531,11 +630,24 @@ def test_every_state_changing_route_is_refused_without_a_valid_csrf_token(app, m
     mails = csrf_app.extensions["archipel.mailer"].outbox
     clients = Clients(csrf_app, world)
     token_of_another_session = page_token(csrf_app.test_client(), logged_in=False)
-    for actor in ("admin", "coordinator", "regular", None):
+    for actor in ("admin", "coordinator", "regular", "partner", None):
         clients(actor)  # every log-in happens before the first snapshot
 
     covered, problems = [], []
     for rule in _unsafe_rules(csrf_app):
+        if rule.endpoint in CSRF_EXEMPT:
+            # Exempt, so not the CSRF refusal; with fees off not even there: nothing written.
+            url = _url(csrf_app, rule, world)
+            for actor in ("admin", None):
+                where = f"POST {url} as {actor or 'anonymous'} ({CSRF_EXEMPT[rule.endpoint]})"
+                before, sent = snapshot(), len(mails)
+                response = clients(actor).post(url, data={})
+                if CSRF_MESSAGE in response.text or response.status_code != 404:
+                    problems.append(f"{where}: status {response.status_code}, not 404")
+                if snapshot() != before or len(mails) != sent:
+                    problems.append(f"{where}: wrote something")
+            covered.append(rule.endpoint)
+            continue
         case = UNSAFE_CASES.get(rule.endpoint)
         if case is None:
             problems.append(f"{rule.endpoint} ({rule.rule}): no case in UNSAFE_CASES")
@@ -562,18 +674,25 @@ def test_every_state_changing_route_is_refused_without_a_valid_csrf_token(app, m
                         problems.append(f"{where}: sent an email")
         covered.append(rule.endpoint)
 
-    stale = set(UNSAFE_CASES) - {r.endpoint for r in _unsafe_rules(csrf_app)}
+    stale = {*UNSAFE_CASES, *CSRF_EXEMPT} - {r.endpoint for r in _unsafe_rules(csrf_app)}
     assert not stale, f"cases for routes that no longer take POST: {sorted(stale)}"
+    assert not (set(UNSAFE_CASES) & set(CSRF_EXEMPT)), "a route is either checked or exempt"
     assert not problems, "\n".join(problems)
-    assert len(covered) >= 44, covered
+    assert len(covered) >= 49, covered
 
 
 @pytest.mark.parametrize("endpoint", sorted(UNSAFE_CASES))
-def test_the_same_request_with_the_pages_token_does_take_effect(app, make_app, world, endpoint):
+def test_the_same_request_with_the_pages_token_does_take_effect(
+    request, app, make_app, world, endpoint
+):
     """The control for the walk above: its requests are real ones, refused only for the token."""
-    csrf_app = make_app(WTF_CSRF_ENABLED=True)
-    mails = csrf_app.extensions["archipel.mailer"].outbox
     case = UNSAFE_CASES[endpoint]
+    stripe = {}
+    if case.with_fees is not None:  # fees on, in the test's app and in the one requested
+        case.with_fees(world, request.getfixturevalue("fake_stripe"))
+        stripe = _fees_config(app)
+    csrf_app = make_app(WTF_CSRF_ENABLED=True, **stripe)
+    mails = csrf_app.extensions["archipel.mailer"].outbox
     client = Clients(csrf_app, world)(case.actor)
     rule = next(r for r in _unsafe_rules(csrf_app) if r.endpoint == endpoint)
     url = _url(csrf_app, rule, world)
@@ -589,11 +708,50 @@ def test_the_same_request_with_the_pages_token_does_take_effect(app, make_app, w
     assert not missed, f"POST {url} left {sorted(missed)} as they were ({response.status_code})"
 
 
+def test_the_stripe_webhook_takes_only_signed_posts(app, make_app, fake_stripe):
+    """CSRF-exempt (CSRF_EXEMPT), so its signature is its guard: unsigned, signed with another
+    secret or too old, a POST gets 400 and writes nothing; signed by Stripe, it is taken."""
+    hook_app = make_app(WTF_CSRF_ENABLED=True, **_fees_config(app))
+    client = hook_app.test_client()
+    payload = json.dumps(
+        fake_stripe.event("account.updated", {"id": "acct_1", "object": "account"})
+    )
+    refused = {
+        "no signature": {},
+        "an empty signature": {"Stripe-Signature": ""},
+        "another secret": {"Stripe-Signature": sign(payload, "whsec_someone_else")},
+        "six minutes old": {
+            "Stripe-Signature": sign(payload, WEBHOOK_SECRET, int(time.time()) - 360)
+        },
+    }
+    for label, headers in refused.items():
+        before = snapshot()
+        response = client.post(
+            "/webhooks/stripe", data=payload, headers=headers, content_type="application/json"
+        )
+        response.close()  # whatever would run after the answer runs now
+        assert response.status_code == 400, label
+        assert CSRF_MESSAGE not in response.text, label
+        assert snapshot() == before, f"{label}: changed {changed_tables(before, snapshot())}"
+
+    signed = client.post(
+        "/webhooks/stripe",
+        data=payload,
+        headers={"Stripe-Signature": sign(payload, WEBHOOK_SECRET)},
+        content_type="application/json",
+    )
+    assert signed.status_code == 200  # no CSRF token, and rightly taken
+    # (left open: its handling after the answer, asking Stripe for acct_1, is not this test's)
+    db.session.expire_all()
+    assert [e.type for e in db.session.scalars(select(StripeEvent))] == ["account.updated"]
+
+
 # --- reading never writes ------------------------------------------------------------------
 
 
 # Pages each walker must really read (200, not a refusal), so the walk proves something of them.
 ACCOUNT_PAGES = ("account.statement", "account.statement_csv", "account.give", "account.pot")
+MONEY_PAGES = ("payments.money", "payments.money_csv")  # every member's to read
 READ_BY = {
     None: {"listings.search", "listings.show", "members.profile", "spaces.show", "feedback.about"},
     "regular": {
@@ -605,6 +763,7 @@ READ_BY = {
         "moderation.report_member",
         "moderation.about_me",
         *ACCOUNT_PAGES,
+        *MONEY_PAGES,
         "exchanges.index",
         "exchanges.show",  # a party
         "exchanges.log_direct",
@@ -620,6 +779,7 @@ READ_BY = {
         "moderation.report_listing",
         "spaces.requests",
         *ACCOUNT_PAGES,
+        *MONEY_PAGES,
         "account.retribute",
         "exchanges.index",
         "exchanges.propose",  # the regular member's offer
@@ -641,6 +801,7 @@ READ_BY = {
         "account.statement",
         "account.statement_csv",
         "account.pot",
+        *MONEY_PAGES,
         "account.retribute",
         "exchanges.index",
         "exchanges.show",  # the dispute: the admin may settle it
