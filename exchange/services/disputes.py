@@ -77,6 +77,13 @@ def _stewards(exchange: Exchange) -> list[User]:
     return list(seen.values())
 
 
+def log_space(actor: User, exchange: Exchange) -> int | None:
+    """The space a coordinator's act on an exchange is filed under: the first party's space
+    the actor coordinates (any, for an admin)."""
+    shared = [s for s in _party_spaces(exchange) if actor.is_admin or actor.is_coordinator_of(s)]
+    return shared[0] if shared else None
+
+
 def can_resolve(viewer, exchange: Exchange) -> bool:
     """An admin, or a coordinator of a space of either party, never a party."""
     if not getattr(viewer, "is_authenticated", False) or viewer.id in exchange.parties():
@@ -117,12 +124,11 @@ def resolve(
         minutes=minutes if outcome == "confirm" else None,
         message=reason,
     )
-    shared = [s for s in _party_spaces(exchange) if actor.is_admin or actor.is_coordinator_of(s)]
     audit.record(
         actor.id,
         "exchange_resolved",
         reason=reason,
-        space_id=shared[0] if shared else None,
+        space_id=log_space(actor, exchange),
         subject_user_id=exchange.provider_id,
         target_type="exchange",
         target_id=exchange.id,

@@ -475,16 +475,13 @@ def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
         _advance(fee, "refunded", actor=actor)
     else:  # pending: charge.refunded will say when it is done
         fee.updated_at = utcnow()
-    space_ids = sorted(
-        set(moderation.active_space_ids(fee.provider_id))
-        | set(moderation.active_space_ids(fee.receiver_id))
-    )
-    shared = [s for s in space_ids if actor.is_admin or actor.is_coordinator_of(s)]
+    from exchange.services import disputes
+
     audit.record(
         actor.id,
         "fee_refunded",
         reason=reason,
-        space_id=shared[0] if shared else None,
+        space_id=disputes.log_space(actor, fee.exchange),
         subject_user_id=fee.provider_id,
         target_type="exchange",
         target_id=fee.exchange_id,
