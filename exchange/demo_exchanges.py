@@ -825,7 +825,7 @@ class _World:
         local = day.astimezone(self.zone)
         start = local.replace(hour=earliest, minute=0, second=0, microsecond=0)
         moment = start + timedelta(minutes=self.rng.randint(0, (latest - earliest) * 60))
-        return moment.astimezone(day.tzinfo)
+        return min(moment.astimezone(day.tzinfo), self.now)  # today's: never later than now
 
     def awake(self, moment: datetime) -> datetime:
         """The moment, or the next morning when it falls in the night (Paris time)."""
@@ -836,7 +836,7 @@ class _World:
         if local.hour >= 22:
             local += timedelta(days=1)
         morning = local.replace(hour=8, minute=0, second=0, microsecond=0)
-        return (morning + timedelta(minutes=minutes)).astimezone(moment.tzinfo)
+        return min((morning + timedelta(minutes=minutes)).astimezone(moment.tzinfo), self.now)
 
 
 def add(rng: random.Random, now: datetime, admin: User, spaces: dict[str, Space]) -> None:

@@ -597,6 +597,8 @@ class _World:
     logins: set[int]
     used: Counter = field(default_factory=Counter)  # sentence -> times used
     comments: set[str] = field(default_factory=set)  # those written so far
+    # Works (exchange titles) some comment already speaks of: the first word on each is concrete.
+    spoken_of: set[str] = field(default_factory=set)
 
     def awake(self, moment: datetime) -> datetime:
         """The moment, or the next morning when it falls in the night (Paris time)."""
@@ -871,12 +873,19 @@ def _words(w: _World, note: _Note, forced: dict[int, str]) -> None:
         if w.rng.random() < 0.08:
             return  # a recommendation and skills, no words
         pool = _matching(RECEIVED, exchange.title) or RECEIVED_ANY
+        if pool is not RECEIVED_ANY:
+            w.spoken_of.add(fold(exchange.title))
         note.comment = _compose(w, pool, PERSON, 0.45, first)
         return
     if w.rng.random() < 0.25:
         return
     fitting = [t for t in _matching(GAVE, exchange.title) if not w.used[t]]
-    pool = fitting if fitting and w.rng.random() < 0.6 else GAVE_ANY
+    # Drawn in any case, so that what the demo's date changes elsewhere does not shift the draws.
+    draw = w.rng.random()
+    first_word = fold(exchange.title) not in w.spoken_of
+    pool = fitting if fitting and (draw < 0.6 or first_word) else GAVE_ANY
+    if pool is fitting:
+        w.spoken_of.add(fold(exchange.title))
     note.comment = _compose(w, pool, GAVE_MORE, 0.15, first)
 
 
