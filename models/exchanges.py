@@ -90,6 +90,13 @@ class Exchange(db.Model):
         back_populates="exchange", order_by="ExchangeEvent.id", cascade="all, delete-orphan"
     )
 
+    def add_step(self, actor_id: int | None, kind: str, *, minutes=None, message="") -> None:
+        """One more step in the history (who, what, with which words); the exchange moved."""
+        self.updated_at = utcnow()
+        self.events.append(
+            ExchangeEvent(actor_id=actor_id, kind=kind, minutes=minutes, message=message)
+        )
+
     def parties(self) -> tuple[int, int]:
         return (self.provider_id, self.receiver_id)
 

@@ -44,6 +44,7 @@ def profile(user_id: int):
     only for members who are logged in."""
     member = members.get_member(user_id)
     own = current_user.is_authenticated and current_user.id == member.id
+    fees_on = payments.online_fees_enabled()
     return render_template(
         "members/profile.html",
         member=member,
@@ -53,8 +54,8 @@ def profile(user_id: int):
         latest_feedback=reputation.latest(member.id, limit=PROFILE_FEEDBACK),
         feedback_count=reputation.count_visible(member.id),
         reply_form=ReplyForm(formdata=None),
-        fees_on=payments.online_fees_enabled(),
-        stripe_state=connect.state_of(member.id) if payments.online_fees_enabled() else "none",
+        fees_on=fees_on,
+        stripe_state=connect.state_of(member.id) if fees_on else "none",
     )
 
 

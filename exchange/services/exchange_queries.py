@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from exchange.services.disputes import can_resolve
 from exchange.services.errors import NotFound
+from exchange.services.fees import CALLED_OFF
 from models import Exchange, ExchangeEvent, Fee, db
 
 
@@ -41,7 +42,7 @@ def get_for(viewer, exchange_id: int) -> Exchange:
 
 def _paid_fee_called_off(exchange: Exchange) -> bool:
     """A fee paid (or since refunded) on an exchange called off: a coordinator's to decide."""
-    if exchange.state not in ("declined", "cancelled", "expired"):
+    if exchange.state not in CALLED_OFF:
         return False
     return (
         db.session.scalar(

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from exchange.services import fees, ledger, moderation, notifications
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from models import Exchange, ExchangeEvent, Listing, User, db
+from models import Exchange, Listing, User, db
 from models.base import utcnow
 
 MAX_MESSAGE = 2000
@@ -62,13 +62,7 @@ def _text(value: str | None, limit: int = MAX_MESSAGE) -> str:
 
 
 def _step(exchange: Exchange, actor: User | None, kind: str, *, minutes=None, message="") -> None:
-    now = utcnow()
-    exchange.updated_at = now
-    exchange.events.append(
-        ExchangeEvent(
-            actor_id=actor.id if actor else None, kind=kind, minutes=minutes, message=message
-        )
-    )
+    exchange.add_step(actor.id if actor else None, kind, minutes=minutes, message=message)
 
 
 def _tell(user: User, kind: str, exchange: Exchange, actor: User | None = None, **data) -> None:

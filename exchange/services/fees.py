@@ -27,7 +27,7 @@ from sqlalchemy import select
 from exchange.adapters import stripe_api
 from exchange.services import audit, connect, ledger, moderation, notifications, payments, rules
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRefused
-from models import Exchange, ExchangeEvent, Fee, User, db
+from models import Exchange, Fee, User, db
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -51,27 +51,19 @@ def of_exchange(exchange_id: int) -> Fee | None:
     return db.session.scalar(select(Fee).where(Fee.exchange_id == exchange_id))
 
 
-def _locked(exchange_id: int) -> Fee:
+def _lock(*where) -> Fee | None:
+    """The fee, read fresh and locked until the commit (one decision at a time)."""
     ledger.begin_write()
-    fee = db.session.scalar(
-        select(Fee)
-        .where(Fee.exchange_id == exchange_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    return db.session.scalar(
+        select(Fee).where(*where).with_for_update().execution_options(populate_existing=True)
     )
+
+
+def _locked(exchange_id: int) -> Fee:
+    fee = _lock(Fee.exchange_id == exchange_id)
     if fee is None:
         raise NotFound()
     return fee
-
-
-def _locked_by_id(fee_id: int) -> Fee | None:
-    ledger.begin_write()
-    return db.session.scalar(
-        select(Fee)
-        .where(Fee.id == fee_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
 
 
 def can_refund(viewer, fee: Fee) -> bool:
@@ -107,7 +99,8 @@ def attach(
         )
     if of_exchange(exchange.id) is not None:
         raise Conflict(_l("Des frais sont déjà joints à cet échange."), field="fee_amount")
-    cap = rules.current().fee_cap_cents
+    network = rules.current()
+    cap = network.fee_cap_cents
     if amount_cents is None:
         raise InvalidInput(_l("Indiquez le montant des frais, en euros."), field="fee_amount")
     if amount_cents < MIN_CENTS:
@@ -130,7 +123,7 @@ def attach(
         provider=exchange.provider,
         receiver=exchange.receiver,
         amount_cents=amount_cents,
-        commons_cents=payments.commons_share(amount_cents, rules.current().commons_bp),
+        commons_cents=payments.commons_share(amount_cents, network.commons_bp),
         covers=covers,
         state="due",
         checkout_attempt=0,
@@ -347,7 +340,7 @@ def _fee_of(metadata: dict | None) -> Fee | None:
     raw = (metadata or {}).get("fee_id")
     if not raw or not str(raw).isdigit():
         return None
-    return _locked_by_id(int(raw))
+    return _lock(Fee.id == int(raw))
 
 
 def _advance(
@@ -529,15 +522,7 @@ def _wrong_state(fee: Fee) -> Conflict:
 
 
 def _history(exchange: Exchange, actor: User | None, kind: str, message: str) -> None:
-    exchange.updated_at = utcnow()
-    db.session.add(
-        ExchangeEvent(
-            exchange_id=exchange.id,
-            actor_id=actor.id if actor else None,
-            kind=kind,
-            message=message,
-        )
-    )
+    exchange.add_step(actor.id if actor else None, kind, message=message)
 
 
 def _tell(user: User, kind: str, fee: Fee, actor: User | None) -> None:
