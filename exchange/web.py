@@ -104,6 +104,9 @@ def exchange_event_label(kind: str) -> str:
         "fee_paid": _("a payé la participation aux frais en ligne"),
         "fee_settled": _("a indiqué la participation aux frais réglée hors d'Archipel"),
         "fee_refunded": _("Participation aux frais remboursée"),
+        "fee_disputed": _("La banque du payeur conteste le paiement des frais"),
+        "fee_dispute_won": _("Contestation bancaire close : le paiement des frais est maintenu"),
+        "fee_dispute_lost": _("Contestation bancaire perdue : la banque a rendu l'argent"),
     }.get(kind, kind)
 
 
@@ -115,6 +118,15 @@ def fee_state_label(state: str) -> str:
         "settled": _("Réglée hors d'Archipel"),
         "withdrawn": _("Retirée avec l'échange"),
     }.get(state, state)
+
+
+def dispute_label(status: str | None) -> str:
+    """A bank dispute (chargeback) on a paid fee, as the exchange's page and the ledger say it."""
+    return {
+        "open": _("En cours"),
+        "won": _("Close, paiement maintenu"),
+        "lost": _("Perdue, argent rendu par la banque"),
+    }.get(status or "", status or "")
 
 
 def stripe_state_label(state: str) -> str:
@@ -174,6 +186,7 @@ def register(app) -> None:
         exchange_state_label=exchange_state_label,
         exchange_event_label=exchange_event_label,
         fee_state_label=fee_state_label,
+        dispute_label=dispute_label,
         stripe_state_label=stripe_state_label,
         euros=payments.euros_text,
         notification_text=describe_kind,

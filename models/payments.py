@@ -25,6 +25,12 @@ from models.users import User
 FEE_STATES = ("due", "paid", "refunded", "settled", "withdrawn")
 # How far along each state is: an update never goes to a lower rank.
 FEE_RANK = {"due": 0, "withdrawn": 1, "settled": 1, "paid": 2, "refunded": 3}
+# A paid fee the payer's bank disputes (a chargeback), beside its state: open while the bank
+# decides (Stripe's warning_needs_response, warning_under_review, needs_response,
+# under_review), then won (the money stays; Stripe's warning_closed too) or lost (the bank
+# gave it back to the payer). It only moves from open to closed.
+DISPUTE_OPEN = "open"
+DISPUTE_CLOSED = ("won", "lost")
 
 
 class Fee(db.Model):
@@ -36,6 +42,10 @@ class Fee(db.Model):
         CheckConstraint("amount_cents > 0", name="amount_positive"),
         CheckConstraint("commons_cents >= 0 AND commons_cents <= amount_cents", name="commons"),
         CheckConstraint("provider_id <> receiver_id", name="two_parties"),
+        CheckConstraint(
+            "dispute_status IS NULL OR dispute_status IN ('open', 'won', 'lost')",
+            name="dispute_status",
+        ),
         Index("ix_fees_state_created", "state", "created_at"),
     )
 
@@ -73,6 +83,11 @@ class Fee(db.Model):
     refunded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The payer's bank disputing the charge (a chargeback), as Stripe last described it.
+    dispute_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    dispute_status: Mapped[str | None] = mapped_column(String(10))
+    disputed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dispute_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     exchange: Mapped[Exchange] = relationship()
     provider: Mapped[User] = relationship(foreign_keys=[provider_id])
@@ -85,6 +100,11 @@ class Fee(db.Model):
 
     def can_move_to(self, state: str) -> bool:
         return FEE_RANK[state] > FEE_RANK[self.state]
+
+    @property
+    def charged_back(self) -> bool:
+        """The payer's bank took the money back: nothing of it reached the provider."""
+        return self.dispute_status == "lost"
 
 
 class StripeAccount(db.Model):

@@ -39,7 +39,17 @@ from urllib.parse import parse_qsl, unquote_plus, urlsplit
 import stripe
 
 API_KEY = "sk_test_fake"
-KINDS = ("account", "account_link", "checkout.session", "payment_intent", "charge", "refund")
+KINDS = (
+    "account",
+    "account_link",
+    "checkout.session",
+    "payment_intent",
+    "charge",
+    "refund",
+    "dispute",
+)
+# A dispute in one of these statuses no longer holds its charge: it may be refunded again.
+DISPUTE_SETTLED = ("won", "warning_closed")
 
 # The smallest amount Stripe charges, per currency (in the currency's minor unit).
 MINIMUM_CHARGE = {"eur": 50, "usd": 50, "chf": 50, "gbp": 30}
@@ -363,7 +373,7 @@ class FakeStripe:
         # (method, path, endpoint, kind of object answered: what `expand` starts from)
         routes: list[tuple[str, str, Callable[..., dict[str, Any]], str]] = [
             ("POST", r"/v1/accounts", self._create_account, "account"),
-            ("GET", r"/v1/accounts/([^/]+)", self._retrieve_account, "account"),
+            ("GET", r"/v1/accounts/([^/]+)", self._retriever("account", "account"), "account"),
             ("POST", r"/v1/account_links", self._create_account_link, "account_link"),
             ("POST", r"/v1/checkout/sessions", self._create_session, "checkout.session"),
             ("GET", r"/v1/checkout/sessions/([^/]+)", self._retrieve_session, "checkout.session"),
@@ -373,8 +383,14 @@ class FakeStripe:
                 self._expire_session,
                 "checkout.session",
             ),
-            ("GET", r"/v1/payment_intents/([^/]+)", self._retrieve_intent, "payment_intent"),
-            ("GET", r"/v1/charges/([^/]+)", self._retrieve_charge, "charge"),
+            (
+                "GET",
+                r"/v1/payment_intents/([^/]+)",
+                self._retriever("payment_intent", "intent"),
+                "payment_intent",
+            ),
+            ("GET", r"/v1/charges/([^/]+)", self._retriever("charge", "charge"), "charge"),
+            ("GET", r"/v1/disputes/([^/]+)", self._retriever("dispute", "dispute"), "dispute"),
             ("POST", r"/v1/refunds", self._create_refund, "refund"),
         ]
         self._routes = [(m, re.compile(p), f, kind) for m, p, f, kind in routes]
@@ -512,6 +528,43 @@ class FakeStripe:
                 raise ValueError(f"{charge_id} is already fully refunded")
             self._refund(charge, remaining, {}, reverse_transfer=False, refund_fee=False)
             return copy.deepcopy(charge)
+
+    def open_dispute(
+        self, charge_id: str, *, status: str = "needs_response", reason: str = "fraudulent"
+    ) -> dict[str, Any]:
+        """The payer's bank disputes a paid charge (the whole amount); returns the dispute."""
+        with self._lock:
+            charge = self._stored("charge", charge_id)
+            if charge["status"] != "succeeded" or charge["disputed"]:
+                raise ValueError(f"{charge_id} cannot be disputed")
+            dispute = {
+                "id": "dp_1" + _random(23),
+                "object": "dispute",
+                "amount": charge["amount"],
+                "balance_transactions": [],
+                "charge": charge_id,
+                "created": _now(),
+                "currency": charge["currency"],
+                "is_charge_refundable": False,
+                "livemode": False,
+                "metadata": {},
+                "payment_intent": charge["payment_intent"],
+                "reason": reason,
+                "status": status,
+            }
+            self._objects["dispute"][dispute["id"]] = dispute
+            charge["disputed"] = True
+            return copy.deepcopy(dispute)
+
+    def update_dispute(self, dispute_id: str, status: str) -> dict[str, Any]:
+        """The dispute moves on: under_review, then won or lost (final)."""
+        with self._lock:
+            dispute = self._stored("dispute", dispute_id)
+            if dispute["status"] in ("won", "lost", "warning_closed"):
+                raise ValueError(f"{dispute_id} is closed ({dispute['status']})")
+            dispute["status"] = status
+            dispute["is_charge_refundable"] = status in DISPUTE_SETTLED
+            return copy.deepcopy(dispute)
 
     def update_account(self, account_id: str, **fields: Any) -> dict[str, Any]:
         """Change an account as onboarding would (dicts such as `capabilities` are merged)."""
@@ -768,6 +821,18 @@ class FakeStripe:
 
     # Accounts ---------------------------------------------------------------------------
 
+    def _retriever(self, kind: str, param: str) -> Callable[..., dict[str, Any]]:
+        """GET /v1/<kind>s/<id>: the stored object, or Stripe's resource_missing."""
+
+        def retrieve(params: dict[str, Any], object_id: str) -> dict[str, Any]:
+            _check_known(params, RETRIEVE_SPEC)
+            found = self._objects[kind].get(object_id)
+            if found is None:
+                raise _no_such(kind, object_id, param)
+            return found
+
+        return retrieve
+
     def _create_account(self, params: dict[str, Any]) -> dict[str, Any]:
         _check_known(params, ACCOUNT_SPEC)
         account_type = params.get("type")
@@ -820,13 +885,6 @@ class FakeStripe:
             "type": account_type,
         }
         self._objects["account"][account["id"]] = account
-        return account
-
-    def _retrieve_account(self, params: dict[str, Any], account_id: str) -> dict[str, Any]:
-        _check_known(params, RETRIEVE_SPEC)
-        account = self._objects["account"].get(account_id)
-        if account is None:
-            raise _no_such("account", account_id, "account")
         return account
 
     def _create_account_link(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -1070,25 +1128,12 @@ class FakeStripe:
             "paid": succeeded,
             "payment_intent": intent["id"],
             "refunded": False,
+            "disputed": False,
             "status": "succeeded" if succeeded else "failed",
             "transfer": "tr_1" + _random(23) if succeeded and intent["transfer_data"] else None,
             "transfer_data": copy.deepcopy(intent["transfer_data"]),
         }
         self._objects["charge"][charge["id"]] = charge
-        return charge
-
-    def _retrieve_intent(self, params: dict[str, Any], intent_id: str) -> dict[str, Any]:
-        _check_known(params, RETRIEVE_SPEC)
-        intent = self._objects["payment_intent"].get(intent_id)
-        if intent is None:
-            raise _no_such("payment_intent", intent_id, "intent")
-        return intent
-
-    def _retrieve_charge(self, params: dict[str, Any], charge_id: str) -> dict[str, Any]:
-        _check_known(params, RETRIEVE_SPEC)
-        charge = self._objects["charge"].get(charge_id)
-        if charge is None:
-            raise _no_such("charge", charge_id, "charge")
         return charge
 
     # Refunds ------------------------------------------------------------------------------
@@ -1124,6 +1169,18 @@ class FakeStripe:
                 400,
                 f"This PaymentIntent ({intent_id}) does not have a successful charge to refund.",
                 param="payment_intent",
+            )
+        held = [
+            d
+            for d in self._objects["dispute"].values()
+            if d["charge"] == charge["id"] and d["status"] not in DISPUTE_SETTLED
+        ]
+        if held:
+            raise StripeError(
+                400,
+                f"Charge {charge['id']} has been charged back; cannot issue a refund.",
+                code="charge_disputed",
+                executed=True,
             )
         remaining = charge["amount"] - charge["amount_refunded"]
         amount = remaining

@@ -30,7 +30,7 @@ from exchange.services import (
     stripe_events,
 )
 from exchange.services.errors import DomainError
-from exchange.web import fee_state_label
+from exchange.web import dispute_label, fee_state_label
 
 # ---------------------------------------------------------------------------- Stripe's calls
 
@@ -234,10 +234,12 @@ def money_csv():
         _("Payé le"),
         _("Remboursé le"),
         _("Réglé hors d'Archipel le"),
+        _("Contestation bancaire"),
+        _("Repris par la banque le"),
         _("Référence"),
     ]
     return Response(
-        money_ledger.to_csv(headers, fee_state_label),
+        money_ledger.to_csv(headers, fee_state_label, dispute_label),
         mimetype="text/csv",
         headers={
             "Content-Disposition": 'attachment; filename="argent-archipel.csv"',

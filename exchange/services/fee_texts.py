@@ -16,6 +16,9 @@ KINDS = frozenset(
         "fee_settled",
         "stripe_ready",
         "fee_to_refund",
+        "fee_disputed",
+        "fee_dispute_won",
+        "fee_dispute_lost",
     }
 )
 
@@ -66,5 +69,28 @@ def describe(kind: str, d: dict) -> str:
             "frais de %(amount)s est payée : décidez s'il faut la rembourser.",
             title=title,
             amount=amount,
+        )
+    if kind == "fee_disputed":
+        return _(
+            "La banque de %(member)s conteste le paiement des frais de %(amount)s de l'échange "
+            "« %(title)s ». Les administrateurs du réseau y répondent depuis Stripe.",
+            member=member,
+            amount=amount,
+            title=title,
+        )
+    if kind == "fee_dispute_won":
+        return _(
+            "Contestation bancaire close : le paiement des frais de %(amount)s de « %(title)s » "
+            "est maintenu.",
+            amount=amount,
+            title=title,
+        )
+    if kind == "fee_dispute_lost":
+        return _(
+            "Contestation bancaire perdue : la banque a rendu à %(member)s les frais de "
+            "%(amount)s de « %(title)s ».",
+            member=member,
+            amount=amount,
+            title=title,
         )
     return _("Votre compte de paiement Stripe est prêt : vous pouvez recevoir des frais en ligne.")

@@ -29,6 +29,7 @@ from exchange.services import audit, connect, ledger, moderation, notifications,
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRefused
 from models import Exchange, Fee, User, db
 from models.base import utcnow
+from models.payments import DISPUTE_OPEN
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,12 @@ def _locked(exchange_id: int) -> Fee:
 
 def can_refund(viewer, fee: Fee) -> bool:
     """A coordinator who may resolve the exchange's dispute, once the fee is paid and the
-    exchange is contested, was resolved, or was called off."""
+    exchange is contested, was resolved, or was called off; not while the payer's bank
+    holds the charge."""
+    return _may_decide_refund(viewer, fee) and not _bank_holds(fee)
+
+
+def _may_decide_refund(viewer, fee: Fee) -> bool:
     from exchange.services import disputes
 
     exchange = fee.exchange
@@ -76,6 +82,12 @@ def can_refund(viewer, fee: Fee) -> bool:
         exchange.state == "disputed" or exchange.resolved_by_id is not None
     ) or exchange.state in CALLED_OFF
     return fee.state == "paid" and in_question and disputes.can_resolve(viewer, exchange)
+
+
+def _bank_holds(fee: Fee) -> bool:
+    """A charge the payer's bank disputes is the bank's to give back (Stripe refuses a refund
+    then), unless the bank decided for the payment."""
+    return fee.dispute_status in (DISPUTE_OPEN, "lost")
 
 
 # ---------------------------------------------------------------------------- attaching
@@ -331,6 +343,73 @@ def sync_charge(charge_id: str) -> Fee | None:
     return fee
 
 
+def sync_dispute(dispute_id: str) -> Fee | None:
+    """The payer's bank disputes a charge (a chargeback): with destination charges the
+    network's Stripe account answers it, so its admins and the provider are told when it opens
+    and when the bank decides. The fee's state is left as it is: the dispute is recorded
+    beside it, and only moves from open to won or lost."""
+    client = stripe_api.client()
+    try:
+        dispute = client.v1.disputes.retrieve(dispute_id).to_dict()
+        intent_id = dispute.get("payment_intent")
+        if not intent_id and dispute.get("charge"):
+            intent_id = (
+                client.v1.charges.retrieve(dispute["charge"]).to_dict().get("payment_intent")
+            )
+        intent = _intent(client, intent_id) if intent_id else None
+    except stripe_api.Error as e:
+        raise stripe_api.unavailable(e) from e
+    fee = _fee_of((intent or {}).get("metadata"))
+    if fee is None or fee.dispute_id not in (None, dispute.get("id")):
+        db.session.rollback()
+        return None
+    if intent.get("status") == "succeeded":  # a dispute heard of before the payment itself
+        _advance(fee, "paid", intent=intent)
+    now = utcnow()
+    if fee.dispute_id is None:
+        created = dispute.get("created")
+        fee.dispute_id = dispute["id"]
+        fee.dispute_status = DISPUTE_OPEN
+        fee.disputed_at = datetime.fromtimestamp(created, UTC) if created else now
+        _history(fee.exchange, None, "fee_disputed", "")
+        _tell_about_dispute(fee, "fee_disputed")
+    status = _dispute_status(dispute.get("status"))
+    if fee.dispute_status == DISPUTE_OPEN and status != DISPUTE_OPEN:
+        fee.dispute_status = status
+        fee.dispute_closed_at = now
+        _history(fee.exchange, None, f"fee_dispute_{status}", "")
+        _tell_about_dispute(fee, f"fee_dispute_{status}")
+    fee.updated_at = now
+    db.session.commit()
+    return fee
+
+
+def _dispute_status(stripe_status: str | None) -> str:
+    """Stripe's dispute statuses, as the fee keeps them: lost, won (an inquiry closed without
+    a chargeback counts as won: the money stayed), or still open."""
+    if stripe_status == "lost":
+        return "lost"
+    if stripe_status in ("won", "warning_closed", "prevented"):
+        return "won"
+    return DISPUTE_OPEN
+
+
+def _tell_about_dispute(fee: Fee, kind: str) -> None:
+    """The provider, on the exchange's page; the admins, who answer the bank from the
+    network's Stripe dashboard, on the money ledger's line."""
+    _tell(fee.provider, kind, fee, fee.receiver)
+    admins = select(User).where(User.is_admin.is_(True), User.suspended_at.is_(None))
+    for admin in db.session.scalars(admins):
+        if admin.id != fee.provider_id:
+            _tell(
+                admin,
+                kind,
+                fee,
+                fee.receiver,
+                link=notifications.path("payments.money") + f"#frais-{fee.id}",
+            )
+
+
 def _intent(client, intent_id: str) -> dict:
     """A payment intent with its latest charge (whose time is when the money moved)."""
     return client.v1.payment_intents.retrieve(intent_id, {"expand": ["latest_charge"]}).to_dict()
@@ -431,10 +510,14 @@ def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
         raise NotFound()
     if fee.state == "refunded" or fee.refund_id:
         raise Conflict(_l("Ces frais ont déjà été remboursés."))
-    if not can_refund(actor, fee):
+    if not _may_decide_refund(actor, fee):
         if fee.state != "paid":
             raise _wrong_state(fee)
         raise Forbidden(_l("Un remboursement se décide en tranchant une contestation."))
+    if _bank_holds(fee):
+        raise Conflict(
+            _l("Ce paiement fait l'objet d'une contestation bancaire : c'est la banque qui décide.")
+        )
     reason = moderation.required(
         reason, _l("Dites pourquoi : les deux personnes recevront ce message.")
     )
@@ -525,11 +608,11 @@ def _history(exchange: Exchange, actor: User | None, kind: str, message: str) ->
     exchange.add_step(actor.id if actor else None, kind, message=message)
 
 
-def _tell(user: User, kind: str, fee: Fee, actor: User | None) -> None:
+def _tell(user: User, kind: str, fee: Fee, actor: User | None, *, link: str | None = None) -> None:
     notifications.notify(
         user,
         kind,
-        link=notifications.path("exchanges.show", exchange_id=fee.exchange_id),
+        link=link or notifications.path("exchanges.show", exchange_id=fee.exchange_id),
         title=fee.exchange.title,
         member=actor.display_name if actor else "",
         amount_cents=fee.amount_cents,

@@ -3,7 +3,8 @@ state and parties; the totals of each month; what the commons received.
 
 A month counts a fee when it was paid (online), refunded or settled outside Archipel in
 that month, in the network's time zone. The commons keep their share of paid fees only:
-a refund gives the application fee back with the rest.
+a refund gives the application fee back with the rest. A payment the payer's bank took back
+(a bank dispute lost) counts in the month the bank decided, beside the refunds.
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ class Month:
     refunded_cents: int = 0
     settled_cents: int = 0
     commons_cents: int = 0
+    charged_back_cents: int = 0
 
     @property
     def net_cents(self) -> int:
-        """Money that went from receivers to providers and the commons online, refunds off."""
-        return self.paid_cents - self.refunded_cents
+        """Money that went from receivers to providers and the commons online, refunds and
+        bank disputes lost off."""
+        return self.paid_cents - self.refunded_cents - self.charged_back_cents
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Totals:
     refunded_cents: int = 0
     settled_cents: int = 0
     commons_cents: int = 0
+    charged_back_cents: int = 0
     due_count: int = 0
 
 
@@ -64,9 +68,25 @@ def totals() -> Totals:
         return months.setdefault(key, Month(key))
 
     query = select(
-        Fee.state, Fee.amount_cents, Fee.commons_cents, Fee.paid_at, Fee.refunded_at, Fee.settled_at
+        Fee.state,
+        Fee.amount_cents,
+        Fee.commons_cents,
+        Fee.paid_at,
+        Fee.refunded_at,
+        Fee.settled_at,
+        Fee.dispute_status,
+        Fee.dispute_closed_at,
     )
-    for state, amount, commons, paid_at, refunded_at, settled_at in db.session.execute(query):
+    for (
+        state,
+        amount,
+        commons,
+        paid_at,
+        refunded_at,
+        settled_at,
+        dispute_status,
+        dispute_closed_at,
+    ) in db.session.execute(query):
         if state == "due":
             result.due_count += 1
         if paid_at is not None:
@@ -85,6 +105,9 @@ def totals() -> Totals:
         if state == "settled" and settled_at is not None:
             month_of(settled_at).settled_cents += amount
             result.settled_cents += amount
+        if dispute_status == "lost" and dispute_closed_at is not None:
+            month_of(dispute_closed_at).charged_back_cents += amount
+            result.charged_back_cents += amount
     result.months = sorted(months.values(), key=lambda m: m.first_day, reverse=True)
     return result
 
@@ -110,7 +133,7 @@ def _euros(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def to_csv(headers: list[str], state_label) -> str:
+def to_csv(headers: list[str], state_label, dispute_label) -> str:
     """Every fee as CSV (BOM, `;`), amounts in euros with a decimal point, and in cents.
     The exchange is named by its number: its title is for its parties."""
     out = io.StringIO()
@@ -137,6 +160,8 @@ def to_csv(headers: list[str], state_label) -> str:
                 day(fee.paid_at),
                 day(fee.refunded_at),
                 day(fee.settled_at),
+                _cell(dispute_label(fee.dispute_status)) if fee.dispute_status else "",
+                day(fee.dispute_closed_at) if fee.charged_back else "",
                 fee.id,
             ]
         )

@@ -29,6 +29,11 @@ HANDLERS = {
     "payment_intent.payment_failed": fees.sync_intent,
     "payment_intent.succeeded": fees.sync_intent,
     "charge.refunded": fees.sync_charge,
+    "charge.dispute.created": fees.sync_dispute,
+    "charge.dispute.updated": fees.sync_dispute,
+    "charge.dispute.closed": fees.sync_dispute,
+    "charge.dispute.funds_withdrawn": fees.sync_dispute,
+    "charge.dispute.funds_reinstated": fees.sync_dispute,
     "account.updated": connect.sync,
 }
 # After this many failed tries an event waits for a person (its error is kept).

@@ -1032,8 +1032,8 @@ def test_the_money_csv_is_for_spreadsheets_and_names_no_exchange_title(w, fake_s
     fee.state, fee.paid_at = "paid", utc(2025, 3, 4, 9, 5)
     db.session.commit()
     headers = ["Date", "Échange", "Couvre", "€", "c", "Communs €", "État", "Donne", "Reçoit"]
-    headers += ["Payé", "Remboursé", "Réglé", "Réf"]
-    text = money_ledger.to_csv(headers, lambda state: {"paid": "payés"}[state])
+    headers += ["Payé", "Remboursé", "Réglé", "Contestation", "Repris", "Réf"]
+    text = money_ledger.to_csv(headers, lambda state: {"paid": "payés"}[state], str)
     assert text.startswith("\ufeff")
     assert "Secret" not in text  # the exchange is named by its number only
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
@@ -1044,7 +1044,8 @@ def test_the_money_csv_is_for_spreadsheets_and_names_no_exchange_title(w, fake_s
     assert (row[3], row[4], row[5]) == ("12.50", "1250", "1.25")
     assert (row[6], row[7], row[8]) == ("payés", "Paule Prête", "Rémi Reçoit")
     assert row[9] == "04/03/2025 10:05"  # Paris time
-    assert row[12] == str(fee.id)
+    assert (row[12], row[13]) == ("", "")  # no bank dispute
+    assert row[14] == str(fee.id)
     assert ";" in text.splitlines()[0]
 
 
@@ -1171,3 +1172,79 @@ def test_the_onboarding_link_refresh_never_opens_an_account(w, fake_stripe, clie
     connect.onboarding_url(w.provider.id)
     response = client.get("/compte/paiements/relancer")
     assert response.status_code == 303 and response.location.startswith(fake_stripe.url)
+
+
+# ---------------------------------------------------------------------------- bank disputes
+
+
+def bank_disputes(fake, ex) -> str:
+    """The payer's bank disputes the fee's charge; Stripe's event is handled."""
+    dispute = fake.open_dispute(fee_of(ex).charge_id)
+    fees.sync_dispute(dispute["id"])
+    return dispute["id"]
+
+
+def test_no_refund_while_the_bank_disputes_the_payment_then_one_once_it_decided_for_it(
+    w, fake_stripe
+):
+    ex = disputed_and_paid(fake_stripe, w)
+    dispute_id = bank_disputes(fake_stripe, ex)
+    fee = fee_of(ex)
+    assert fee.dispute_status == "open" and not fees.can_refund(w.coord_p, fee)
+
+    error = refuses(Conflict, lambda: fees.refund(w.coord_p.id, ex.id, "Pas fait"))
+    assert "contestation bancaire" in str(error)
+    assert posts(fake_stripe, "/v1/refunds") == []
+    assert count(ModerationAction, ModerationAction.action == "fee_refunded") == 0
+    # Someone who may not refund is told that, not about the bank.
+    refuses(Forbidden, lambda: fees.refund(w.coord_q.id, ex.id, "Pas fait"))
+
+    fake_stripe.update_dispute(dispute_id, "won")
+    fees.sync_dispute(dispute_id)
+    assert fees.can_refund(w.coord_p, fee_of(ex))
+    fees.refund(w.coord_p.id, ex.id, "Le travail n'a pas été fait")
+    assert fee_of(ex).state == "refunded"
+
+
+def test_a_lost_bank_dispute_closes_the_refund_for_good(w, fake_stripe):
+    ex = disputed_and_paid(fake_stripe, w)
+    dispute_id = bank_disputes(fake_stripe, ex)
+    fake_stripe.update_dispute(dispute_id, "lost")
+    fees.sync_dispute(dispute_id)
+    fee = fee_of(ex)
+    assert fee.charged_back and not fees.can_refund(w.coord_p, fee)
+    refuses(Conflict, lambda: fees.refund(w.coord_p.id, ex.id, "Pas fait"))
+    assert posts(fake_stripe, "/v1/refunds") == []
+
+
+def test_stripe_itself_refuses_to_refund_a_disputed_charge(w, fake_stripe):
+    """What the rule above spares the coordinator: the fake answers as Stripe does."""
+    ex = disputed_and_paid(fake_stripe, w)
+    fake_stripe.open_dispute(fee_of(ex).charge_id)
+    with pytest.raises(stripe_api.Error) as caught:
+        fake_stripe.client().v1.refunds.create({"payment_intent": fee_of(ex).payment_intent_id})
+    assert caught.value.code == "charge_disputed"
+
+
+def test_a_payment_the_bank_took_back_counts_in_the_month_the_bank_decided(w, fake_stripe):
+    fee = _fee_row(w, "Contesté", 1200, "paid", created=utc(2025, 3, 1), paid=utc(2025, 3, 2))
+    fee.dispute_id, fee.dispute_status = "dp_1Lost", "lost"
+    fee.disputed_at, fee.dispute_closed_at = utc(2025, 3, 20), utc(2025, 4, 30, 22, 30)
+    _fee_row(w, "Gagné", 800, "paid", created=utc(2025, 3, 1), paid=utc(2025, 3, 3))
+    db.session.commit()
+
+    totals = money_ledger.totals()
+    assert (totals.paid_cents, totals.charged_back_cents) == (2000, 1200)
+    months = {m.first_day.isoformat(): m for m in totals.months}
+    assert months["2025-03-01"].charged_back_cents == 0
+    # 22:30 UTC on 30 April is 00:30 on 1 May in Paris.
+    assert months["2025-05-01"].charged_back_cents == 1200
+    assert months["2025-05-01"].net_cents == -1200
+
+    headers = ["Date", "Échange", "Couvre", "€", "c", "Communs €", "État", "Donne", "Reçoit"]
+    headers += ["Payé", "Remboursé", "Réglé", "Contestation", "Repris", "Réf"]
+    labels = {"lost": "perdue"}
+    text = money_ledger.to_csv(headers, lambda state: state, labels.get)
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    lost = next(r for r in rows if r[14] == str(fee.id))
+    assert (lost[12], lost[13]) == ("perdue", "01/05/2025 00:30")

@@ -924,3 +924,145 @@ def test_process_events_says_when_events_wait_for_a_person(
     assert "1 given up" in result.output
     db.session.expire_all()
     assert stripe_event(event["id"]).processed_at is None  # left for a person to look at
+
+
+# --- 10. bank disputes (chargebacks) --------------------------------------------------------
+
+
+class Disputed(NamedTuple):
+    exchange: Exchange
+    fee_id: int
+    charge_id: str
+    paid: dict
+    admin: User
+
+
+@pytest.fixture
+def paid_and_known(client, fake_stripe, paid_on_stripe):
+    """A fee paid on Checkout and recorded (its checkout.session.completed delivered), in a
+    network with one admin, who holds the network's Stripe account."""
+    admin = factories.member("Ada Admin", email="ada@example.org", admin=True)
+    deliver(client, paid_on_stripe.event)
+    fee = db.session.get(Fee, paid_on_stripe.fee_id)
+    assert fee.state == "paid"
+    return Disputed(paid_on_stripe.exchange, fee.id, fee.charge_id, paid_on_stripe.event, admin)
+
+
+def dispute_events(fake, charge_id: str, outcome: str) -> list[dict]:
+    """What Stripe sends while a payer's bank disputes a charge and then decides."""
+    opened = fake.open_dispute(charge_id, status="needs_response")
+    events = [
+        fake.event("charge.dispute.created", opened),
+        fake.event("charge.dispute.funds_withdrawn", opened),
+        fake.event("charge.dispute.updated", fake.update_dispute(opened["id"], "under_review")),
+    ]
+    closed = fake.update_dispute(opened["id"], outcome)
+    events.append(fake.event("charge.dispute.closed", closed))
+    if outcome == "won":
+        events.append(fake.event("charge.dispute.funds_reinstated", closed))
+    return events
+
+
+def test_a_bank_dispute_opened_tells_the_provider_and_the_admins_once_and_keeps_the_fee_paid(
+    client, fake_stripe, paid_and_known
+):
+    exchange, fee_id, charge_id, _, admin = paid_and_known
+    opened = fake_stripe.open_dispute(charge_id)
+    event = fake_stripe.event("charge.dispute.created", opened)
+
+    for _ in range(3):
+        assert deliver(client, event).status_code == 200
+    assert deliver(client, fake_stripe.event("charge.dispute.updated", opened)).status_code == 200
+
+    fee = db.session.get(Fee, fee_id)
+    assert (fee.state, fee.dispute_id, fee.dispute_status) == ("paid", opened["id"], "open")
+    assert fee.disputed_at is not None and fee.dispute_closed_at is None
+    assert history(exchange.id, "fee_disputed") == 1
+    assert notices(fee.provider, "fee_disputed") == notices(admin, "fee_disputed") == 1
+    assert notices(fee.receiver, "fee_disputed") == 0  # their bank asked: they know
+    link = db.session.scalar(select(Notification.link).where(Notification.user_id == admin.id))
+    assert link == f"/caisse-commune/argent#frais-{fee_id}"
+    assert stripe_event(event["id"]).object_id == opened["id"]
+
+
+@pytest.mark.parametrize("outcome", ["won", "lost"])
+def test_a_bank_dispute_closing_is_recorded_once_and_never_reopens(
+    client, fake_stripe, paid_and_known, outcome
+):
+    exchange, fee_id, charge_id, _, admin = paid_and_known
+    events = dispute_events(fake_stripe, charge_id, outcome)
+
+    for event in events:
+        deliver(client, event)
+    # A late copy of the first event: the dispute is closed on Stripe, nothing moves back.
+    deliver(client, {**events[0], "id": events[0]["id"] + "x"})
+
+    fee = db.session.get(Fee, fee_id)
+    assert fee.dispute_status == outcome and fee.dispute_closed_at is not None
+    assert fee.state == "paid" and fee.charged_back == (outcome == "lost")
+    assert history(exchange.id, "fee_disputed") == 1
+    assert history(exchange.id, f"fee_dispute_{outcome}") == 1
+    for person in (fee.provider, admin):
+        assert notices(person, "fee_disputed") == notices(person, f"fee_dispute_{outcome}") == 1
+    other = "lost" if outcome == "won" else "won"
+    assert history(exchange.id, f"fee_dispute_{other}") == 0
+
+
+@pytest.mark.parametrize("seed", [3, 77])
+def test_a_bank_dispute_delivered_before_the_payment_and_shuffled_ends_the_same(
+    client, fake_stripe, paid_on_stripe, seed
+):
+    """The dispute's events, the payment's, three times each in any order: the fee is paid
+    once, disputed once, lost once."""
+    admin = factories.member("Ada Admin", email="ada@example.org", admin=True)
+    exchange, fee_id, completed, provider, _ = paid_on_stripe
+    intent = fake_stripe.get("payment_intent", completed["data"]["object"]["payment_intent"])
+    deliveries = [completed, *dispute_events(fake_stripe, intent["latest_charge"], "lost")] * 3
+    random.Random(seed).shuffle(deliveries)
+
+    assert Counter(deliver(client, e).status_code for e in deliveries) == {200: 15}
+
+    fee = db.session.get(Fee, fee_id)
+    assert (fee.state, fee.dispute_status) == ("paid", "lost")
+    assert history(exchange.id, "fee_paid") == 1
+    assert history(exchange.id, "fee_disputed") == history(exchange.id, "fee_dispute_lost") == 1
+    assert notices(provider, "fee_paid") == 1
+    assert notices(admin, "fee_disputed") == notices(admin, "fee_dispute_lost") == 1
+    assert count(StripeEvent) == 5 and count(StripeEvent, StripeEvent.processed_at.is_(None)) == 0
+
+
+def test_a_dispute_on_a_charge_that_is_not_a_fee_is_recorded_and_ignored(
+    client, fake_stripe, paid_and_known
+):
+    """Something else sold on the network's Stripe account (no fee_id in its metadata)."""
+    fee_id = paid_and_known.fee_id
+    session = fake_stripe.client().v1.checkout.sessions.create(
+        {
+            "mode": "payment",
+            "success_url": "https://ailleurs.example/ok",
+            "line_items": [
+                {
+                    "price_data": {
+                        "currency": "eur",
+                        "unit_amount": 3000,
+                        "product_data": {"name": "Adhésion"},
+                    },
+                    "quantity": 1,
+                }
+            ],
+        }
+    )
+    intent = fake_stripe.complete_checkout(session.id)["payment_intent"]
+    stranger = fake_stripe.open_dispute(fake_stripe.get("payment_intent", intent)["latest_charge"])
+    before = snapshot()
+
+    deliver(client, fake_stripe.event("charge.dispute.created", stranger))
+
+    assert changed_tables(before, snapshot()) == ["stripe_events"]
+    assert stripe_event_processed(stranger)
+    assert db.session.get(Fee, fee_id).dispute_id is None
+
+
+def stripe_event_processed(obj: dict) -> bool:
+    row = db.session.scalar(select(StripeEvent).where(StripeEvent.object_id == obj["id"]))
+    return row is not None and row.processed_at is not None and row.last_error == ""

@@ -496,3 +496,28 @@ def test_a_wrong_secret_or_an_old_signature_is_refused(fake, secret, age):
     header = sign(payload, secret, timestamp=int(time.time()) - age)
     with pytest.raises(stripe.SignatureVerificationError):
         stripe.Webhook.construct_event(payload, header, WEBHOOK_SECRET, tolerance=300)
+
+
+def test_a_dispute_is_retrieved_as_stripe_describes_it_and_holds_its_charge(fake, client):
+    session = paid_session(fake, client)
+    intent = client.v1.payment_intents.retrieve(session["payment_intent"])
+    dispute = fake.open_dispute(intent.latest_charge)
+
+    got = client.v1.disputes.retrieve(dispute["id"])
+    assert (got.object, got.status, got.charge) == (
+        "dispute",
+        "needs_response",
+        intent.latest_charge,
+    )
+    assert (got.payment_intent, got.amount) == (intent.id, intent.amount)
+    assert client.v1.charges.retrieve(intent.latest_charge).disputed is True
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        client.v1.refunds.create({"payment_intent": intent.id})
+    assert refused.value.code == "charge_disputed"
+
+    fake.update_dispute(dispute["id"], "won")
+    assert client.v1.refunds.create({"payment_intent": intent.id}).status == "succeeded"
+    with pytest.raises(ValueError):  # a decision is final
+        fake.update_dispute(dispute["id"], "lost")
+    with pytest.raises(stripe.InvalidRequestError):
+        client.v1.disputes.retrieve("dp_1Nobody")

@@ -565,6 +565,61 @@ def test_a_second_refund_says_already_refunded_and_asks_stripe_nothing(
     assert len(_refund_acts()) == 1
 
 
+def test_while_the_bank_disputes_the_payment_everyone_concerned_sees_it_and_nobody_refunds(
+    app, people, fake_stripe, disputed_and_paid
+):
+    made = disputed_and_paid
+    dispute = fake_stripe.open_dispute(fee_of(made.id).charge_id)
+    fees.sync_dispute(dispute["id"])
+    refund_action = f"/echanges/{made.id}/frais/rembourser"
+
+    for person in (people.provider, people.receiver, people.coordinator):
+        page = text(browser(app, person).get(f"/echanges/{made.id}"))
+        box = page[page.index('id="frais"') : page.index("</section>", page.index('id="frais"'))]
+        assert "Contestation bancaire" in box and "En cours" in box, person.display_name
+        mine = person.id == people.receiver.id
+        assert ("Votre banque conteste" if mine else "La banque de Rémi Reçoit conteste") in box
+        assert fee_state_shown(page) == "Payée en ligne"
+        assert "La banque du payeur conteste le paiement des frais" in page  # the history
+        assert not form_with_action(page, refund_action)
+
+    client = browser(app, people.coordinator)
+    response = client.post(refund_action, data={"reason": "Le matériel n'a pas servi"})
+    assert "fait l'objet d'une contestation bancaire" in follow(client, response)
+    assert stripe_posts(fake_stripe, "/v1/refunds") == [] and _refund_acts() == []
+
+
+def test_a_payment_the_bank_took_back_shows_in_the_money_ledger(
+    app, people, fake_stripe, disputed_and_paid
+):
+    made = disputed_and_paid
+    dispute = fake_stripe.open_dispute(fee_of(made.id).charge_id)
+    fake_stripe.update_dispute(dispute["id"], "lost")
+    fees.sync_dispute(dispute["id"])
+    fee = fee_of(made.id)
+
+    page = text(browser(app, people.outsider).get("/caisse-commune/argent"))
+    totals = page[page.index('id="totals-title"') : page.index('id="fees-title"')]
+    assert "Repris par la banque" in totals and "12,50 €" in totals
+    row = page[page.index(f'id="frais-{fee.id}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Payée en ligne" in row
+    assert "Contestation bancaire : perdue, argent rendu par la banque" in row
+    csv_text = browser(app, people.outsider).get("/caisse-commune/argent.csv").text
+    header, line = csv_text.removeprefix("\ufeff").splitlines()
+    assert header.split(";")[-3:] == [
+        "Contestation bancaire",
+        "Repris par la banque le",
+        "Référence",
+    ]
+    assert line.split(";")[-3] == "Perdue, argent rendu par la banque"
+
+
+def test_a_ledger_without_any_payment_taken_back_does_not_mention_it(app, people, three_fees):
+    page = text(browser(app, people.outsider).get("/caisse-commune/argent"))
+    assert "Repris par la banque" not in page and "Contestation bancaire" not in page
+
+
 # --------------------------------------------------------------------------- my Stripe account
 
 
