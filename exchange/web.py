@@ -129,6 +129,15 @@ def dispute_label(status: str | None) -> str:
     }.get(status or "", status or "")
 
 
+def dispute_badge(status: str | None) -> str:
+    """The same, in a word beside the fee's state in the money ledger."""
+    return {
+        "open": _("Contestée par la banque"),
+        "won": _("Contestation bancaire close"),
+        "lost": _("Reprise par la banque"),
+    }.get(status or "", status or "")
+
+
 def stripe_state_label(state: str) -> str:
     return {
         "none": _("Non connecté"),
@@ -187,6 +196,7 @@ def register(app) -> None:
         exchange_event_label=exchange_event_label,
         fee_state_label=fee_state_label,
         dispute_label=dispute_label,
+        dispute_badge=dispute_badge,
         stripe_state_label=stripe_state_label,
         euros=payments.euros_text,
         notification_text=describe_kind,

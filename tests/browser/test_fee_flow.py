@@ -20,17 +20,23 @@ test client cannot; `test_stripe_buttons_lead_to_stripe_under_the_sites_csp` kee
 
 from __future__ import annotations
 
+import json
 import re
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
+import requests
 from babel.dates import format_date
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
-from exchange.services import connect, exchanges, money_ledger
-from models import db
+from exchange.services import connect, exchanges, fees, money_ledger
+from models import StripeEvent, db
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS
+from tests.conftest import WEBHOOK_SECRET
+from tests.stripe_fake import sign
 
 pytestmark = pytest.mark.browser
 
@@ -342,6 +348,84 @@ def test_fee_attached_on_accepting_is_paid_on_checkout_and_shows_in_the_money_le
     )
     screenshot(hugo, "A-money-ledger")
     screenshot(phone(hugo, hugo.url), "phone-A-money-ledger")
+
+
+def _deliver(live_server, event: dict) -> None:
+    """Stripe posts a signed event to the served app; wait until it has been handled (after
+    the answer, as in production)."""
+    payload = json.dumps(event)
+    answer = requests.post(
+        live_server.url + "/webhooks/stripe",
+        data=payload,
+        headers={
+            "Content-Type": "application/json",
+            "Stripe-Signature": sign(payload, WEBHOOK_SECRET),
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 200
+    for _ in range(100):
+        db.session.rollback()
+        row = db.session.scalar(select(StripeEvent).where(StripeEvent.event_id == event["id"]))
+        if row is not None and row.processed_at is not None:
+            assert row.last_error == ""
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{event['type']} was not handled")
+
+
+def test_a_bank_dispute_reaches_the_provider_and_the_admin_and_shows_in_the_ledger(
+    live_server, fake_stripe, person, phone, screenshot
+):
+    """Hugo's bank disputes the fee he paid: Nadia reads it from her notice on the exchange
+    page; the admin's notice leads to the fee's line in the money ledger, which counts the
+    payment as taken back once the bank has decided."""
+    provider, receiver, offer = _pair()
+    factories.member("Adèle Réseau", email="adele@example.org", admin=True)
+    connect.onboarding_url(provider.id)
+    fake_stripe.make_account_ready(connect.account_of(provider.id).stripe_id)
+    connect.refresh(provider.id)
+    exchange = exchanges.propose(receiver.id, offer.id, message=PROPOSAL, foreseen_minutes=60)
+    exchanges.accept(provider.id, exchange.id, fee_cents=1250, fee_covers=COVERS)
+    fees.start_checkout(receiver.id, exchange.id)
+    session_id = fees.of_exchange(exchange.id).checkout_session_id
+    db.session.commit()
+    paid = fake_stripe.complete_checkout(session_id)
+    _deliver(live_server, fake_stripe.event("checkout.session.completed", paid))
+    charge = fake_stripe.get("payment_intent", paid["payment_intent"])["latest_charge"]
+    dispute = fake_stripe.open_dispute(charge)
+    _deliver(live_server, fake_stripe.event("charge.dispute.created", dispute))
+
+    nadia = person()
+    log_in(nadia, live_server.url, PROVIDER)
+    header(nadia).get_by_role("link", name=re.compile("^Notifications")).click()
+    nadia.get_by_role("link", name=re.compile(f"^La banque de {RECEIVER['name']} conteste")).click()
+    expect(nadia).to_have_url(f"{live_server.url}/echanges/{exchange.id}")
+    facts = fee_facts(nadia)
+    assert facts["État"].startswith("Payée en ligne · ") and facts[
+        "Contestation bancaire"
+    ].startswith("En cours · "), facts
+    expect(fee_box(nadia)).to_contain_text(f"La banque de {RECEIVER['name']} conteste ce paiement")
+    expect(nadia.get_by_text("La banque du payeur conteste le paiement des frais")).to_be_visible()
+    screenshot(nadia, "B-exchange-bank-dispute-open")
+    screenshot(phone(nadia, nadia.url), "phone-B-exchange-bank-dispute-open")
+
+    lost = fake_stripe.update_dispute(dispute["id"], "lost")
+    _deliver(live_server, fake_stripe.event("charge.dispute.closed", lost))
+
+    adele = person()
+    log_in(adele, live_server.url, {"name": "Adèle Réseau", "email": "adele@example.org"})
+    header(adele).get_by_role("link", name=re.compile("^Notifications")).click()
+    adele.get_by_role("link", name=re.compile("^Contestation bancaire perdue")).click()
+    fee_id = fees.of_exchange(exchange.id).id
+    expect(adele).to_have_url(f"{live_server.url}/caisse-commune/argent#frais-{fee_id}")
+    totals = adele.get_by_role("region", name="Totaux", exact=True)
+    expect(totals.locator("dl.facts")).to_contain_text(text("Repris par la banque 12,50 €"))
+    row = adele.locator(f"#frais-{fee_id}")
+    expect(row.locator(".state.dispute-lost")).to_have_text("Reprise par la banque")
+    expect(row).to_contain_text(f"n° {exchange.id}")  # not her exchange: its number only
+    screenshot(adele, "admin-money-ledger-bank-dispute-lost")
+    screenshot(phone(adele, adele.url), "phone-admin-money-ledger-bank-dispute-lost")
 
 
 @pytest.mark.parametrize("button", ["connect", "pay"])

@@ -604,7 +604,7 @@ def test_a_payment_the_bank_took_back_shows_in_the_money_ledger(
     row = page[page.index(f'id="frais-{fee.id}"') :]
     row = row[: row.index("</tr>")]
     assert "Payée en ligne" in row
-    assert "Contestation bancaire : perdue, argent rendu par la banque" in row
+    assert "Reprise par la banque" in row
     csv_text = browser(app, people.outsider).get("/caisse-commune/argent.csv").text
     header, line = csv_text.removeprefix("\ufeff").splitlines()
     assert header.split(";")[-3:] == [
