@@ -104,9 +104,13 @@ def exchange_event_label(kind: str) -> str:
         "fee_paid": _("a payé la participation aux frais en ligne"),
         "fee_settled": _("a indiqué la participation aux frais réglée hors d'Archipel"),
         "fee_refunded": _("Participation aux frais remboursée"),
-        "fee_disputed": _("La banque du payeur conteste le paiement des frais"),
-        "fee_dispute_won": _("Contestation bancaire close : le paiement des frais est maintenu"),
-        "fee_dispute_lost": _("Contestation bancaire perdue : la banque a rendu l'argent"),
+        "fee_dispute_inquiry": _(
+            "La banque du payeur pose des questions sur le paiement des frais"
+        ),
+        "fee_dispute_open": _("Litige bancaire : la banque du payeur a repris la somme"),
+        "fee_dispute_won": _("Litige bancaire clos : le paiement des frais est maintenu"),
+        "fee_dispute_lost": _("Litige bancaire clos : la banque a rendu la somme au payeur"),
+        "fee_dispute_closed": _("Questions de la banque closes, sans litige"),
     }.get(kind, kind)
 
 
@@ -121,20 +125,24 @@ def fee_state_label(state: str) -> str:
 
 
 def dispute_label(status: str | None) -> str:
-    """A bank dispute (chargeback) on a paid fee, as the exchange's page and the ledger say it."""
+    """What the payer's bank did about a paid fee, on the exchange's page and in the CSV."""
     return {
-        "open": _("En cours"),
-        "won": _("Close, paiement maintenu"),
-        "lost": _("Perdue, argent rendu par la banque"),
+        "inquiry": _("Pose des questions"),
+        "open": _("Conteste le paiement"),
+        "won": _("A tranché pour le paiement"),
+        "lost": _("A rendu la somme au payeur"),
+        "closed": _("Questions closes, sans litige"),
     }.get(status or "", status or "")
 
 
 def dispute_badge(status: str | None) -> str:
-    """The same, in a word beside the fee's state in the money ledger."""
+    """The same in a few words, beside the fee's state in the money ledger."""
     return {
-        "open": _("Contestée par la banque"),
-        "won": _("Contestation bancaire close"),
-        "lost": _("Reprise par la banque"),
+        "inquiry": _("Questions de la banque"),
+        "open": _("Litige bancaire"),
+        "won": _("Litige clos, payée"),
+        "lost": _("Rendue par la banque"),
+        "closed": _("Questions closes"),
     }.get(status or "", status or "")
 
 

@@ -25,12 +25,15 @@ from models.users import User
 FEE_STATES = ("due", "paid", "refunded", "settled", "withdrawn")
 # How far along each state is: an update never goes to a lower rank.
 FEE_RANK = {"due": 0, "withdrawn": 1, "settled": 1, "paid": 2, "refunded": 3}
-# A paid fee the payer's bank disputes (a chargeback), beside its state: open while the bank
-# decides (Stripe's warning_needs_response, warning_under_review, needs_response,
-# under_review), then won (the money stays; Stripe's warning_closed too) or lost (the bank
-# gave it back to the payer). It only moves from open to closed.
-DISPUTE_OPEN = "open"
-DISPUTE_CLOSED = ("won", "lost")
+# What the payer's bank does about a paid fee (Stripe's dispute, as the fee keeps it, beside its
+# state). inquiry: the bank asks questions, no money was taken and a refund is still possible
+# (Stripe's warning_needs_response, warning_under_review); open: a chargeback, Stripe took the
+# amount back while the bank decides (needs_response, under_review, and any status we do not
+# know); then won: the bank decided for the payment, the money came back; lost: the bank gave
+# it to the payer for good; closed: the questions ended without a chargeback (warning_closed,
+# and prevented, a chargeback stopped before it was filed). It never moves to a lower rank.
+DISPUTE_STATES = ("inquiry", "open", "won", "lost", "closed")
+DISPUTE_RANK = {"inquiry": 0, "open": 1, "won": 2, "lost": 2, "closed": 2}
 
 
 class Fee(db.Model):
@@ -43,7 +46,8 @@ class Fee(db.Model):
         CheckConstraint("commons_cents >= 0 AND commons_cents <= amount_cents", name="commons"),
         CheckConstraint("provider_id <> receiver_id", name="two_parties"),
         CheckConstraint(
-            "dispute_status IS NULL OR dispute_status IN ('open', 'won', 'lost')",
+            "dispute_status IS NULL OR dispute_status IN "
+            "('inquiry', 'open', 'won', 'lost', 'closed')",
             name="dispute_status",
         ),
         Index("ix_fees_state_created", "state", "created_at"),
@@ -83,9 +87,11 @@ class Fee(db.Model):
     refunded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # The payer's bank disputing the charge (a chargeback), as Stripe last described it.
+    # The payer's bank questioning or disputing the charge, as Stripe last described it
+    # (DISPUTE_STATES); the amount in question (a bank may dispute part of it).
     dispute_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     dispute_status: Mapped[str | None] = mapped_column(String(10))
+    dispute_cents: Mapped[int | None] = mapped_column(Integer)
     disputed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     dispute_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -103,8 +109,14 @@ class Fee(db.Model):
 
     @property
     def charged_back(self) -> bool:
-        """The payer's bank took the money back: nothing of it reached the provider."""
+        """The payer's bank gave the money back to the payer for good (a chargeback lost)."""
         return self.dispute_status == "lost"
+
+    @property
+    def held_by_the_bank(self) -> bool:
+        """A chargeback open or lost: the bank, not a refund, gives the money back (Stripe
+        refuses to refund such a charge)."""
+        return self.dispute_status in ("open", "lost")
 
 
 class StripeAccount(db.Model):

@@ -48,8 +48,10 @@ KINDS = (
     "refund",
     "dispute",
 )
-# A dispute in one of these statuses no longer holds its charge: it may be refunded again.
-DISPUTE_SETTLED = ("won", "warning_closed")
+# A dispute in one of these statuses holds its charge: Stripe refuses to refund it (an inquiry,
+# warning_*, took no money and may still be answered by a refund).
+DISPUTE_HOLDS = ("needs_response", "under_review", "lost")
+DISPUTE_FINAL = ("won", "lost", "warning_closed", "prevented")
 
 # The smallest amount Stripe charges, per currency (in the currency's minor unit).
 MINIMUM_CHARGE = {"eur": 50, "usd": 50, "chf": 50, "gbp": 30}
@@ -530,22 +532,31 @@ class FakeStripe:
             return copy.deepcopy(charge)
 
     def open_dispute(
-        self, charge_id: str, *, status: str = "needs_response", reason: str = "fraudulent"
+        self,
+        charge_id: str,
+        *,
+        status: str = "needs_response",
+        reason: str = "fraudulent",
+        amount: int | None = None,
     ) -> dict[str, Any]:
-        """The payer's bank disputes a paid charge (the whole amount); returns the dispute."""
+        """The payer's bank questions (status warning_needs_response) or disputes (all of, or
+        `amount` of) a paid charge; returns the dispute. A charge has one dispute at a time."""
         with self._lock:
             charge = self._stored("charge", charge_id)
-            if charge["status"] != "succeeded" or charge["disputed"]:
+            earlier = [d for d in self._objects["dispute"].values() if d["charge"] == charge_id]
+            if charge["status"] != "succeeded" or any(
+                d["status"] != "warning_closed" for d in earlier
+            ):
                 raise ValueError(f"{charge_id} cannot be disputed")
             dispute = {
                 "id": "dp_1" + _random(23),
                 "object": "dispute",
-                "amount": charge["amount"],
+                "amount": charge["amount"] if amount is None else amount,
                 "balance_transactions": [],
                 "charge": charge_id,
                 "created": _now(),
                 "currency": charge["currency"],
-                "is_charge_refundable": False,
+                "is_charge_refundable": status not in DISPUTE_HOLDS,
                 "livemode": False,
                 "metadata": {},
                 "payment_intent": charge["payment_intent"],
@@ -560,10 +571,10 @@ class FakeStripe:
         """The dispute moves on: under_review, then won or lost (final)."""
         with self._lock:
             dispute = self._stored("dispute", dispute_id)
-            if dispute["status"] in ("won", "lost", "warning_closed"):
+            if dispute["status"] in DISPUTE_FINAL:
                 raise ValueError(f"{dispute_id} is closed ({dispute['status']})")
             dispute["status"] = status
-            dispute["is_charge_refundable"] = status in DISPUTE_SETTLED
+            dispute["is_charge_refundable"] = status not in DISPUTE_HOLDS
             return copy.deepcopy(dispute)
 
     def update_account(self, account_id: str, **fields: Any) -> dict[str, Any]:
@@ -1173,7 +1184,7 @@ class FakeStripe:
         held = [
             d
             for d in self._objects["dispute"].values()
-            if d["charge"] == charge["id"] and d["status"] not in DISPUTE_SETTLED
+            if d["charge"] == charge["id"] and d["status"] in DISPUTE_HOLDS
         ]
         if held:
             raise StripeError(

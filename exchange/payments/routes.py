@@ -214,7 +214,12 @@ def money():
         "payments/money.html",
         fees_on=payments.online_fees_enabled(),
         totals=money_ledger.totals(),
-        page=money_ledger.page(int_arg("page", 1)),
+        # ?frais=<id>: the page listing that fee (a notice's link to its line).
+        page=money_ledger.page(
+            money_ledger.page_of(int_arg("frais", 0))
+            if "frais" in request.args
+            else int_arg("page", 1)
+        ),
     )
 
 
@@ -234,8 +239,8 @@ def money_csv():
         _("Payé le"),
         _("Remboursé le"),
         _("Réglé hors d'Archipel le"),
-        _("Contestation bancaire"),
-        _("Repris par la banque le"),
+        _("Litige bancaire"),
+        _("Rendu par la banque le"),
         _("Référence"),
     ]
     return Response(

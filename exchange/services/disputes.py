@@ -72,9 +72,14 @@ def _stewards(exchange: Exchange) -> list[User]:
             if user.id not in exchange.parties():
                 seen.setdefault(user.id, user)
     if not seen:  # the only coordinators are the parties themselves: the admins decide
-        admins = select(User).where(User.is_admin.is_(True), User.suspended_at.is_(None))
-        seen = {u.id: u for u in db.session.scalars(admins) if u.id not in exchange.parties()}
+        seen = {u.id: u for u in active_admins() if u.id not in exchange.parties()}
     return list(seen.values())
+
+
+def active_admins() -> list[User]:
+    """The network's admins who are not suspended."""
+    query = select(User).where(User.is_admin.is_(True), User.suspended_at.is_(None))
+    return list(db.session.scalars(query.order_by(User.id)))
 
 
 def log_space(actor: User, exchange: Exchange) -> int | None:

@@ -16,9 +16,12 @@ KINDS = frozenset(
         "fee_settled",
         "stripe_ready",
         "fee_to_refund",
-        "fee_disputed",
+        "fee_dispute_inquiry",
+        "fee_dispute_open",
         "fee_dispute_won",
         "fee_dispute_lost",
+        "fee_dispute_closed",
+        "fee_dispute_admin",
     }
 )
 
@@ -70,27 +73,92 @@ def describe(kind: str, d: dict) -> str:
             title=title,
             amount=amount,
         )
-    if kind == "fee_disputed":
-        return _(
-            "La banque de %(member)s conteste le paiement des frais de %(amount)s de l'échange "
-            "« %(title)s ». Les administrateurs du réseau y répondent depuis Stripe.",
-            member=member,
-            amount=amount,
-            title=title,
-        )
-    if kind == "fee_dispute_won":
-        return _(
-            "Contestation bancaire close : le paiement des frais de %(amount)s de « %(title)s » "
-            "est maintenu.",
-            amount=amount,
-            title=title,
-        )
-    if kind == "fee_dispute_lost":
-        return _(
-            "Contestation bancaire perdue : la banque a rendu à %(member)s les frais de "
-            "%(amount)s de « %(title)s ».",
-            member=member,
-            amount=amount,
-            title=title,
-        )
+    if kind.startswith("fee_dispute_"):
+        return _dispute(kind.removeprefix("fee_dispute_"), d, member, title, amount)
     return _("Votre compte de paiement Stripe est prêt : vous pouvez recevoir des frais en ligne.")
+
+
+def _dispute(step: str, d: dict, member: str, title: str, amount: str) -> str:
+    """The provider's notices (the exchange named by its title) and the admins' ("admin": the
+    exchange by its number, and what to do in Stripe's dashboard)."""
+    if step == "admin":
+        return _dispute_for_admins(d.get("step", ""), member, d.get("number", ""), amount)
+    if step == "inquiry":
+        return _(
+            "La banque de %(member)s pose des questions sur le paiement des frais de %(amount)s "
+            "de « %(title)s ». Les administrateurs du réseau y répondent depuis Stripe.",
+            member=member,
+            amount=amount,
+            title=title,
+        )
+    if step == "open":
+        return _(
+            "Litige bancaire : la banque de %(member)s conteste le paiement des frais de "
+            "%(amount)s de « %(title)s ». Les administrateurs du réseau y répondent depuis "
+            "Stripe.",
+            member=member,
+            amount=amount,
+            title=title,
+        )
+    if step == "won":
+        return _(
+            "Litige bancaire clos : le paiement des frais de %(amount)s de « %(title)s » est "
+            "maintenu.",
+            amount=amount,
+            title=title,
+        )
+    if step == "lost":
+        return _(
+            "Litige bancaire clos : la banque a rendu à %(member)s les %(amount)s de « %(title)s ».",
+            member=member,
+            amount=amount,
+            title=title,
+        )
+    return _(
+        "La banque de %(member)s a clos ses questions sur les frais de « %(title)s », sans litige.",
+        member=member,
+        title=title,
+    )
+
+
+def _dispute_for_admins(step: str, member: str, number, amount: str) -> str:
+    if step == "inquiry":
+        return _(
+            "La banque de %(member)s pose des questions sur un paiement de %(amount)s (échange "
+            "n° %(number)s). Répondez-lui depuis le tableau de bord Stripe : un remboursement "
+            "reste possible.",
+            member=member,
+            amount=amount,
+            number=number,
+        )
+    if step == "open":
+        return _(
+            "Litige bancaire : la banque de %(member)s conteste un paiement de %(amount)s "
+            "(échange n° %(number)s) et Stripe a repris la somme au réseau. Répondez-lui depuis "
+            "le tableau de bord Stripe.",
+            member=member,
+            amount=amount,
+            number=number,
+        )
+    if step == "won":
+        return _(
+            "Litige bancaire clos pour le paiement de %(amount)s (échange n° %(number)s) : la "
+            "banque a tranché pour le paiement, Stripe rend la somme au réseau.",
+            amount=amount,
+            number=number,
+        )
+    if step == "lost":
+        return _(
+            "Litige bancaire clos : la banque a rendu à %(member)s les %(amount)s de l'échange "
+            "n° %(number)s. Décidez depuis Stripe s'il faut reprendre la somme à la personne "
+            "payée (annulation du transfert).",
+            member=member,
+            amount=amount,
+            number=number,
+        )
+    return _(
+        "La banque de %(member)s a clos ses questions sur le paiement de l'échange "
+        "n° %(number)s, sans litige.",
+        member=member,
+        number=number,
+    )

@@ -29,7 +29,7 @@ from exchange.services import audit, connect, ledger, moderation, notifications,
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRefused
 from models import Exchange, Fee, User, db
 from models.base import utcnow
-from models.payments import DISPUTE_OPEN
+from models.payments import DISPUTE_RANK
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def can_refund(viewer, fee: Fee) -> bool:
     """A coordinator who may resolve the exchange's dispute, once the fee is paid and the
     exchange is contested, was resolved, or was called off; not while the payer's bank
     holds the charge."""
-    return _may_decide_refund(viewer, fee) and not _bank_holds(fee)
+    return _may_decide_refund(viewer, fee) and not fee.held_by_the_bank
 
 
 def _may_decide_refund(viewer, fee: Fee) -> bool:
@@ -82,12 +82,6 @@ def _may_decide_refund(viewer, fee: Fee) -> bool:
         exchange.state == "disputed" or exchange.resolved_by_id is not None
     ) or exchange.state in CALLED_OFF
     return fee.state == "paid" and in_question and disputes.can_resolve(viewer, exchange)
-
-
-def _bank_holds(fee: Fee) -> bool:
-    """A charge the payer's bank disputes is the bank's to give back (Stripe refuses a refund
-    then), unless the bank decided for the payment."""
-    return fee.dispute_status in (DISPUTE_OPEN, "lost")
 
 
 # ---------------------------------------------------------------------------- attaching
@@ -343,71 +337,93 @@ def sync_charge(charge_id: str) -> Fee | None:
     return fee
 
 
+# Stripe's dispute statuses, and the steps a fee's dispute walks through to reach each: a
+# status seen late (a chargeback lost, before we heard it was opened) takes the steps it
+# skipped, each with its effects once. A status we do not know holds the charge, as Stripe
+# would (see models.payments.DISPUTE_STATES).
+DISPUTE_PATH = {
+    "warning_needs_response": ("inquiry",),
+    "warning_under_review": ("inquiry",),
+    "warning_closed": ("inquiry", "closed"),
+    "prevented": ("inquiry", "closed"),
+    "needs_response": ("open",),
+    "under_review": ("open",),
+    "won": ("open", "won"),
+    "lost": ("open", "lost"),
+}
+
+
 def sync_dispute(dispute_id: str) -> Fee | None:
-    """The payer's bank disputes a charge (a chargeback): with destination charges the
-    network's Stripe account answers it, so its admins and the provider are told when it opens
-    and when the bank decides. The fee's state is left as it is: the dispute is recorded
-    beside it, and only moves from open to won or lost."""
+    """The payer's bank questions or disputes a charge (charge.dispute.*). With destination
+    charges the network's own Stripe account answers it, from Stripe's dashboard: its admins
+    and the provider are told of each step, the exchange's history keeps it. The fee's state
+    is left as it is; the dispute is recorded beside it and only moves forward."""
     client = stripe_api.client()
     try:
         dispute = client.v1.disputes.retrieve(dispute_id).to_dict()
         intent_id = dispute.get("payment_intent")
         if not intent_id and dispute.get("charge"):
-            intent_id = (
-                client.v1.charges.retrieve(dispute["charge"]).to_dict().get("payment_intent")
-            )
+            charge = client.v1.charges.retrieve(dispute["charge"]).to_dict()
+            intent_id = charge.get("payment_intent")
         intent = _intent(client, intent_id) if intent_id else None
     except stripe_api.Error as e:
         raise stripe_api.unavailable(e) from e
     fee = _fee_of((intent or {}).get("metadata"))
-    if fee is None or fee.dispute_id not in (None, dispute.get("id")):
+    if fee is None:
         db.session.rollback()
         return None
-    if intent.get("status") == "succeeded":  # a dispute heard of before the payment itself
+    if fee.dispute_id not in (None, dispute["id"]):
+        if fee.dispute_status != "closed":  # Stripe files one chargeback per charge
+            log.warning(
+                "Dispute %s on fee %s left aside: %s is %s",
+                dispute["id"],
+                fee.id,
+                fee.dispute_id,
+                fee.dispute_status,
+            )
+            db.session.rollback()
+            return fee
+        # The bank's questions ended, then it filed a chargeback after all: a new dispute.
+        fee.dispute_id = fee.dispute_status = fee.dispute_closed_at = None
+    if intent.get("status") == "succeeded":  # heard of before the payment itself
         _advance(fee, "paid", intent=intent)
     now = utcnow()
     if fee.dispute_id is None:
         created = dispute.get("created")
         fee.dispute_id = dispute["id"]
-        fee.dispute_status = DISPUTE_OPEN
         fee.disputed_at = datetime.fromtimestamp(created, UTC) if created else now
-        _history(fee.exchange, None, "fee_disputed", "")
-        _tell_about_dispute(fee, "fee_disputed")
-    status = _dispute_status(dispute.get("status"))
-    if fee.dispute_status == DISPUTE_OPEN and status != DISPUTE_OPEN:
-        fee.dispute_status = status
-        fee.dispute_closed_at = now
-        _history(fee.exchange, None, f"fee_dispute_{status}", "")
-        _tell_about_dispute(fee, f"fee_dispute_{status}")
+    fee.dispute_cents = int(dispute.get("amount") or fee.amount_cents)
+    for step in DISPUTE_PATH.get(dispute.get("status"), ("open",)):
+        if fee.dispute_status is None or DISPUTE_RANK[step] > DISPUTE_RANK[fee.dispute_status]:
+            fee.dispute_status = step
+            if DISPUTE_RANK[step] == DISPUTE_RANK["closed"]:
+                fee.dispute_closed_at = now
+            _history(fee.exchange, None, f"fee_dispute_{step}", "")
+            _tell_about_dispute(fee, step)
     fee.updated_at = now
     db.session.commit()
     return fee
 
 
-def _dispute_status(stripe_status: str | None) -> str:
-    """Stripe's dispute statuses, as the fee keeps them: lost, won (an inquiry closed without
-    a chargeback counts as won: the money stayed), or still open."""
-    if stripe_status == "lost":
-        return "lost"
-    if stripe_status in ("won", "warning_closed", "prevented"):
-        return "won"
-    return DISPUTE_OPEN
+def _tell_about_dispute(fee: Fee, step: str) -> None:
+    """The provider, on the exchange's page. The admins, who answer the bank from Stripe's
+    dashboard, on the fee's line in the money ledger: the exchange is named by its number, as
+    the ledger names it for anyone but its parties (who are never told as admins)."""
+    from exchange.services import disputes
 
-
-def _tell_about_dispute(fee: Fee, kind: str) -> None:
-    """The provider, on the exchange's page; the admins, who answer the bank from the
-    network's Stripe dashboard, on the money ledger's line."""
-    _tell(fee.provider, kind, fee, fee.receiver)
-    admins = select(User).where(User.is_admin.is_(True), User.suspended_at.is_(None))
-    for admin in db.session.scalars(admins):
-        if admin.id != fee.provider_id:
-            _tell(
-                admin,
-                kind,
-                fee,
-                fee.receiver,
-                link=notifications.path("payments.money") + f"#frais-{fee.id}",
-            )
+    _tell(fee.provider, f"fee_dispute_{step}", fee, fee.receiver)
+    for admin in disputes.active_admins():
+        if admin.id in (fee.provider_id, fee.receiver_id):
+            continue
+        notifications.notify(
+            admin,
+            "fee_dispute_admin",
+            link=notifications.path("payments.money", frais=fee.id) + f"#frais-{fee.id}",
+            step=step,
+            number=fee.exchange_id,
+            member=fee.receiver.display_name,
+            amount_cents=fee.dispute_cents or fee.amount_cents,
+        )
 
 
 def _intent(client, intent_id: str) -> dict:
@@ -514,10 +530,8 @@ def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
         if fee.state != "paid":
             raise _wrong_state(fee)
         raise Forbidden(_l("Un remboursement se décide en tranchant une contestation."))
-    if _bank_holds(fee):
-        raise Conflict(
-            _l("Ce paiement fait l'objet d'une contestation bancaire : c'est la banque qui décide.")
-        )
+    if fee.held_by_the_bank:
+        raise _held_by_the_bank()
     reason = moderation.required(
         reason, _l("Dites pourquoi : les deux personnes recevront ce message.")
     )
@@ -540,6 +554,8 @@ def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
         log.warning("Refund of fee %s failed: %s", fee.id, e)
         if not stripe_api.lost(e):  # refused: a later try is a new request, under a new key
             _next_refund_attempt(exchange_id)
+        if getattr(e, "code", None) == "charge_disputed":  # its webhook is still on its way
+            raise _held_by_the_bank() from e
         raise stripe_api.unavailable(e) from e
     if made.get("status") not in ("succeeded", "pending"):  # failed, cancelled: nothing given
         db.session.rollback()
@@ -593,6 +609,14 @@ def _ask_for_refund(fee: Fee) -> None:
         _tell(steward, "fee_to_refund", fee, None)
 
 
+def _held_by_the_bank() -> Conflict:
+    return Conflict(
+        _l(
+            "La banque du payeur conteste ce paiement : c'est elle qui le rend, pas un remboursement."
+        )
+    )
+
+
 def _wrong_state(fee: Fee) -> Conflict:
     messages = {
         "due": _l("Ces frais attendent d'être réglés."),
@@ -608,11 +632,11 @@ def _history(exchange: Exchange, actor: User | None, kind: str, message: str) ->
     exchange.add_step(actor.id if actor else None, kind, message=message)
 
 
-def _tell(user: User, kind: str, fee: Fee, actor: User | None, *, link: str | None = None) -> None:
+def _tell(user: User, kind: str, fee: Fee, actor: User | None) -> None:
     notifications.notify(
         user,
         kind,
-        link=link or notifications.path("exchanges.show", exchange_id=fee.exchange_id),
+        link=notifications.path("exchanges.show", exchange_id=fee.exchange_id),
         title=fee.exchange.title,
         member=actor.display_name if actor else "",
         amount_cents=fee.amount_cents,

@@ -3,8 +3,9 @@ state and parties; the totals of each month; what the commons received.
 
 A month counts a fee when it was paid (online), refunded or settled outside Archipel in
 that month, in the network's time zone. The commons keep their share of paid fees only:
-a refund gives the application fee back with the rest. A payment the payer's bank took back
-(a bank dispute lost) counts in the month the bank decided, beside the refunds.
+a refund gives the application fee back with the rest. Money the payer's bank gave back (a
+chargeback lost) counts in the month Archipel heard of the bank's decision, as a refund
+counts in the month it was made; the application fee is not given back by Stripe then.
 """
 
 from __future__ import annotations
@@ -75,41 +76,52 @@ def totals() -> Totals:
         Fee.refunded_at,
         Fee.settled_at,
         Fee.dispute_status,
+        Fee.dispute_cents,
         Fee.dispute_closed_at,
     )
-    for (
-        state,
-        amount,
-        commons,
-        paid_at,
-        refunded_at,
-        settled_at,
-        dispute_status,
-        dispute_closed_at,
-    ) in db.session.execute(query):
-        if state == "due":
+    for fee in db.session.execute(query):
+        if fee.state == "due":
             result.due_count += 1
-        if paid_at is not None:
-            month = month_of(paid_at)
+        if fee.paid_at is not None:
+            month = month_of(fee.paid_at)
             month.paid_count += 1
-            month.paid_cents += amount
-            month.commons_cents += commons
-            result.paid_cents += amount
-            result.commons_cents += commons
-        if state == "refunded" and refunded_at is not None:
-            month = month_of(refunded_at)
-            month.refunded_cents += amount
-            month.commons_cents -= commons
-            result.refunded_cents += amount
-            result.commons_cents -= commons
-        if state == "settled" and settled_at is not None:
-            month_of(settled_at).settled_cents += amount
-            result.settled_cents += amount
-        if dispute_status == "lost" and dispute_closed_at is not None:
-            month_of(dispute_closed_at).charged_back_cents += amount
-            result.charged_back_cents += amount
+            month.paid_cents += fee.amount_cents
+            month.commons_cents += fee.commons_cents
+            result.paid_cents += fee.amount_cents
+            result.commons_cents += fee.commons_cents
+        if fee.state == "refunded" and fee.refunded_at is not None:
+            month = month_of(fee.refunded_at)
+            month.refunded_cents += fee.amount_cents
+            month.commons_cents -= fee.commons_cents
+            result.refunded_cents += fee.amount_cents
+            result.commons_cents -= fee.commons_cents
+        if fee.state == "settled" and fee.settled_at is not None:
+            month_of(fee.settled_at).settled_cents += fee.amount_cents
+            result.settled_cents += fee.amount_cents
+        # A chargeback lost gives the amount in question back to the payer (a refunded fee
+        # has nothing left to give: it is counted once, as refunded).
+        if fee.dispute_status == "lost" and fee.state != "refunded" and fee.dispute_closed_at:
+            cents = fee.dispute_cents or fee.amount_cents
+            month_of(fee.dispute_closed_at).charged_back_cents += cents
+            result.charged_back_cents += cents
     result.months = sorted(months.values(), key=lambda m: m.first_day, reverse=True)
     return result
+
+
+def page_of(fee_id: int) -> int:
+    """The page of the ledger that lists this fee (1 for a fee that does not exist)."""
+    fee = db.session.get(Fee, fee_id)
+    if fee is None:
+        return 1
+    newer = db.session.scalar(
+        select(func.count())
+        .select_from(Fee)
+        .where(
+            (Fee.created_at > fee.created_at)
+            | ((Fee.created_at == fee.created_at) & (Fee.id > fee.id))
+        )
+    )
+    return newer // PER_PAGE + 1
 
 
 def page(number: int = 1):
@@ -160,7 +172,9 @@ def to_csv(headers: list[str], state_label, dispute_label) -> str:
                 day(fee.paid_at),
                 day(fee.refunded_at),
                 day(fee.settled_at),
-                _cell(dispute_label(fee.dispute_status)) if fee.dispute_status else "",
+                # What the bank did is the parties' business until money moved (a lost
+                # chargeback): only that is everyone's.
+                _cell(dispute_label(fee.dispute_status)) if fee.charged_back else "",
                 day(fee.dispute_closed_at) if fee.charged_back else "",
                 fee.id,
             ]

@@ -1,4 +1,4 @@
-"""money: a paid fee's bank dispute (chargeback), as Stripe reports it
+"""money: what the payer's bank does about a paid fee (inquiry, chargeback), as Stripe says
 
 Revision ID: 0007
 Revises: 0006
@@ -20,11 +20,14 @@ def upgrade():
     with op.batch_alter_table('fees', schema=None) as batch_op:
         batch_op.add_column(sa.Column('dispute_id', sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column('dispute_status', sa.String(length=10), nullable=True))
+        batch_op.add_column(sa.Column('dispute_cents', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('disputed_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('dispute_closed_at', sa.DateTime(), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_fees_dispute_id'), ['dispute_id'])
         batch_op.create_check_constraint(
-            'dispute_status', "dispute_status IS NULL OR dispute_status IN ('open', 'won', 'lost')"
+            'dispute_status',
+            "dispute_status IS NULL OR dispute_status IN "
+            "('inquiry', 'open', 'won', 'lost', 'closed')",
         )
 
 
@@ -34,5 +37,6 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('uq_fees_dispute_id'), type_='unique')
         batch_op.drop_column('dispute_closed_at')
         batch_op.drop_column('disputed_at')
+        batch_op.drop_column('dispute_cents')
         batch_op.drop_column('dispute_status')
         batch_op.drop_column('dispute_id')

@@ -399,14 +399,17 @@ def test_a_bank_dispute_reaches_the_provider_and_the_admin_and_shows_in_the_ledg
     nadia = person()
     log_in(nadia, live_server.url, PROVIDER)
     header(nadia).get_by_role("link", name=re.compile("^Notifications")).click()
-    nadia.get_by_role("link", name=re.compile(f"^La banque de {RECEIVER['name']} conteste")).click()
+    nadia.get_by_role(
+        "link", name=re.compile(f"^Litige bancaire : la banque de {RECEIVER['name']}")
+    ).click()
     expect(nadia).to_have_url(f"{live_server.url}/echanges/{exchange.id}")
     facts = fee_facts(nadia)
-    assert facts["État"].startswith("Payée en ligne · ") and facts[
-        "Contestation bancaire"
-    ].startswith("En cours · "), facts
-    expect(fee_box(nadia)).to_contain_text(f"La banque de {RECEIVER['name']} conteste ce paiement")
-    expect(nadia.get_by_text("La banque du payeur conteste le paiement des frais")).to_be_visible()
+    assert facts["État"].startswith("Payée en ligne · "), facts
+    assert facts["Banque du payeur"].startswith("Conteste le paiement · "), facts
+    expect(fee_box(nadia)).to_contain_text(f"La banque de {RECEIVER['name']} a interrogé Stripe")
+    expect(
+        nadia.get_by_text("Litige bancaire : la banque du payeur a repris la somme")
+    ).to_be_visible()
     screenshot(nadia, "B-exchange-bank-dispute-open")
     screenshot(phone(nadia, nadia.url), "phone-B-exchange-bank-dispute-open")
 
@@ -416,13 +419,15 @@ def test_a_bank_dispute_reaches_the_provider_and_the_admin_and_shows_in_the_ledg
     adele = person()
     log_in(adele, live_server.url, {"name": "Adèle Réseau", "email": "adele@example.org"})
     header(adele).get_by_role("link", name=re.compile("^Notifications")).click()
-    adele.get_by_role("link", name=re.compile("^Contestation bancaire perdue")).click()
+    adele.get_by_role("link", name=re.compile("^Litige bancaire clos : la banque a rendu")).click()
     fee_id = fees.of_exchange(exchange.id).id
-    expect(adele).to_have_url(f"{live_server.url}/caisse-commune/argent#frais-{fee_id}")
+    expect(adele).to_have_url(
+        f"{live_server.url}/caisse-commune/argent?frais={fee_id}#frais-{fee_id}"
+    )
     totals = adele.get_by_role("region", name="Totaux", exact=True)
-    expect(totals.locator("dl.facts")).to_contain_text(text("Repris par la banque 12,50 €"))
+    expect(totals.locator("dl.facts")).to_contain_text(text("Rendu par la banque 12,50 €"))
     row = adele.locator(f"#frais-{fee_id}")
-    expect(row.locator(".state.dispute-lost")).to_have_text("Reprise par la banque")
+    expect(row.locator(".state.dispute-lost")).to_have_text("Rendue par la banque")
     expect(row).to_contain_text(f"n° {exchange.id}")  # not her exchange: its number only
     screenshot(adele, "admin-money-ledger-bank-dispute-lost")
     screenshot(phone(adele, adele.url), "phone-admin-money-ledger-bank-dispute-lost")

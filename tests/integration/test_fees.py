@@ -29,6 +29,7 @@ from exchange.services import (
     fees,
     ledger,
     money_ledger,
+    notifications,
     rules,
 )
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentUnavailable
@@ -1177,14 +1178,14 @@ def test_the_onboarding_link_refresh_never_opens_an_account(w, fake_stripe, clie
 # ---------------------------------------------------------------------------- bank disputes
 
 
-def bank_disputes(fake, ex) -> str:
-    """The payer's bank disputes the fee's charge; Stripe's event is handled."""
-    dispute = fake.open_dispute(fee_of(ex).charge_id)
+def bank_disputes(fake, ex, **kw) -> str:
+    """The payer's bank disputes (or questions) the fee's charge; Stripe's event is handled."""
+    dispute = fake.open_dispute(fee_of(ex).charge_id, **kw)
     fees.sync_dispute(dispute["id"])
     return dispute["id"]
 
 
-def test_no_refund_while_the_bank_disputes_the_payment_then_one_once_it_decided_for_it(
+def test_no_refund_while_a_chargeback_is_open_then_one_once_the_bank_decided_for_the_payment(
     w, fake_stripe
 ):
     ex = disputed_and_paid(fake_stripe, w)
@@ -1193,7 +1194,7 @@ def test_no_refund_while_the_bank_disputes_the_payment_then_one_once_it_decided_
     assert fee.dispute_status == "open" and not fees.can_refund(w.coord_p, fee)
 
     error = refuses(Conflict, lambda: fees.refund(w.coord_p.id, ex.id, "Pas fait"))
-    assert "contestation bancaire" in str(error)
+    assert "La banque du payeur conteste ce paiement" in str(error)
     assert posts(fake_stripe, "/v1/refunds") == []
     assert count(ModerationAction, ModerationAction.action == "fee_refunded") == 0
     # Someone who may not refund is told that, not about the bank.
@@ -1206,7 +1207,7 @@ def test_no_refund_while_the_bank_disputes_the_payment_then_one_once_it_decided_
     assert fee_of(ex).state == "refunded"
 
 
-def test_a_lost_bank_dispute_closes_the_refund_for_good(w, fake_stripe):
+def test_a_lost_chargeback_closes_the_refund_for_good(w, fake_stripe):
     ex = disputed_and_paid(fake_stripe, w)
     dispute_id = bank_disputes(fake_stripe, ex)
     fake_stripe.update_dispute(dispute_id, "lost")
@@ -1217,34 +1218,96 @@ def test_a_lost_bank_dispute_closes_the_refund_for_good(w, fake_stripe):
     assert posts(fake_stripe, "/v1/refunds") == []
 
 
-def test_stripe_itself_refuses_to_refund_a_disputed_charge(w, fake_stripe):
-    """What the rule above spares the coordinator: the fake answers as Stripe does."""
+def test_a_bank_asking_questions_leaves_the_refund_open_and_a_refund_answers_it(w, fake_stripe):
+    """An inquiry takes no money: refunding is one of the two ways to answer it."""
     ex = disputed_and_paid(fake_stripe, w)
-    fake_stripe.open_dispute(fee_of(ex).charge_id)
-    with pytest.raises(stripe_api.Error) as caught:
-        fake_stripe.client().v1.refunds.create({"payment_intent": fee_of(ex).payment_intent_id})
-    assert caught.value.code == "charge_disputed"
+    bank_disputes(fake_stripe, ex, status="warning_needs_response")
+    assert fee_of(ex).dispute_status == "inquiry" and fees.can_refund(w.coord_p, fee_of(ex))
+    fees.refund(w.coord_p.id, ex.id, "Le matériel n'a pas servi")
+    assert fee_of(ex).state == "refunded"
 
 
-def test_a_payment_the_bank_took_back_counts_in_the_month_the_bank_decided(w, fake_stripe):
+def test_a_refund_meeting_a_chargeback_not_yet_heard_of_says_the_bank_holds_it(w, fake_stripe):
+    ex = disputed_and_paid(fake_stripe, w)
+    fake_stripe.open_dispute(fee_of(ex).charge_id)  # its webhook is still on its way
+
+    error = refuses(Conflict, lambda: fees.refund(w.coord_p.id, ex.id, "Pas fait"))
+
+    assert "La banque du payeur conteste ce paiement" in str(error)
+    fee = fee_of(ex)
+    # Stripe refused: the next try is a new request, under the next key.
+    assert (fee.state, fee.refund_id, fee.refund_attempt) == ("paid", None, 1)
+    assert count(ModerationAction, ModerationAction.action == "fee_refunded") == 0
+
+
+def test_the_admins_notice_names_the_exchange_by_its_number_and_says_what_to_do(w, fake_stripe):
+    ex = disputed_and_paid(fake_stripe, w)
+    bank_disputes(fake_stripe, ex, amount=700)
+    notice = db.session.scalar(
+        select(Notification).where(
+            Notification.user_id == w.admin.id, Notification.kind == "fee_dispute_admin"
+        )
+    )
+    words = notifications.describe(notice).replace("\xa0", " ").replace("\u202f", " ")
+    assert f"échange n° {ex.id}" in words and "7,00 €" in words
+    assert "tableau de bord Stripe" in words and "Rémi Reçoit" in words
+    assert ex.title not in words
+    provider_notice = db.session.scalar(
+        select(Notification).where(
+            Notification.user_id == w.provider.id, Notification.kind == "fee_dispute_open"
+        )
+    )
+    assert ex.title in notifications.describe(provider_notice)  # a party reads the title
+
+
+def test_money_the_bank_gave_back_counts_in_the_month_archipel_heard_of_it(w, fake_stripe):
     fee = _fee_row(w, "Contesté", 1200, "paid", created=utc(2025, 3, 1), paid=utc(2025, 3, 2))
-    fee.dispute_id, fee.dispute_status = "dp_1Lost", "lost"
+    fee.dispute_id, fee.dispute_status, fee.dispute_cents = "dp_1Lost", "lost", 900
     fee.disputed_at, fee.dispute_closed_at = utc(2025, 3, 20), utc(2025, 4, 30, 22, 30)
-    _fee_row(w, "Gagné", 800, "paid", created=utc(2025, 3, 1), paid=utc(2025, 3, 3))
+    # Refunded, then charged back: the money went back once, as a refund.
+    twice = _fee_row(
+        w,
+        "Deux fois",
+        500,
+        "refunded",
+        created=utc(2025, 3, 1),
+        paid=utc(2025, 3, 3),
+        refunded=utc(2025, 3, 4),
+    )
+    twice.dispute_id, twice.dispute_status, twice.dispute_cents = "dp_1Twice", "lost", 500
+    twice.disputed_at, twice.dispute_closed_at = utc(2025, 3, 20), utc(2025, 4, 2)
+    won = _fee_row(w, "Gagné", 800, "paid", created=utc(2025, 3, 1), paid=utc(2025, 3, 3))
+    won.dispute_id, won.dispute_status, won.dispute_cents = "dp_1Won", "won", 800
+    won.disputed_at, won.dispute_closed_at = utc(2025, 3, 20), utc(2025, 4, 2)
     db.session.commit()
 
     totals = money_ledger.totals()
-    assert (totals.paid_cents, totals.charged_back_cents) == (2000, 1200)
+    assert (totals.paid_cents, totals.refunded_cents, totals.charged_back_cents) == (
+        2500,
+        500,
+        900,
+    )
     months = {m.first_day.isoformat(): m for m in totals.months}
     assert months["2025-03-01"].charged_back_cents == 0
+    assert "2025-04-01" not in months  # the refunded one and the one won move nothing
     # 22:30 UTC on 30 April is 00:30 on 1 May in Paris.
-    assert months["2025-05-01"].charged_back_cents == 1200
-    assert months["2025-05-01"].net_cents == -1200
+    assert months["2025-05-01"].charged_back_cents == 900
+    assert months["2025-05-01"].net_cents == -900
 
     headers = ["Date", "Échange", "Couvre", "€", "c", "Communs €", "État", "Donne", "Reçoit"]
-    headers += ["Payé", "Remboursé", "Réglé", "Contestation", "Repris", "Réf"]
-    labels = {"lost": "perdue"}
-    text = money_ledger.to_csv(headers, lambda state: state, labels.get)
-    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
-    lost = next(r for r in rows if r[14] == str(fee.id))
-    assert (lost[12], lost[13]) == ("perdue", "01/05/2025 00:30")
+    headers += ["Payé", "Remboursé", "Réglé", "Litige", "Rendu", "Réf"]
+    text = money_ledger.to_csv(headers, lambda state: state, {"lost": "rendue"}.get)
+    rows = {r[14]: r for r in csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";")}
+    assert (rows[str(fee.id)][12], rows[str(fee.id)][13]) == ("rendue", "01/05/2025 00:30")
+    # What the bank is doing is not everyone's business until money moved back.
+    assert (rows[str(won.id)][12], rows[str(won.id)][13]) == ("", "")
+
+
+def test_a_notice_leads_to_the_ledger_page_that_lists_the_fee(w, fake_stripe, monkeypatch):
+    monkeypatch.setattr(money_ledger, "PER_PAGE", 2)
+    made = [
+        _fee_row(w, f"F{i}", 500, "paid", created=utc(2025, 3, 1 + i), paid=utc(2025, 3, 2 + i))
+        for i in range(5)
+    ]  # newest first: F4 F3 | F2 F1 | F0
+    assert [money_ledger.page_of(f.id) for f in made] == [3, 2, 2, 1, 1]
+    assert money_ledger.page_of(0) == 1

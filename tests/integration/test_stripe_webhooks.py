@@ -926,14 +926,13 @@ def test_process_events_says_when_events_wait_for_a_person(
     assert stripe_event(event["id"]).processed_at is None  # left for a person to look at
 
 
-# --- 10. bank disputes (chargebacks) --------------------------------------------------------
+# --- 10. the payer's bank: inquiries and chargebacks ------------------------------------------
 
 
 class Disputed(NamedTuple):
     exchange: Exchange
     fee_id: int
     charge_id: str
-    paid: dict
     admin: User
 
 
@@ -945,90 +944,226 @@ def paid_and_known(client, fake_stripe, paid_on_stripe):
     deliver(client, paid_on_stripe.event)
     fee = db.session.get(Fee, paid_on_stripe.fee_id)
     assert fee.state == "paid"
-    return Disputed(paid_on_stripe.exchange, fee.id, fee.charge_id, paid_on_stripe.event, admin)
+    return Disputed(paid_on_stripe.exchange, fee.id, fee.charge_id, admin)
 
 
-def dispute_events(fake, charge_id: str, outcome: str) -> list[dict]:
-    """What Stripe sends while a payer's bank disputes a charge and then decides."""
-    opened = fake.open_dispute(charge_id, status="needs_response")
-    events = [
-        fake.event("charge.dispute.created", opened),
-        fake.event("charge.dispute.funds_withdrawn", opened),
-        fake.event("charge.dispute.updated", fake.update_dispute(opened["id"], "under_review")),
-    ]
-    closed = fake.update_dispute(opened["id"], outcome)
-    events.append(fake.event("charge.dispute.closed", closed))
-    if outcome == "won":
-        events.append(fake.event("charge.dispute.funds_reinstated", closed))
-    return events
+def steps(exchange_id: int) -> list[str]:
+    """The exchange's history steps about the payer's bank, in order."""
+    return list(
+        db.session.scalars(
+            select(ExchangeEvent.kind)
+            .where(
+                ExchangeEvent.exchange_id == exchange_id,
+                ExchangeEvent.kind.like("fee_dispute_%"),
+            )
+            .order_by(ExchangeEvent.id)
+        )
+    )
 
 
-def test_a_bank_dispute_opened_tells_the_provider_and_the_admins_once_and_keeps_the_fee_paid(
+def admin_notices(admin) -> list[dict]:
+    rows = db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == admin.id, Notification.kind == "fee_dispute_admin")
+        .order_by(Notification.id)
+    )
+    return [{**n.data, "link": n.link} for n in rows]
+
+
+def test_a_chargeback_tells_the_provider_and_the_admins_once_and_keeps_the_fee_paid(
     client, fake_stripe, paid_and_known
 ):
-    exchange, fee_id, charge_id, _, admin = paid_and_known
+    exchange, fee_id, charge_id, admin = paid_and_known
     opened = fake_stripe.open_dispute(charge_id)
     event = fake_stripe.event("charge.dispute.created", opened)
 
     for _ in range(3):
         assert deliver(client, event).status_code == 200
-    assert deliver(client, fake_stripe.event("charge.dispute.updated", opened)).status_code == 200
+    deliver(client, fake_stripe.event("charge.dispute.funds_withdrawn", opened))
 
     fee = db.session.get(Fee, fee_id)
     assert (fee.state, fee.dispute_id, fee.dispute_status) == ("paid", opened["id"], "open")
+    assert fee.dispute_cents == 1200 and fee.held_by_the_bank
     assert fee.disputed_at is not None and fee.dispute_closed_at is None
-    assert history(exchange.id, "fee_disputed") == 1
-    assert notices(fee.provider, "fee_disputed") == notices(admin, "fee_disputed") == 1
-    assert notices(fee.receiver, "fee_disputed") == 0  # their bank asked: they know
-    link = db.session.scalar(select(Notification.link).where(Notification.user_id == admin.id))
-    assert link == f"/caisse-commune/argent#frais-{fee_id}"
+    assert steps(exchange.id) == ["fee_dispute_open"]
+    assert notices(fee.provider, "fee_dispute_open") == 1
+    assert notices(fee.receiver, "fee_dispute_open") == 0  # their bank asked: they know
+    # The admins are told where to look, the exchange named by its number only.
+    (told,) = admin_notices(admin)
+    assert told["link"] == f"/caisse-commune/argent?frais={fee_id}#frais-{fee_id}"
+    assert (told["step"], told["number"], told["amount_cents"]) == ("open", exchange.id, 1200)
+    assert "title" not in told and exchange.title not in json.dumps(told)
     assert stripe_event(event["id"]).object_id == opened["id"]
 
 
 @pytest.mark.parametrize("outcome", ["won", "lost"])
-def test_a_bank_dispute_closing_is_recorded_once_and_never_reopens(
+def test_a_chargeback_closing_is_recorded_once_and_never_reopens(
     client, fake_stripe, paid_and_known, outcome
 ):
-    exchange, fee_id, charge_id, _, admin = paid_and_known
-    events = dispute_events(fake_stripe, charge_id, outcome)
-
-    for event in events:
-        deliver(client, event)
-    # A late copy of the first event: the dispute is closed on Stripe, nothing moves back.
-    deliver(client, {**events[0], "id": events[0]["id"] + "x"})
+    exchange, fee_id, charge_id, admin = paid_and_known
+    opened = fake_stripe.open_dispute(charge_id)
+    deliver(client, fake_stripe.event("charge.dispute.created", opened))
+    reviewed = fake_stripe.update_dispute(opened["id"], "under_review")
+    deliver(client, fake_stripe.event("charge.dispute.updated", reviewed))
+    closed = fake_stripe.update_dispute(opened["id"], outcome)
+    deliver(client, fake_stripe.event("charge.dispute.closed", closed))
+    # A late copy of the first snapshot under a new event id: Stripe says closed, nothing
+    # moves back.
+    deliver(client, fake_stripe.event("charge.dispute.updated", opened))
 
     fee = db.session.get(Fee, fee_id)
     assert fee.dispute_status == outcome and fee.dispute_closed_at is not None
     assert fee.state == "paid" and fee.charged_back == (outcome == "lost")
-    assert history(exchange.id, "fee_disputed") == 1
-    assert history(exchange.id, f"fee_dispute_{outcome}") == 1
-    for person in (fee.provider, admin):
-        assert notices(person, "fee_disputed") == notices(person, f"fee_dispute_{outcome}") == 1
-    other = "lost" if outcome == "won" else "won"
-    assert history(exchange.id, f"fee_dispute_{other}") == 0
+    assert fee.held_by_the_bank == (outcome == "lost")
+    assert steps(exchange.id) == ["fee_dispute_open", f"fee_dispute_{outcome}"]
+    assert notices(fee.provider, f"fee_dispute_{outcome}") == 1
+    assert [n["step"] for n in admin_notices(admin)] == ["open", outcome]
 
 
 @pytest.mark.parametrize("seed", [3, 77])
-def test_a_bank_dispute_delivered_before_the_payment_and_shuffled_ends_the_same(
+def test_a_chargeback_delivered_before_the_payment_and_shuffled_ends_the_same(
     client, fake_stripe, paid_on_stripe, seed
 ):
-    """The dispute's events, the payment's, three times each in any order: the fee is paid
-    once, disputed once, lost once."""
+    """The payment's and the dispute's events, three times each in any order, while the bank
+    decides and after: paid once, disputed once, lost once."""
     admin = factories.member("Ada Admin", email="ada@example.org", admin=True)
     exchange, fee_id, completed, provider, _ = paid_on_stripe
+    shuffle = random.Random(seed).shuffle
     intent = fake_stripe.get("payment_intent", completed["data"]["object"]["payment_intent"])
-    deliveries = [completed, *dispute_events(fake_stripe, intent["latest_charge"], "lost")] * 3
-    random.Random(seed).shuffle(deliveries)
+    opened = fake_stripe.open_dispute(intent["latest_charge"])
+    while_open = [
+        completed,
+        fake_stripe.event("charge.dispute.created", opened),
+        fake_stripe.event("charge.dispute.funds_withdrawn", opened),
+    ]
+    first = while_open * 3
+    shuffle(first)
+    for event in first:
+        assert deliver(client, event).status_code == 200
+    assert db.session.get(Fee, fee_id).dispute_status == "open"
 
-    assert Counter(deliver(client, e).status_code for e in deliveries) == {200: 15}
+    reviewed = fake_stripe.update_dispute(opened["id"], "under_review")
+    decided = [
+        fake_stripe.event("charge.dispute.updated", reviewed),
+        fake_stripe.event(
+            "charge.dispute.closed", fake_stripe.update_dispute(opened["id"], "lost")
+        ),
+    ]
+    later = (while_open + decided) * 3
+    shuffle(later)
+    for event in later:
+        assert deliver(client, event).status_code == 200
 
     fee = db.session.get(Fee, fee_id)
     assert (fee.state, fee.dispute_status) == ("paid", "lost")
     assert history(exchange.id, "fee_paid") == 1
-    assert history(exchange.id, "fee_disputed") == history(exchange.id, "fee_dispute_lost") == 1
+    assert steps(exchange.id) == ["fee_dispute_open", "fee_dispute_lost"]
     assert notices(provider, "fee_paid") == 1
-    assert notices(admin, "fee_disputed") == notices(admin, "fee_dispute_lost") == 1
+    assert notices(provider, "fee_dispute_open") == notices(provider, "fee_dispute_lost") == 1
+    assert [n["step"] for n in admin_notices(admin)] == ["open", "lost"]
     assert count(StripeEvent) == 5 and count(StripeEvent, StripeEvent.processed_at.is_(None)) == 0
+
+
+def test_a_status_seen_late_walks_through_the_steps_it_skipped(client, fake_stripe, paid_and_known):
+    """Stripe already says lost when the first event is handled: the chargeback's opening and
+    its end are both in the history, in that order."""
+    exchange, fee_id, charge_id, admin = paid_and_known
+    opened = fake_stripe.open_dispute(charge_id)
+    fake_stripe.update_dispute(opened["id"], "lost")
+
+    deliver(client, fake_stripe.event("charge.dispute.created", opened))
+
+    assert steps(exchange.id) == ["fee_dispute_open", "fee_dispute_lost"]
+    assert [n["step"] for n in admin_notices(admin)] == ["open", "lost"]
+    assert db.session.get(Fee, fee_id).dispute_closed_at is not None
+
+
+def test_an_inquiry_is_only_questions_and_may_turn_into_a_chargeback(
+    client, fake_stripe, paid_and_known
+):
+    exchange, fee_id, charge_id, admin = paid_and_known
+    asked = fake_stripe.open_dispute(charge_id, status="warning_needs_response")
+    deliver(client, fake_stripe.event("charge.dispute.created", asked))
+    fee = db.session.get(Fee, fee_id)
+    assert fee.dispute_status == "inquiry" and not fee.held_by_the_bank
+    assert notices(fee.provider, "fee_dispute_inquiry") == 1
+
+    escalated = fake_stripe.update_dispute(asked["id"], "needs_response")
+    deliver(client, fake_stripe.event("charge.dispute.updated", escalated))
+    deliver(client, fake_stripe.event("charge.dispute.created", asked))  # a stale snapshot
+
+    fee = db.session.get(Fee, fee_id)
+    assert fee.dispute_status == "open" and fee.held_by_the_bank
+    assert steps(exchange.id) == ["fee_dispute_inquiry", "fee_dispute_open"]
+    assert [n["step"] for n in admin_notices(admin)] == ["inquiry", "open"]
+
+
+@pytest.mark.parametrize("status", ["warning_closed", "prevented"])
+def test_questions_that_end_without_a_chargeback_close_the_matter(
+    client, fake_stripe, paid_and_known, status
+):
+    exchange, fee_id, charge_id, _ = paid_and_known
+    asked = fake_stripe.open_dispute(charge_id, status="warning_under_review")
+    deliver(client, fake_stripe.event("charge.dispute.created", asked))
+    ended = fake_stripe.update_dispute(asked["id"], status)
+    deliver(client, fake_stripe.event("charge.dispute.closed", ended))
+
+    fee = db.session.get(Fee, fee_id)
+    assert fee.dispute_status == "closed" and not fee.held_by_the_bank and not fee.charged_back
+    assert steps(exchange.id) == ["fee_dispute_inquiry", "fee_dispute_closed"]
+
+
+def test_a_status_stripe_adds_later_holds_the_charge_like_a_chargeback(
+    client, fake_stripe, paid_and_known
+):
+    exchange, fee_id, charge_id, _ = paid_and_known
+    unknown = fake_stripe.open_dispute(charge_id, status="some_new_status")
+    deliver(client, fake_stripe.event("charge.dispute.created", unknown))
+    assert db.session.get(Fee, fee_id).dispute_status == "open"
+    assert steps(exchange.id) == ["fee_dispute_open"]
+
+
+def test_a_chargeback_after_questions_that_ended_is_a_new_dispute(
+    client, fake_stripe, paid_and_known
+):
+    exchange, fee_id, charge_id, _ = paid_and_known
+    asked = fake_stripe.open_dispute(charge_id, status="warning_needs_response")
+    fake_stripe.update_dispute(asked["id"], "warning_closed")
+    deliver(client, fake_stripe.event("charge.dispute.closed", asked))
+    chargeback = fake_stripe.open_dispute(charge_id, amount=700)
+    deliver(client, fake_stripe.event("charge.dispute.created", chargeback))
+    # The old questions' events, delivered late, change nothing.
+    deliver(client, fake_stripe.event("charge.dispute.created", asked))
+
+    fee = db.session.get(Fee, fee_id)
+    assert (fee.dispute_id, fee.dispute_status, fee.dispute_cents) == (
+        chargeback["id"],
+        "open",
+        700,
+    )
+    assert fee.dispute_closed_at is None
+    assert steps(exchange.id) == [
+        "fee_dispute_inquiry",
+        "fee_dispute_closed",
+        "fee_dispute_open",
+    ]
+
+
+def test_an_admin_who_is_a_party_is_told_as_a_party_only(client, fake_stripe, pair):
+    space, provider, receiver = pair
+    for person in (provider, receiver):
+        person.is_admin = True
+    db.session.commit()
+    ready_account(fake_stripe, provider)
+    exchange = due_fee(provider, receiver, space, "Réparer un vélo")
+    fees.start_checkout(receiver.id, exchange.id)
+    session = fake_stripe.complete_checkout(fees.of_exchange(exchange.id).checkout_session_id)
+    deliver(client, fake_stripe.event("checkout.session.completed", session))
+    charge = fake_stripe.get("payment_intent", session["payment_intent"])["latest_charge"]
+    deliver(client, fake_stripe.event("charge.dispute.created", fake_stripe.open_dispute(charge)))
+
+    assert notices(provider, "fee_dispute_open") == 1
+    assert admin_notices(provider) == admin_notices(receiver) == []
 
 
 def test_a_dispute_on_a_charge_that_is_not_a_fee_is_recorded_and_ignored(
@@ -1056,13 +1191,10 @@ def test_a_dispute_on_a_charge_that_is_not_a_fee_is_recorded_and_ignored(
     stranger = fake_stripe.open_dispute(fake_stripe.get("payment_intent", intent)["latest_charge"])
     before = snapshot()
 
-    deliver(client, fake_stripe.event("charge.dispute.created", stranger))
+    event = fake_stripe.event("charge.dispute.created", stranger)
+    deliver(client, event)
 
     assert changed_tables(before, snapshot()) == ["stripe_events"]
-    assert stripe_event_processed(stranger)
+    row = stripe_event(event["id"])
+    assert row.processed_at is not None and row.last_error == ""
     assert db.session.get(Fee, fee_id).dispute_id is None
-
-
-def stripe_event_processed(obj: dict) -> bool:
-    row = db.session.scalar(select(StripeEvent).where(StripeEvent.object_id == obj["id"]))
-    return row is not None and row.processed_at is not None and row.last_error == ""

@@ -509,7 +509,11 @@ def test_a_dispute_is_retrieved_as_stripe_describes_it_and_holds_its_charge(fake
         "needs_response",
         intent.latest_charge,
     )
-    assert (got.payment_intent, got.amount) == (intent.id, intent.amount)
+    assert (got.payment_intent, got.amount, got.is_charge_refundable) == (
+        intent.id,
+        intent.amount,
+        False,
+    )
     assert client.v1.charges.retrieve(intent.latest_charge).disputed is True
     with pytest.raises(stripe.InvalidRequestError) as refused:
         client.v1.refunds.create({"payment_intent": intent.id})
@@ -521,3 +525,15 @@ def test_a_dispute_is_retrieved_as_stripe_describes_it_and_holds_its_charge(fake
         fake.update_dispute(dispute["id"], "lost")
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.disputes.retrieve("dp_1Nobody")
+
+
+def test_an_inquiry_takes_no_money_and_a_refund_may_answer_it(fake, client):
+    session = paid_session(fake, client)
+    intent = client.v1.payment_intents.retrieve(session["payment_intent"])
+    asked = fake.open_dispute(intent.latest_charge, status="warning_needs_response")
+    assert client.v1.disputes.retrieve(asked["id"]).is_charge_refundable is True
+    with pytest.raises(ValueError):  # one dispute at a time on a charge
+        fake.open_dispute(intent.latest_charge)
+    fake.update_dispute(asked["id"], "warning_closed")
+    later = fake.open_dispute(intent.latest_charge, amount=500)  # a chargeback after all
+    assert (later["amount"], later["status"]) == (500, "needs_response")

@@ -565,59 +565,107 @@ def test_a_second_refund_says_already_refunded_and_asks_stripe_nothing(
     assert len(_refund_acts()) == 1
 
 
-def test_while_the_bank_disputes_the_payment_everyone_concerned_sees_it_and_nobody_refunds(
+def chargeback(fake, exchange_id: int, status: str = "needs_response") -> str:
+    dispute = fake.open_dispute(fee_of(exchange_id).charge_id)
+    if status != "needs_response":
+        fake.update_dispute(dispute["id"], status)
+    fees.sync_dispute(dispute["id"])
+    return dispute["id"]
+
+
+def ledger_row(page: str, fee_id: int) -> str:
+    row = page[page.index(f'id="frais-{fee_id}"') :]
+    return row[: row.index("</tr>")]
+
+
+def test_while_a_chargeback_is_open_everyone_concerned_sees_it_and_nobody_refunds(
     app, people, fake_stripe, disputed_and_paid
 ):
     made = disputed_and_paid
-    dispute = fake_stripe.open_dispute(fee_of(made.id).charge_id)
-    fees.sync_dispute(dispute["id"])
+    chargeback(fake_stripe, made.id)
     refund_action = f"/echanges/{made.id}/frais/rembourser"
 
     for person in (people.provider, people.receiver, people.coordinator):
         page = text(browser(app, person).get(f"/echanges/{made.id}"))
         box = page[page.index('id="frais"') : page.index("</section>", page.index('id="frais"'))]
-        assert "Contestation bancaire" in box and "En cours" in box, person.display_name
+        assert "Banque du payeur" in box and "Conteste le paiement" in box
         mine = person.id == people.receiver.id
-        assert ("Votre banque conteste" if mine else "La banque de Rémi Reçoit conteste") in box
+        assert (
+            "Votre banque a interrogé" if mine else "La banque de Rémi Reçoit a interrogé"
+        ) in box
         assert fee_state_shown(page) == "Payée en ligne"
-        assert "La banque du payeur conteste le paiement des frais" in page  # the history
+        assert "Litige bancaire : la banque du payeur a repris la somme" in page  # the history
         assert not form_with_action(page, refund_action)
 
     client = browser(app, people.coordinator)
     response = client.post(refund_action, data={"reason": "Le matériel n'a pas servi"})
-    assert "fait l'objet d'une contestation bancaire" in follow(client, response)
+    assert "La banque du payeur conteste ce paiement" in follow(client, response)
     assert stripe_posts(fake_stripe, "/v1/refunds") == [] and _refund_acts() == []
 
 
-def test_a_payment_the_bank_took_back_shows_in_the_money_ledger(
+def test_an_open_chargeback_shows_in_the_ledger_to_its_parties_and_the_admins_only(
     app, people, fake_stripe, disputed_and_paid
 ):
     made = disputed_and_paid
-    dispute = fake_stripe.open_dispute(fee_of(made.id).charge_id)
-    fake_stripe.update_dispute(dispute["id"], "lost")
-    fees.sync_dispute(dispute["id"])
+    admin = factories.member("Adam Réseau", admin=True)
+    chargeback(fake_stripe, made.id)
+    fee = fee_of(made.id)
+    for person, sees in (
+        (people.provider, True),
+        (people.receiver, True),
+        (admin, True),
+        (people.outsider, False),
+        (people.coordinator, False),
+    ):
+        row = ledger_row(text(browser(app, person).get("/caisse-commune/argent")), fee.id)
+        assert ("Litige bancaire" in row) == sees, person.display_name
+        assert "Payée en ligne" in row
+
+
+def test_money_the_bank_gave_back_shows_in_the_ledger_totals_its_month_and_the_csv(
+    app, people, fake_stripe, disputed_and_paid
+):
+    made = disputed_and_paid
+    chargeback(fake_stripe, made.id, "lost")
     fee = fee_of(made.id)
 
     page = text(browser(app, people.outsider).get("/caisse-commune/argent"))
     totals = page[page.index('id="totals-title"') : page.index('id="fees-title"')]
-    assert "Repris par la banque" in totals and "12,50 €" in totals
-    row = page[page.index(f'id="frais-{fee.id}"') :]
-    row = row[: row.index("</tr>")]
-    assert "Payée en ligne" in row
-    assert "Reprise par la banque" in row
+    facts = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", totals))
+    assert (facts["Payé en ligne"], facts["Rendu par la banque"]) == ("12,50 €", "12,50 €")
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', totals)
+    (cells,) = re.findall(r"<tr>\s*<th scope=\"row\"[^>]*>[^<]+</th>(.*?)</tr>", totals, re.S)
+    month = dict(zip(headers[1:], re.findall(r">([^<]+)</td>", cells), strict=True))
+    assert (month["Payé"], month["Rendu par la banque"], month["Remboursé"]) == (
+        "12,50 €",
+        "12,50 €",
+        "0,00 €",
+    )
+    row = ledger_row(page, fee.id)
+    assert "Payée en ligne" in row and "Rendue par la banque" in row  # everyone's: money moved
     csv_text = browser(app, people.outsider).get("/caisse-commune/argent.csv").text
     header, line = csv_text.removeprefix("\ufeff").splitlines()
-    assert header.split(";")[-3:] == [
-        "Contestation bancaire",
-        "Repris par la banque le",
-        "Référence",
-    ]
-    assert line.split(";")[-3] == "Perdue, argent rendu par la banque"
+    assert header.split(";")[-3:] == ["Litige bancaire", "Rendu par la banque le", "Référence"]
+    assert line.split(";")[-3] == "A rendu la somme au payeur"
 
 
-def test_a_ledger_without_any_payment_taken_back_does_not_mention_it(app, people, three_fees):
+def test_a_ledger_where_no_bank_gave_money_back_does_not_mention_it(app, people, three_fees):
     page = text(browser(app, people.outsider).get("/caisse-commune/argent"))
-    assert "Repris par la banque" not in page and "Contestation bancaire" not in page
+    assert "Rendu par la banque" not in page and "Litige" not in page
+
+
+def test_a_link_to_a_fee_opens_the_ledger_page_that_lists_it(app, people, three_fees, monkeypatch):
+    from exchange.services import money_ledger
+
+    monkeypatch.setattr(money_ledger, "PER_PAGE", 1)
+    oldest = fee_of(three_fees["paid"].id)  # the first attached: the last page
+    client = browser(app, people.outsider)
+    page = text(client.get(f"/caisse-commune/argent?frais={oldest.id}"))
+    assert f'id="frais-{oldest.id}"' in page
+    for odd in ("abc", "-1", "99999999999", "0", str(oldest.id + 100)):
+        answer = client.get(f"/caisse-commune/argent?frais={odd}")
+        assert answer.status_code == 200, odd
+        assert f'id="frais-{fee_of(three_fees["due"].id).id}"' in answer.text  # page 1
 
 
 # --------------------------------------------------------------------------- my Stripe account
