@@ -29,10 +29,23 @@ def refuse(form: FlaskForm | None, error: DomainError) -> None:
 MAX_INT = 2**31 - 1
 
 
+def carried_args(**overrides) -> dict:
+    """The query string to carry into a link to this page or a sibling (another page, another
+    language, the CSV): without what url_for would read as its own (`endpoint`, `_anchor`...)
+    or the route's own arguments, then `overrides`."""
+    view_args = request.view_args or {}
+    args = {
+        key: value
+        for key, value in request.args.items()
+        if key != "endpoint" and not key.startswith("_") and key not in view_args
+    }
+    return {**args, **overrides}
+
+
 def int_arg(name: str, default: int | None = None) -> int | None:
     """A positive whole number from the query string, or `default` (never an error)."""
     raw = request.args.get(name, "")
-    if not raw.isdigit() or len(raw) > 10:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:  # "²" is a digit to Python
         return default
     value = int(raw)
     return value if 0 < value <= MAX_INT else default

@@ -46,10 +46,8 @@ def remember_language(response):
 
 def switch_language_url(lang: str) -> str:
     """The current page in another language."""
-    view_args = request.view_args or {}
-    # Query keys that collide with the route's own arguments or url_for's (_external…) are dropped.
-    args = {k: v for k, v in request.args.items() if k not in view_args and not k.startswith("_")}
-    args["lang"] = lang
+    from exchange.forms_common import carried_args
+
     if request.endpoint and request.url_rule and "GET" in request.url_rule.methods:
-        return url_for(request.endpoint, **{**args, **view_args})
+        return url_for(request.endpoint, **carried_args(lang=lang), **(request.view_args or {}))
     return url_for("main.index", lang=lang)

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from exchange.durations import format_minutes
 from exchange.feedback.forms import recommendation_label
+from exchange.forms_common import carried_args
 from exchange.i18n import switch_language_url
 from exchange.markdown import render_markdown
 from exchange.services import payments, reputation
@@ -205,6 +206,7 @@ def register(app) -> None:
         fee_state_label=fee_state_label,
         dispute_label=dispute_label,
         dispute_badge=dispute_badge,
+        carried_args=carried_args,
         stripe_state_label=stripe_state_label,
         euros=payments.euros_text,
         notification_text=describe_kind,

@@ -21,7 +21,8 @@ def world(app):
     "path",
     [
         "/lieux/{space}?space_id=2", "/membres/{member}?user_id=9", "/?_method=POST",
-        "/?_external=1&_anchor=x", "/lieux/{space}?lang=en&space_id=abc",
+        "/?_external=1&_anchor=x", "/lieux/{space}?lang=en&space_id=abc", "/?endpoint=x",
+        "/membres?endpoint=x&page=2",
     ],
 )  # fmt: skip
 def test_query_keys_that_collide_with_route_arguments_are_harmless(client, world, path):
@@ -39,7 +40,12 @@ def test_huge_ids_are_404(client, path):
 
 
 @pytest.mark.parametrize(
-    "path", ["/membres?page=99999999999999999999", "/membres?lieu=99999999999999999999"]
+    "path",
+    [
+        "/membres?page=99999999999999999999",
+        "/membres?lieu=99999999999999999999",
+        "/membres?page=%C2%B2",  # a digit to Python, not a number to int()
+    ],
 )
 def test_huge_numbers_in_the_query_are_ignored(client, path):
     assert client.get(path).status_code == 200
