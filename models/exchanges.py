@@ -132,7 +132,7 @@ class ExchangeEvent(db.Model):
         ForeignKey("exchanges.id", ondelete="CASCADE"), index=True
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(30))
     minutes: Mapped[int | None] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -210,16 +210,16 @@ def refund(exchange_id: int):
 @login_required
 def money():
     """Every fee, each month's totals and what went to the commons."""
+    if "frais" in request.args:  # a notice's link to a fee's line: the page that lists it
+        fee_id = int_arg("frais", 0)
+        return redirect(
+            url_for("payments.money", page=money_ledger.page_of(fee_id), _anchor=f"frais-{fee_id}")
+        )
     return render_template(
         "payments/money.html",
         fees_on=payments.online_fees_enabled(),
         totals=money_ledger.totals(),
-        # ?frais=<id>: the page listing that fee (a notice's link to its line).
-        page=money_ledger.page(
-            money_ledger.page_of(int_arg("frais", 0))
-            if "frais" in request.args
-            else int_arg("page", 1)
-        ),
+        page=money_ledger.page(int_arg("page", 1)),
     )
 
 

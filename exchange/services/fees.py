@@ -373,7 +373,7 @@ def sync_dispute(dispute_id: str) -> Fee | None:
         db.session.rollback()
         return None
     if fee.dispute_id not in (None, dispute["id"]):
-        if fee.dispute_status != "closed":  # Stripe files one chargeback per charge
+        if not _replaces(fee, dispute):
             log.warning(
                 "Dispute %s on fee %s left aside: %s is %s",
                 dispute["id"],
@@ -383,7 +383,7 @@ def sync_dispute(dispute_id: str) -> Fee | None:
             )
             db.session.rollback()
             return fee
-        # The bank's questions ended, then it filed a chargeback after all: a new dispute.
+        # The bank asked questions, then filed a chargeback under a new id: the newer one.
         fee.dispute_id = fee.dispute_status = fee.dispute_closed_at = None
     if intent.get("status") == "succeeded":  # heard of before the payment itself
         _advance(fee, "paid", intent=intent)
@@ -405,13 +405,24 @@ def sync_dispute(dispute_id: str) -> Fee | None:
     return fee
 
 
+def _replaces(fee: Fee, dispute: dict) -> bool:
+    """Whether another dispute on the fee's charge takes the place of the one recorded: only
+    a newer one, and only over questions (Stripe files one chargeback per charge), so a late
+    event about an older dispute never brings it back."""
+    created = dispute.get("created")
+    newer = created is not None and (
+        fee.disputed_at is None or datetime.fromtimestamp(created, UTC) >= fee.disputed_at
+    )
+    return newer and fee.dispute_status in ("inquiry", "closed")
+
+
 def _tell_about_dispute(fee: Fee, step: str) -> None:
     """The provider, on the exchange's page. The admins, who answer the bank from Stripe's
     dashboard, on the fee's line in the money ledger: the exchange is named by its number, as
     the ledger names it for anyone but its parties (who are never told as admins)."""
     from exchange.services import disputes
 
-    _tell(fee.provider, f"fee_dispute_{step}", fee, fee.receiver)
+    _tell(fee.provider, f"fee_dispute_{step}", fee, fee.receiver, cents=fee.dispute_cents)
     for admin in disputes.active_admins():
         if admin.id in (fee.provider_id, fee.receiver_id):
             continue
@@ -632,13 +643,14 @@ def _history(exchange: Exchange, actor: User | None, kind: str, message: str) ->
     exchange.add_step(actor.id if actor else None, kind, message=message)
 
 
-def _tell(user: User, kind: str, fee: Fee, actor: User | None) -> None:
+def _tell(user: User, kind: str, fee: Fee, actor: User | None, *, cents: int | None = None) -> None:
+    """`cents`: the amount in question when it is not the whole fee (a bank's dispute)."""
     notifications.notify(
         user,
         kind,
         link=notifications.path("exchanges.show", exchange_id=fee.exchange_id),
         title=fee.exchange.title,
         member=actor.display_name if actor else "",
-        amount_cents=fee.amount_cents,
+        amount_cents=cents or fee.amount_cents,
         covers=fee.covers,
     )

@@ -17,6 +17,12 @@ depends_on = None
 
 
 def upgrade():
+    # The history's new steps (fee_dispute_inquiry, ...) are longer than the first ones.
+    with op.batch_alter_table('exchange_events', schema=None) as batch_op:
+        batch_op.alter_column(
+            'kind', existing_type=sa.String(length=12), type_=sa.String(length=30),
+            existing_nullable=False,
+        )
     with op.batch_alter_table('fees', schema=None) as batch_op:
         batch_op.add_column(sa.Column('dispute_id', sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column('dispute_status', sa.String(length=10), nullable=True))
@@ -40,3 +46,8 @@ def downgrade():
         batch_op.drop_column('dispute_cents')
         batch_op.drop_column('dispute_status')
         batch_op.drop_column('dispute_id')
+    with op.batch_alter_table('exchange_events', schema=None) as batch_op:
+        batch_op.alter_column(
+            'kind', existing_type=sa.String(length=30), type_=sa.String(length=12),
+            existing_nullable=False,
+        )

@@ -406,7 +406,9 @@ def test_a_bank_dispute_reaches_the_provider_and_the_admin_and_shows_in_the_ledg
     facts = fee_facts(nadia)
     assert facts["État"].startswith("Payée en ligne · "), facts
     assert facts["Banque du payeur"].startswith("Conteste le paiement · "), facts
-    expect(fee_box(nadia)).to_contain_text(f"La banque de {RECEIVER['name']} a interrogé Stripe")
+    expect(fee_box(nadia)).to_contain_text(
+        text(f"La banque de {RECEIVER['name']} conteste ce paiement : Stripe a repris 12,50 €")
+    )
     expect(
         nadia.get_by_text("Litige bancaire : la banque du payeur a repris la somme")
     ).to_be_visible()
@@ -421,9 +423,7 @@ def test_a_bank_dispute_reaches_the_provider_and_the_admin_and_shows_in_the_ledg
     header(adele).get_by_role("link", name=re.compile("^Notifications")).click()
     adele.get_by_role("link", name=re.compile("^Litige bancaire clos : la banque a rendu")).click()
     fee_id = fees.of_exchange(exchange.id).id
-    expect(adele).to_have_url(
-        f"{live_server.url}/caisse-commune/argent?frais={fee_id}#frais-{fee_id}"
-    )
+    expect(adele).to_have_url(f"{live_server.url}/caisse-commune/argent?page=1#frais-{fee_id}")
     totals = adele.get_by_role("region", name="Totaux", exact=True)
     expect(totals.locator("dl.facts")).to_contain_text(text("Rendu par la banque 12,50 €"))
     row = adele.locator(f"#frais-{fee_id}")

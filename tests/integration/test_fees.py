@@ -1257,7 +1257,9 @@ def test_the_admins_notice_names_the_exchange_by_its_number_and_says_what_to_do(
             Notification.user_id == w.provider.id, Notification.kind == "fee_dispute_open"
         )
     )
-    assert ex.title in notifications.describe(provider_notice)  # a party reads the title
+    provider_words = notifications.describe(provider_notice).replace("\xa0", " ")
+    provider_words = provider_words.replace("\u202f", " ")
+    assert ex.title in provider_words and "7,00 €" in provider_words  # the amount in question
 
 
 def test_money_the_bank_gave_back_counts_in_the_month_archipel_heard_of_it(w, fake_stripe):

@@ -1149,6 +1149,26 @@ def test_a_chargeback_after_questions_that_ended_is_a_new_dispute(
     ]
 
 
+def test_questions_turning_into_a_chargeback_under_a_new_id_record_the_chargeback(
+    client, fake_stripe, paid_and_known
+):
+    """Heard in this order: the questions, then a chargeback under another id before the
+    questions' end; then, late, the questions' own events. The chargeback stays."""
+    exchange, fee_id, charge_id, admin = paid_and_known
+    asked = fake_stripe.open_dispute(charge_id, status="warning_needs_response")
+    deliver(client, fake_stripe.event("charge.dispute.created", asked))
+    ended = fake_stripe.update_dispute(asked["id"], "warning_closed")
+    chargeback = fake_stripe.open_dispute(charge_id)
+    deliver(client, fake_stripe.event("charge.dispute.created", chargeback))
+    deliver(client, fake_stripe.event("charge.dispute.closed", ended))
+
+    fee = db.session.get(Fee, fee_id)
+    assert (fee.dispute_id, fee.dispute_status) == (chargeback["id"], "open")
+    assert fee.held_by_the_bank
+    assert steps(exchange.id) == ["fee_dispute_inquiry", "fee_dispute_open"]
+    assert [n["step"] for n in admin_notices(admin)] == ["inquiry", "open"]
+
+
 def test_an_admin_who_is_a_party_is_told_as_a_party_only(client, fake_stripe, pair):
     space, provider, receiver = pair
     for person in (provider, receiver):

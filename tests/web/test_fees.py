@@ -590,9 +590,8 @@ def test_while_a_chargeback_is_open_everyone_concerned_sees_it_and_nobody_refund
         box = page[page.index('id="frais"') : page.index("</section>", page.index('id="frais"'))]
         assert "Banque du payeur" in box and "Conteste le paiement" in box
         mine = person.id == people.receiver.id
-        assert (
-            "Votre banque a interrogé" if mine else "La banque de Rémi Reçoit a interrogé"
-        ) in box
+        assert ("Votre banque conteste" if mine else "La banque de Rémi Reçoit conteste") in box
+        assert "Stripe a repris 12,50 € en attendant sa décision" in box
         assert fee_state_shown(page) == "Payée en ligne"
         assert "Litige bancaire : la banque du payeur a repris la somme" in page  # the history
         assert not form_with_action(page, refund_action)
@@ -660,12 +659,29 @@ def test_a_link_to_a_fee_opens_the_ledger_page_that_lists_it(app, people, three_
     monkeypatch.setattr(money_ledger, "PER_PAGE", 1)
     oldest = fee_of(three_fees["paid"].id)  # the first attached: the last page
     client = browser(app, people.outsider)
-    page = text(client.get(f"/caisse-commune/argent?frais={oldest.id}"))
+    answer = client.get(f"/caisse-commune/argent?frais={oldest.id}")
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == f"/caisse-commune/argent?page=3#frais-{oldest.id}"
+    page = client.get(answer.headers["Location"]).text
     assert f'id="frais-{oldest.id}"' in page
-    for odd in ("abc", "-1", "99999999999", "0", str(oldest.id + 100)):
+    # Its pagination goes back to page 2, not to the fee again.
+    assert 'rel="prev" href="/caisse-commune/argent?page=2"' in page
+    for odd in ("abc", "-1", "99999999999", "0", "%C2%B2", str(oldest.id + 100)):
         answer = client.get(f"/caisse-commune/argent?frais={odd}")
-        assert answer.status_code == 200, odd
-        assert f'id="frais-{fee_of(three_fees["due"].id).id}"' in answer.text  # page 1
+        assert answer.status_code == 302, odd
+        assert urlsplit(answer.headers["Location"]).query == "page=1", odd
+
+
+@pytest.mark.parametrize(
+    "query", ["page=%C2%B2", "endpoint=x&page=2", "_method=POST&page=2", "_anchor=x&page=2"]
+)
+def test_an_odd_query_string_on_the_ledger_is_no_error(app, people, three_fees, monkeypatch, query):
+    from exchange.services import money_ledger
+
+    monkeypatch.setattr(money_ledger, "PER_PAGE", 1)
+    answer = browser(app, people.outsider).get(f"/caisse-commune/argent?{query}")
+    assert answer.status_code == 200 and 'class="pagination"' in answer.text
+    assert "endpoint=" not in answer.text and "_method=" not in answer.text
 
 
 # --------------------------------------------------------------------------- my Stripe account
