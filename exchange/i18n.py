@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 
+from exchange.forms_common import carried_args
+
 LANG_COOKIE = "archipel_lang"
 
 
@@ -46,8 +48,6 @@ def remember_language(response):
 
 def switch_language_url(lang: str) -> str:
     """The current page in another language."""
-    from exchange.forms_common import carried_args
-
     if request.endpoint and request.url_rule and "GET" in request.url_rule.methods:
         return url_for(request.endpoint, **carried_args(lang=lang), **(request.view_args or {}))
     return url_for("main.index", lang=lang)

@@ -113,6 +113,11 @@ class Fee(db.Model):
         return self.dispute_status == "lost"
 
     @property
+    def disputed_cents(self) -> int:
+        """The amount the payer's bank questions or disputes (a bank may dispute part)."""
+        return self.dispute_cents or self.amount_cents
+
+    @property
     def held_by_the_bank(self) -> bool:
         """A chargeback open or lost: the bank, not a refund, gives the money back (Stripe
         refuses to refund such a charge)."""

@@ -220,6 +220,7 @@ def money():
         fees_on=payments.online_fees_enabled(),
         totals=money_ledger.totals(),
         page=money_ledger.page(int_arg("page", 1)),
+        shows_dispute=money_ledger.shows_dispute,
     )
 
 

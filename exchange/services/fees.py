@@ -276,7 +276,6 @@ def sync_checkout(session_id: str) -> Fee | None:
         raise stripe_api.unavailable(e) from e
     fee = _fee_of(session.get("metadata"))
     if fee is None:
-        db.session.rollback()
         return None
     if session.get("status") == "complete" and session.get("payment_status") == "paid":
         _advance(fee, "paid", intent=intent)
@@ -296,7 +295,6 @@ def sync_intent(intent_id: str) -> Fee | None:
         raise stripe_api.unavailable(e) from e
     fee = _fee_of(intent.get("metadata"))
     if fee is None:
-        db.session.rollback()
         return None
     error = intent.get("last_payment_error") or {}
     if intent.get("status") == "succeeded":
@@ -327,7 +325,6 @@ def sync_charge(charge_id: str) -> Fee | None:
         raise stripe_api.unavailable(e) from e
     fee = _fee_of((intent or {}).get("metadata"))
     if fee is None:
-        db.session.rollback()
         return None
     if charge.get("refunded"):
         _advance(fee, "refunded", intent=intent, actor=fee.refunded_by)
@@ -370,7 +367,6 @@ def sync_dispute(dispute_id: str) -> Fee | None:
         raise stripe_api.unavailable(e) from e
     fee = _fee_of((intent or {}).get("metadata"))
     if fee is None:
-        db.session.rollback()
         return None
     if fee.dispute_id not in (None, dispute["id"]):
         if not _replaces(fee, dispute):
@@ -422,7 +418,7 @@ def _tell_about_dispute(fee: Fee, step: str) -> None:
     the ledger names it for anyone but its parties (who are never told as admins)."""
     from exchange.services import disputes
 
-    _tell(fee.provider, f"fee_dispute_{step}", fee, fee.receiver, cents=fee.dispute_cents)
+    _tell(fee.provider, f"fee_dispute_{step}", fee, fee.receiver, cents=fee.disputed_cents)
     for admin in disputes.active_admins():
         if admin.id in (fee.provider_id, fee.receiver_id):
             continue
@@ -433,7 +429,7 @@ def _tell_about_dispute(fee: Fee, step: str) -> None:
             step=step,
             number=fee.exchange_id,
             member=fee.receiver.display_name,
-            amount_cents=fee.dispute_cents or fee.amount_cents,
+            amount_cents=fee.disputed_cents,
         )
 
 
@@ -443,10 +439,13 @@ def _intent(client, intent_id: str) -> dict:
 
 
 def _fee_of(metadata: dict | None) -> Fee | None:
+    """The fee a Stripe object was made for, locked; None (the transaction ended) when it
+    names none of ours."""
     raw = (metadata or {}).get("fee_id")
-    if not raw or not str(raw).isdigit():
-        return None
-    return _lock(Fee.id == int(raw))
+    fee = _lock(Fee.id == int(raw)) if raw and str(raw).isdigit() else None
+    if fee is None:
+        db.session.rollback()
+    return fee
 
 
 def _advance(

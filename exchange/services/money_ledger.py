@@ -108,6 +108,16 @@ def totals() -> Totals:
     return result
 
 
+def shows_dispute(fee: Fee, viewer=None) -> bool:
+    """Whether the ledger shows what the payer's bank did about a fee: to its parties and
+    the admins while the bank asks or decides; to everyone once money went back."""
+    if fee.charged_back:
+        return True
+    if not fee.dispute_status or viewer is None:
+        return False
+    return viewer.is_admin or viewer.id in (fee.provider_id, fee.receiver_id)
+
+
 def page_of(fee_id: int) -> int:
     """The page of the ledger that lists this fee (1 for a fee that does not exist)."""
     fee = db.session.get(Fee, fee_id)
@@ -172,10 +182,9 @@ def to_csv(headers: list[str], state_label, dispute_label) -> str:
                 day(fee.paid_at),
                 day(fee.refunded_at),
                 day(fee.settled_at),
-                # What the bank did is the parties' business until money moved (a lost
-                # chargeback): only that is everyone's.
-                _cell(dispute_label(fee.dispute_status)) if fee.charged_back else "",
-                day(fee.dispute_closed_at) if fee.charged_back else "",
+                # The CSV is everyone's: only what shows_dispute shows to anyone.
+                _cell(dispute_label(fee.dispute_status)) if shows_dispute(fee) else "",
+                day(fee.dispute_closed_at) if shows_dispute(fee) else "",
                 fee.id,
             ]
         )
