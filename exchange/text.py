@@ -1,4 +1,4 @@
-"""Small text helpers shared by search and tags."""
+"""Small text helpers: what members type, made plain (line breaks, search keys, tags)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,29 @@ def fold(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
+
+
+# What browsers and keyboards send as a line break: CRLF, a bare CR, NEL (U+0085), the line and
+# paragraph separators (U+2028, U+2029), and the C0 characters Python's str.splitlines() reads
+# as line ends (vertical tab, form feed, the file/group/record separators).
+_LINE_BREAK = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Control characters that are never text: C0 and C1 except tab and line feed, and DEL.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+def multiline(text: str | None) -> str:
+    """Several lines as a member meant them: every kind of line break becomes "\n", the
+    control characters that are not text go. "Merci !\r\nÀ bientôt" → "Merci !\nÀ bientôt"."""
+    return _CONTROL.sub("", _LINE_BREAK.sub("\n", text or ""))
+
+
+def one_line(text: str | None, limit: int | None = None) -> str:
+    """One line whatever was typed: line breaks and controls become spaces, spaces are
+    squashed; cut at `limit` characters with an ellipsis (an email's subject)."""
+    line = squash(multiline(text))
+    if limit is not None and len(line) > limit:
+        line = line[: limit - 1].rstrip() + "…"
+    return line
 
 
 def squash(text: str | None) -> str:

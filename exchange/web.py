@@ -14,6 +14,7 @@ from exchange.i18n import switch_language_url
 from exchange.markdown import render_markdown
 from exchange.services import payments, reputation
 from exchange.services.notifications import describe_kind
+from exchange.text import one_line
 
 
 def _unread() -> int:
@@ -192,6 +193,8 @@ def register(app) -> None:
         format_datetime(value, fmt) if value else ""
     )
     app.jinja_env.filters["duration"] = format_minutes
+    # An email's subject line: whatever a member wrote into it stays on that line.
+    app.jinja_env.filters["one_line"] = one_line
     app.jinja_env.filters["reject_key"] = lambda args, key: {
         k: v for k, v in args.items() if k != key
     }

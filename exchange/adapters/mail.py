@@ -9,6 +9,8 @@ from email.utils import make_msgid
 
 from flask import Flask, current_app
 
+from exchange.text import one_line
+
 log = logging.getLogger("archipel.mail")
 
 
@@ -59,19 +61,27 @@ def mailer():
     return current_app.extensions["archipel.mailer"]
 
 
+# Mail clients show about this much of a subject; the body carries the whole sentence.
+SUBJECT_LENGTH = 150
+
+
 def build(to: str, subject: str, body: str) -> EmailMessage:
+    """A plain-text message. Its subject is one short line whatever a member wrote into it:
+    a header with a line break is refused by Python's email library (and would be a way to
+    add headers)."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject, SUBJECT_LENGTH)
     message["Message-ID"] = make_msgid(domain="archipel.local")
     message.set_content(body)
     return message
 
 
 def send(to: str, subject: str, body: str) -> None:
-    """Send one plain-text message. A failing server is logged, never shown as a 500."""
+    """Send one plain-text message. It runs after the action has committed, so whatever goes
+    wrong (a server away, a message it refuses) is logged, never shown as a 500."""
     try:
         mailer().send(build(to, subject, body))
-    except (OSError, smtplib.SMTPException):
+    except Exception:
         log.exception("could not send email to %s", to)
