@@ -39,8 +39,12 @@ run: install
 	$(FLASK) demo seed --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The suite runs on every core (pytest-xdist; each worker has a database of its own).
+# TEST_WORKERS=0 runs it in one process, e.g. to debug with pdb.
+TEST_WORKERS ?= auto
+
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -1,4 +1,7 @@
-"""Create or drop a PostgreSQL database for one CI run: `pgdb.py create|drop BASE_URL NAME`."""
+"""Create or drop a PostgreSQL database for one CI run: `pgdb.py create|drop BASE_URL NAME`.
+
+Dropping NAME also drops the databases the test workers made beside it (NAME_gw0, NAME_gw1…).
+"""
 
 import re
 import sys
@@ -16,9 +19,13 @@ def main() -> int:
         if action == "create":
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         elif action == "drop":
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+            workers = conn.execute(
+                "SELECT datname FROM pg_database WHERE datname ~ %s", (f"^{name}_gw[0-9]+$",)
+            ).fetchall()
+            for db in [name, *(row[0] for row in workers)]:
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db))
+                )
         else:
             print(f"unknown action {action!r}")
             return 2

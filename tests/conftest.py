@@ -13,7 +13,7 @@ import os
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from exchange import create_app
 from exchange.config import ROOT, TestConfig, _database_url
@@ -42,16 +42,35 @@ def compiled_catalogues():
                 write_mo(target, read_po(source))
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own beside TEST_DATABASE_URL's
+    (`<name>_gw0`, `<name>_gw1`…), created on first use: workers never see each other's rows."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     if TEST_DATABASE_URL:
-        engine = create_engine(TEST_DATABASE_URL)
+        url = _worker_database(TEST_DATABASE_URL)
+        engine = create_engine(url)
         with engine.begin() as conn:
             # A clean slate: whatever an interrupted run left behind goes.
             conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
-        return TEST_DATABASE_URL
+        return url
+    # tmp_path_factory is per worker under pytest-xdist: each has its own SQLite file.
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "archipel-test.db")
 
 
