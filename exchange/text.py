@@ -21,6 +21,7 @@ def fold(text: str | None) -> str:
 _LINE_BREAK = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # Control characters that are never text: C0 and C1 except tab and line feed, and DEL.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+_SPACES = re.compile(" {2,}")
 
 
 def multiline(text: str | None) -> str:
@@ -30,9 +31,10 @@ def multiline(text: str | None) -> str:
 
 
 def one_line(text: str | None, limit: int | None = None) -> str:
-    """One line whatever was typed: line breaks and controls become spaces, spaces are
-    squashed; cut at `limit` characters with an ellipsis (an email's subject)."""
-    line = squash(multiline(text))
+    """One line whatever was typed: line breaks, tabs and controls become spaces, runs of
+    spaces one; non-breaking spaces stay ("1 h 30" is not cut). Cut at `limit` characters
+    with an ellipsis (an email's subject)."""
+    line = _SPACES.sub(" ", multiline(text).replace("\n", " ").replace("\t", " ")).strip(" ")
     if limit is not None and len(line) > limit:
         line = line[: limit - 1].rstrip() + "…"
     return line

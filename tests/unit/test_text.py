@@ -26,3 +26,10 @@ def test_one_line_folds_every_line_break_to_a_space(brk):
 def test_one_line_cuts_a_long_text_with_an_ellipsis():
     line = one_line("mot " * 100, 20)
     assert len(line) <= 20 and line.endswith("…") and "\n" not in line
+
+
+def test_one_line_keeps_non_breaking_spaces():
+    assert (
+        one_line("Bob a déclaré 1\u00a0h\u00a030\r\npour vous")
+        == "Bob a déclaré 1\u00a0h\u00a030 pour vous"
+    )
