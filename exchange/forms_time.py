@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, ValidationError
 from wtforms.validators import Length, Optional
@@ -62,8 +63,11 @@ class DurationField(StringField):
     def zero_message(self) -> str:
         return _l("Une durée de 0 ne fait rien bouger : indiquez au moins 1 min.")
 
-    def live_messages(self) -> dict[str, str]:
-        """What static/js/durations.js says while the person types, in their language."""
+    def live_attrs(self) -> dict[str, str]:
+        """The input's attributes for static/js/durations.js: what it says while the person
+        types, in their language. Drawing them asks base.html to load the script, so only the
+        pages with a duration field carry it."""
+        g.duration_script = True
         attrs = {
             "data-duration": "",
             "data-duration-invalid": str(self.invalid_message),
