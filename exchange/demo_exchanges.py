@@ -1896,6 +1896,7 @@ def _play(w: _Recent, story: Recent) -> None:
             minutes=last[2],
             performed_on=w.local_day(at),
             note=last[3],
+            confirmed_large=True,  # the story's members confirmed what they typed
         )
     else:  # "dispute", by the party who did not log
         who = author_id if exchange.logged_by_id == initiator_id else initiator_id
@@ -1918,5 +1919,6 @@ def _play_log(w: _Recent, provider, receiver, days, title, minutes, message) -> 
             title=title,
             performed_on=w.local_day(at - timedelta(days=1)),
             message=message,
+            confirmed_large=True,
         ),
     )

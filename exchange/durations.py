@@ -1,18 +1,38 @@
-"""Time the French way: whole minutes inside, "1 h 30" outside."""
+"""Time the French way: whole minutes inside, "1 h 30" outside.
+
+static/js/durations.js reads what a person types with the same rules, to show it live; keep
+the two in step (tests/unit/test_durations.py lists the cases both must agree on).
+"""
 
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
-_HM = re.compile(r"^([0-9]{1,4})\s*(?:h|heures?|hours?)\s*([0-9]{1,2})?\s*(?:min|mn|m)?$")
-_MIN = re.compile(r"^([0-9]{1,5})\s*(?:min|mn|minutes?)$")
-_DECIMAL = re.compile(r"^([0-9]{1,4})(?:[.,]([0-9]{1,2}))?$")
+from exchange.number_words import spell
+
+_UNIT_H = r"(?:h|heures?|hours?|hrs?)"
+_HM = re.compile(rf"^([0-9]{{1,4}}){_UNIT_H}([0-9]{{1,2}})?(?:min|mn|m)?$")
+_MIN = re.compile(r"^([0-9]{1,5})(?:min|mn|minutes?)$")
+_DECIMAL = re.compile(rf"^(([0-9]{{1,4}})(?:[.,]([0-9]{{1,4}}))?){_UNIT_H}?$")
+
+
+class NotWholeMinutes(ValueError):
+    """A decimal number of hours that is no whole number of minutes ("1,33" is 79.8 min);
+    `nearest` is the whole number of minutes closest to it (at least 1)."""
+
+    def __init__(self, typed: str, nearest: int):
+        super().__init__(f"not a whole number of minutes: {typed!r}")
+        self.typed = typed
+        self.nearest = nearest
 
 
 def parse_duration(text: str | None) -> int | None:
     """Minutes from what a person types: "1 h 30", "1h30", "1,5", "2", "45 min". None if blank.
+    A number alone counts hours.
 
-    Raises ValueError for anything else (negative, garbage, more than 59 in the minutes).
+    Raises NotWholeMinutes for "1,33" (79.8 min), ValueError for anything else (negative,
+    garbage, more than 59 in the minutes).
     """
     value = " ".join((text or "").strip().lower().split())
     if not value:
@@ -26,8 +46,12 @@ def parse_duration(text: str | None) -> int | None:
             raise ValueError("minutes past 59")
         return int(match.group(1)) * 60 + minutes
     if match := _DECIMAL.match(compact):
-        hours, fraction = match.group(1), match.group(2) or "0"
-        return int(hours) * 60 + round(int(fraction) * 60 / 10 ** len(fraction))
+        hours, fraction = match.group(2), match.group(3) or "0"
+        exact = Decimal(f"{hours}.{fraction}") * 60
+        if exact != exact.to_integral_value():
+            nearest = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
+            raise NotWholeMinutes(match.group(1), max(nearest, 1))
+        return int(exact)
     raise ValueError(f"not a duration: {text!r}")
 
 
@@ -48,3 +72,25 @@ def format_minutes(minutes: int | None, locale: str = "fr") -> str:
     if hours:
         return f"{sign}{hours}\u00a0h"
     return f"{sign}{rest}\u00a0min"
+
+
+# Hours and minutes are feminine in French: "une heure", "vingt et une minutes".
+_UNITS = {
+    "fr": (("heure", "heures"), ("minute", "minutes"), " "),
+    "en": (("hour", "hours"), ("minute", "minutes"), " and "),
+}
+
+
+def duration_words(minutes: int, locale: str = "fr") -> str:
+    """A duration spelled out, so a misplaced digit shows: 1800 → "trente heures",
+    90 → "une heure trente minutes" ("one hour and thirty minutes")."""
+    lang = locale if locale in _UNITS else "fr"
+    (hour, hours), (minute, mins), joint = _UNITS[lang]
+    h, m = divmod(abs(minutes), 60)
+    single = (lambda n: n < 2) if lang == "fr" else (lambda n: n == 1)  # "zéro minute"
+    parts = []
+    if h:
+        parts.append(f"{spell(h, lang, feminine=True)} {hour if single(h) else hours}")
+    if m or not h:
+        parts.append(f"{spell(m, lang, feminine=True)} {minute if single(m) else mins}")
+    return joint.join(parts)

@@ -7,7 +7,7 @@ from flask_babel import format_date, format_datetime, get_locale, get_translatio
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from exchange.durations import format_minutes
+from exchange.durations import duration_words, format_minutes
 from exchange.feedback.forms import recommendation_label
 from exchange.forms_common import carried_args
 from exchange.i18n import switch_language_url
@@ -193,6 +193,8 @@ def register(app) -> None:
         format_datetime(value, fmt) if value else ""
     )
     app.jinja_env.filters["duration"] = format_minutes
+    # "trente heures": a large amount read back in words before it moves.
+    app.jinja_env.filters["duration_words"] = lambda m: duration_words(m, str(get_locale()))
     # An email's subject line: whatever a member wrote into it stays on that line.
     app.jinja_env.filters["one_line"] = one_line
     app.jinja_env.filters["reject_key"] = lambda args, key: {

@@ -34,6 +34,7 @@ TRANSFER_KINDS = ("settlement", "gift", "retribution", "grant", "correction")
 DEFAULT_FLOOR = -20 * 60
 DEFAULT_CEILING = 100 * 60
 DEFAULT_FEE_CAP = 5000  # 50 € per exchange, in cents
+DEFAULT_LARGE_AMOUNT = 5 * 60  # a gift or a log above 5 h asks to be confirmed
 
 
 class Account(db.Model):
@@ -159,6 +160,7 @@ class NetworkSettings(db.Model):
         CheckConstraint("welcome_grant >= 0", name="grant"),
         CheckConstraint("fee_cap_cents >= 0", name="fee_cap"),
         CheckConstraint("commons_bp BETWEEN 0 AND 10000", name="commons_share"),
+        CheckConstraint("large_amount > 0", name="large_amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
@@ -171,6 +173,11 @@ class NetworkSettings(db.Model):
         Integer, default=DEFAULT_FEE_CAP, server_default=str(DEFAULT_FEE_CAP)
     )
     commons_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Minutes above which a gift or a logged time is shown back in words and moves only once
+    # confirmed (a typed "30" is thirty hours).
+    large_amount: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_LARGE_AMOUNT, server_default=str(DEFAULT_LARGE_AMOUNT)
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

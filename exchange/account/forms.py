@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from exchange.forms_time import DurationField, RequestKeyField
+from exchange.forms_time import ConfirmedField, DurationField, RequestKeyField
 
 
 class PeriodForm(FlaskForm):
@@ -27,6 +27,7 @@ class GiftForm(FlaskForm):
         description=_l("Un mot de remerciement, ou ce que ce temps doit permettre."),
     )
     request_key = RequestKeyField()
+    confirmed_large = ConfirmedField()
 
 
 class RetributeForm(FlaskForm):

@@ -11,8 +11,9 @@ from wtforms import SelectChoice
 from exchange.account import bp
 from exchange.account.forms import GiftForm, PeriodForm, RetributeForm
 from exchange.forms_common import int_arg, refuse
+from exchange.forms_time import ask_to_confirm
 from exchange.services import gifts, ledger, members, moderation, payments, statements
-from exchange.services.errors import DomainError
+from exchange.services.errors import DomainError, LargeAmountUnconfirmed
 from exchange.web import transfer_kind_label
 
 POT = "pot"
@@ -106,6 +107,7 @@ def give():
         form.recipient.data = (
             str(wanted) if wanted else (POT if request.args.get("a") == POT else "")
         )
+    status, large = 400 if request.method == "POST" else 200, None
     if form.validate_on_submit():
         to = None if form.recipient.data == POT else int(form.recipient.data)
         try:
@@ -115,7 +117,10 @@ def give():
                 message=form.message.data or "",
                 to_member_id=to,
                 request_key=form.request_key.data or None,
+                confirmed_large=form.confirmed_large.confirms(form.minutes.minutes),
             )
+        except LargeAmountUnconfirmed as e:
+            status, large = 200, ask_to_confirm(form, e.minutes)
         except DomainError as e:
             refuse(form, e)
         else:
@@ -123,8 +128,12 @@ def give():
             return redirect(url_for("account.statement"))
     account = ledger.account_of(current_user.id)
     return render_template(
-        "account/give.html", form=form, account=account, limits=ledger.limits_of(account)
-    ), 400 if request.method == "POST" else 200
+        "account/give.html",
+        form=form,
+        account=account,
+        limits=ledger.limits_of(account),
+        large=large,
+    ), status
 
 
 @bp.route("/caisse-commune")

@@ -22,16 +22,28 @@ class RulesForm(FlaskForm):
 
     overdraft = DurationField(
         _l("Découvert autorisé"),
+        positive=False,
         description=_l("Jusqu'où un solde peut descendre : 20 h veut dire un plancher de −20 h."),
     )
     ceiling = DurationField(
-        _l("Plafond"), description=_l("Le solde le plus haut qu'un compte peut atteindre.")
+        _l("Plafond"),
+        positive=False,
+        description=_l("Le solde le plus haut qu'un compte peut atteindre."),
     )
     welcome_grant = DurationField(
         _l("Crédit de bienvenue"),
         required=False,
+        positive=False,
         description=_l(
             "Versé par la caisse commune à l'arrivée dans un premier lieu ; 0 ou vide : aucun."
+        ),
+    )
+    large_amount = DurationField(
+        _l("Confirmer les dons et les temps déclarés au-delà de"),
+        required=False,
+        description=_l(
+            "Au-delà, la durée est redite en toutes lettres et ne bouge qu'une fois confirmée "
+            "(un « 30 » tapé pour 30 minutes devient 30 heures) : 5 h par défaut."
         ),
     )
     fee_cap = StringField(

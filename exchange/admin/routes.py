@@ -76,13 +76,14 @@ def category_update(category_id: int):
 
 @bp.route("/admin/reglages", methods=["GET", "POST"])
 def rules():
-    """The network's credit limits and welcome grant."""
+    """The network's credit limits, welcome grant, confirmation threshold and fee rules."""
     current = network_rules.current()
     form = RulesForm()
     if request.method == "GET":
         form.overdraft.data = duration_text(-current.credit_floor)
         form.ceiling.data = duration_text(current.credit_ceiling)
         form.welcome_grant.data = duration_text(current.welcome_grant)
+        form.large_amount.data = duration_text(current.large_amount)
         form.fee_cap.data = payments.euros_input(current.fee_cap_cents)
         form.commons.data = payments.percent_input(current.commons_bp)
     if form.validate_on_submit():
@@ -94,6 +95,7 @@ def rules():
                 welcome_grant=form.welcome_grant.minutes or 0,
                 fee_cap_cents=_typed(form.fee_cap.data, payments.parse_euros, "fee_cap_cents"),
                 commons_bp=_typed(form.commons.data, payments.parse_percent, "commons_bp"),
+                large_amount=form.large_amount.minutes,
                 reason=form.reason.data or "",
             )
         except DomainError as e:

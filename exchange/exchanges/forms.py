@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from exchange.forms_time import DurationField
+from exchange.forms_time import ConfirmedField, DurationField
 from exchange.services.payments import parse_euros
 
 
@@ -67,6 +67,7 @@ class AcceptForm(FeeFields, MessageForm):
 
 class LogTimeForm(FeeFields, FlaskForm):
     minutes = DurationField(_l("Temps réellement donné"))
+    confirmed_large = ConfirmedField()
     performed_on = DateField(
         _l("Donné le"),
         validators=[Optional()],
@@ -87,12 +88,19 @@ class ResolveForm(FlaskForm):
     outcome = RadioField(
         _l("Décision"),
         choices=[
-            SelectChoice("confirm", _l("Confirmer l'échange avec cette durée")),
+            SelectChoice("confirm", _l("Confirmer l'échange avec la durée retenue")),
             SelectChoice("cancel", _l("Annuler l'échange : rien ne bouge")),
         ],
         validators=[DataRequired(_l("Choisissez : confirmer ou annuler."))],
     )
-    minutes = DurationField(_l("Durée retenue"), required=False)
+    minutes = DurationField(
+        _l("Durée retenue"),
+        required=False,
+        description=_l(
+            "Remplie avec la durée déclarée : corrigez-la s'il le faut. Laissée vide, c'est la "
+            "durée déclarée qui est retenue."
+        ),
+    )
     reason = TextAreaField(
         _l("Raison"),
         validators=[DataRequired(_l("Dites pourquoi.")), Length(max=1000)],
@@ -119,6 +127,7 @@ class DirectLogForm(FeeFields, FlaskForm):
         description=_l("Par exemple : relecture d'un devis, aide au déménagement."),
     )
     minutes = DurationField(_l("Durée"))
+    confirmed_large = ConfirmedField()
     performed_on = DateField(
         _l("Donné le"),
         validators=[Optional()],

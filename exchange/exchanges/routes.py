@@ -20,6 +20,7 @@ from exchange.exchanges.forms import (
     ResolveForm,
 )
 from exchange.forms_common import int_arg, refuse
+from exchange.forms_time import ask_to_confirm
 from exchange.payments.forms import RefundForm
 from exchange.services import (
     connect,
@@ -33,7 +34,7 @@ from exchange.services import (
     payments,
     rules,
 )
-from exchange.services.errors import DomainError
+from exchange.services.errors import DomainError, LargeAmountUnconfirmed
 from models import db
 
 
@@ -91,14 +92,15 @@ def propose(listing_id: int):
     ), 400 if request.method == "POST" else 200
 
 
-def _page(exchange_id: int, status: int = 200, **forms):
+def _page(exchange_id: int, status: int = 200, large: int | None = None, **forms):
     exchange = exchange_queries.get_for(current_user, exchange_id)
     defaults = {
         "message_form": MessageForm(formdata=None),
         "accept_form": AcceptForm(formdata=None),
         "log_form": LogTimeForm(formdata=None),
         "dispute_form": DisputeForm(formdata=None),
-        "resolve_form": ResolveForm(formdata=None),
+        # A coordinator starts from the duration that was declared.
+        "resolve_form": ResolveForm(formdata=None, minutes=duration_text(exchange.minutes)),
         "refund_form": RefundForm(formdata=None),
     }
     defaults.update(forms)
@@ -118,6 +120,7 @@ def _page(exchange_id: int, status: int = 200, **forms):
         fee_cap=payments.euros_text(rules.current().fee_cap_cents),
         provider_stripe=connect.state_of(exchange.provider_id) if fees_on else "none",
         can_refund=fee is not None and fees.can_refund(current_user, fee),
+        large=large,
         **defaults,
     ), status
 
@@ -135,6 +138,9 @@ def _act(exchange_id: int, form, call, done: str, form_name: str):
     if form.validate_on_submit():
         try:
             call(form)
+        except LargeAmountUnconfirmed as e:  # shown again, to confirm in words
+            db.session.rollback()
+            return _page(exchange_id, 200, ask_to_confirm(form, e.minutes), **{form_name: form})
         except DomainError as e:
             # Nothing of the refused step stays in the session the page is drawn from.
             db.session.rollback()
@@ -208,6 +214,7 @@ def log_time(exchange_id: int):
             note=f.note.data,
             fee_cents=f.fee_amount.cents,
             fee_covers=f.fee_covers.data or "",
+            confirmed_large=f.confirmed_large.confirms(f.minutes.minutes),
         ),
         _("Temps déclaré : l'autre personne va le confirmer."),
         "log_form",
@@ -273,6 +280,7 @@ def log_direct():
     ]
     if request.method == "GET" and (wanted := int_arg("membre")):
         form.counterpart.data = str(wanted)
+    status, large = 400 if request.method == "POST" else 200, None
     if form.validate_on_submit():
         try:
             exchange = exchanges.log_direct(
@@ -285,7 +293,10 @@ def log_direct():
                 message=form.message.data or "",
                 fee_cents=form.fee_amount.cents,
                 fee_covers=form.fee_covers.data or "",
+                confirmed_large=form.confirmed_large.confirms(form.minutes.minutes),
             )
+        except LargeAmountUnconfirmed as e:
+            status, large = 200, ask_to_confirm(form, e.minutes)
         except DomainError as e:
             refuse(form, e)
         else:
@@ -300,4 +311,5 @@ def log_direct():
         fees_on=payments.online_fees_enabled(),
         fee_cap=payments.euros_text(rules.current().fee_cap_cents),
         direct_log=True,
-    ), 400 if request.method == "POST" else 200
+        large=large,
+    ), status

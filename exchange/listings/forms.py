@@ -7,11 +7,10 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
-    ValidationError,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from exchange.durations import parse_duration
+from exchange.forms_time import DurationField
 
 
 class ListingForm(FlaskForm):
@@ -65,22 +64,12 @@ class ListingForm(FlaskForm):
     space_id = SelectField(
         _l("Lieu"), coerce=str, validators=[DataRequired(_l("Choisissez un lieu."))]
     )
-    estimated_hours = StringField(
-        _l("Temps estimé"),
-        validators=[Optional(), Length(max=20)],
-        description=_l("Par exemple : 2 h, 1 h 30, 45 min"),
-    )
+    estimated_hours = DurationField(_l("Temps estimé"), required=False)
     expires_on = DateField(
         _l("Visible jusqu'au"),
         validators=[DataRequired(_l("Indiquez une date valide."))],
         description=_l("Par défaut dans 90 jours ; vous pourrez la prolonger."),
     )
-
-    def validate_estimated_hours(self, field):
-        try:
-            self.estimated_minutes = parse_duration(field.data)
-        except ValueError as e:
-            raise ValidationError(_l("Écrivez une durée comme 2 h, 1 h 30 ou 45 min.")) from e
 
 
 class ActionForm(FlaskForm):

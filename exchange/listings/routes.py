@@ -83,7 +83,7 @@ def _input(form: ListingForm) -> ListingInput:
         category_id=int(form.category_id.data) if form.category_id.data else None,
         mode=form.mode.data,
         space_id=int(form.space_id.data),
-        estimated_minutes=getattr(form, "estimated_minutes", None),
+        estimated_minutes=form.estimated_hours.minutes,
         expires_on=form.expires_on.data,
     )
 

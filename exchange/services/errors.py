@@ -70,6 +70,17 @@ class CreditLimitExceeded(Conflict):
         self.possible = possible
 
 
+class LargeAmountUnconfirmed(Conflict):
+    """A large gift or logged time waits for the person to confirm it, amount in words.
+    Nothing moved; sending it again with the confirmation moves it."""
+
+    default_message = _l("Une durée aussi longue se confirme : vérifiez-la avant d'envoyer.")
+
+    def __init__(self, message=None, *, minutes: int):
+        super().__init__(message, field="minutes")
+        self.minutes = minutes
+
+
 class PaymentUnavailable(Conflict):
     """Stripe could not be reached or refused the request: nothing was charged."""
 

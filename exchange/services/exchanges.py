@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from exchange.services import fees, ledger, moderation, notifications
+from exchange.services import fees, ledger, moderation, notifications, rules
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models import Exchange, Listing, User, db
 from models.base import utcnow
@@ -238,13 +238,16 @@ def log_time(
     note: str = "",
     fee_cents: int | None = None,
     fee_covers: str = "",
+    confirmed_large: bool = False,
 ) -> Exchange:
     """Either side says how much time was actually given; the other side confirms it. The
-    provider may attach a fee then, if none was attached on accepting."""
+    provider may attach a fee then, if none was attached on accepting. Above the network's
+    threshold the time is logged only `confirmed_large`."""
     actor, exchange = _as_party(actor_id, exchange_id)
     if exchange.state != "accepted":
         raise _wrong_state(exchange)
     minutes = ledger.check_minutes(minutes)
+    rules.check_large(minutes, confirmed_large=confirmed_large)
     exchange.performed_on = _check_day(performed_on) or today()
     _logged(exchange, actor, minutes, _text(note))
     fees.attach(exchange, actor, fee_cents, fee_covers)
@@ -274,9 +277,11 @@ def log_direct(
     message: str = "",
     fee_cents: int | None = None,
     fee_covers: str = "",
+    confirmed_large: bool = False,
 ) -> Exchange:
     """Time given outside a listing ("I helped X for 1 h 30 on …"): nothing moves until the
-    other person confirms; unconfirmed, it expires after EXCHANGE_LOG_DAYS days."""
+    other person confirms; unconfirmed, it expires after EXCHANGE_LOG_DAYS days. Above the
+    network's threshold it is logged only `confirmed_large`."""
     actor = _acting_member(actor_id)
     ledger.begin_write()
     counterpart = db.session.get(User, counterpart_id)
@@ -296,6 +301,7 @@ def log_direct(
             _l("Dites en quelques mots ce qui a été fait, par exemple « Relecture d'un devis »."),
             field="title",
         )
+    rules.check_large(minutes, confirmed_large=confirmed_large)
     provider, receiver = (actor.id, counterpart.id) if gave else (counterpart.id, actor.id)
     exchange = Exchange(
         provider_id=provider,

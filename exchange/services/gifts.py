@@ -25,10 +25,12 @@ def give(
     message: str,
     to_member_id: int | None = None,
     request_key: str | None = None,
+    confirmed_large: bool = False,
 ) -> Transfer:
     """Give time to another member, or to the common pot when `to_member_id` is None.
 
-    The form's `request_key` makes the gift once, however often the request is sent.
+    The form's `request_key` makes the gift once, however often the request is sent. A gift
+    above the network's threshold moves only `confirmed_large` (LargeAmountUnconfirmed else).
     """
     actor = moderation.actor(actor_id)
     if not actor.active_memberships():
@@ -47,9 +49,14 @@ def give(
         if recipient.id == actor.id:
             raise InvalidInput(_l("On ne se donne pas du temps à soi-même."), field="recipient")
         to_account = ledger.account_of(recipient.id)
+    minutes = ledger.check_minutes(minutes)
+    from_account = ledger.account_of(actor.id)
+    # A gift the limits refuse is said so at once, not after its confirmation.
+    ledger.check_room(from_account, to_account, minutes, actor.id)
+    network_rules.check_large(minutes, confirmed_large=confirmed_large)
     moved = ledger.transfer(
         kind="gift",
-        from_account=ledger.account_of(actor.id).id,
+        from_account=from_account.id,
         to_account=to_account.id,
         minutes=minutes,
         reason=message,

@@ -195,6 +195,17 @@ def by_request_key(request_key: str | None) -> Transfer | None:
     return done
 
 
+def check_room(debit: Account, credit: Account, minutes: int, actor_id: int | None) -> None:
+    """CreditLimitExceeded when `minutes` would take either account past its limit. transfer()
+    checks it on locked rows; a use case may ask first, before asking a person to confirm."""
+    rules = network_rules.current()
+    for account, delta in ((debit, -minutes), (credit, minutes)):
+        limits = limits_of(account, rules)
+        possible = possible_move(account.balance, delta, limits)
+        if possible is not None:
+            raise _refusal(account, delta, limits, possible, actor_id)
+
+
 def transfer(
     *,
     kind: str,
@@ -228,13 +239,7 @@ def transfer(
     accounts = _lock([from_account, to_account])
     if (replayed := by_request_key(request_key)) is not None:
         return replayed
-    rules = network_rules.current()
-    for account, delta in ((accounts[from_account], -minutes), (accounts[to_account], minutes)):
-        limits = limits_of(account, rules)
-        possible = possible_move(account.balance, delta, limits)
-        if possible is not None:
-            raise _refusal(account, delta, limits, possible, author_id)
-
+    check_room(accounts[from_account], accounts[to_account], minutes, author_id)
     moved = Transfer(
         kind=kind,
         amount=minutes,

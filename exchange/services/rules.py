@@ -1,5 +1,6 @@
-"""The network's rules that an admin sets: credit limits, the welcome grant, and for online
-fees the cap per exchange and the share given to the commons."""
+"""The network's rules that an admin sets: credit limits, the welcome grant, the amount above
+which a gift or a logged time must be confirmed, and for online fees the cap per exchange and
+the share given to the commons."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from exchange.services import audit
-from exchange.services.errors import Forbidden, InvalidInput
+from exchange.services.errors import Forbidden, InvalidInput, LargeAmountUnconfirmed
 from models import NetworkSettings, User, db
 from models.base import utcnow
-from models.ledger import DEFAULT_CEILING, DEFAULT_FEE_CAP, DEFAULT_FLOOR
+from models.ledger import DEFAULT_CEILING, DEFAULT_FEE_CAP, DEFAULT_FLOOR, DEFAULT_LARGE_AMOUNT
 
 # Beyond these a typo, not a choice: a floor of −1000 h, a ceiling of 10 000 h.
 MAX_FLOOR = 1000 * 60
 MAX_CEILING = 10000 * 60
 MAX_GRANT = 100 * 60
+MAX_LARGE_AMOUNT = 1000 * 60  # the most one movement may carry (ledger.MAX_MINUTES)
 # Fees stay small: the network may lower the cap, or raise it up to 500 €; the commons take at
 # most half of a fee.
 MAX_FEE_CAP = 500_00
@@ -30,6 +32,7 @@ class Rules:
     welcome_grant: int = 0
     fee_cap_cents: int = DEFAULT_FEE_CAP
     commons_bp: int = 0  # basis points: 250 is 2.5 %
+    large_amount: int = DEFAULT_LARGE_AMOUNT  # minutes
 
 
 def current() -> Rules:
@@ -38,8 +41,24 @@ def current() -> Rules:
     if row is None:
         return Rules()
     return Rules(
-        row.credit_floor, row.credit_ceiling, row.welcome_grant, row.fee_cap_cents, row.commons_bp
+        row.credit_floor,
+        row.credit_ceiling,
+        row.welcome_grant,
+        row.fee_cap_cents,
+        row.commons_bp,
+        row.large_amount,
     )
+
+
+def check_large(minutes: int, *, confirmed_large: bool) -> None:
+    """A gift or a logged time above the network's threshold moves only once the person has
+    read it back in words and confirmed it: a typed "30" is thirty hours, not thirty minutes.
+
+    The rule lives here rather than in a form so that every way in (the web forms, the JSON
+    API) asks for the same confirmation.
+    """
+    if minutes > current().large_amount and not confirmed_large:
+        raise LargeAmountUnconfirmed(minutes=minutes)
 
 
 def update(
@@ -50,10 +69,12 @@ def update(
     welcome_grant: int,
     fee_cap_cents: int | None = None,
     commons_bp: int | None = None,
+    large_amount: int | None = None,
     reason: str = "",
 ) -> Rules:
-    """An admin sets the limits, the welcome grant and the fee rules (None keeps the fee rules
-    as they are); the change is logged with its reason.
+    """An admin sets the limits, the welcome grant, the fee rules and the amount that asks for
+    a confirmation (None keeps those last three as they are); the change is logged with its
+    reason.
 
     Balances already past a new limit stay as they are: from then on they may only move
     back towards it.
@@ -78,6 +99,12 @@ def update(
     before = current()
     fee_cap_cents = before.fee_cap_cents if fee_cap_cents is None else fee_cap_cents
     commons_bp = before.commons_bp if commons_bp is None else commons_bp
+    large_amount = before.large_amount if large_amount is None else large_amount
+    if not 0 < large_amount <= MAX_LARGE_AMOUNT:
+        raise InvalidInput(
+            _l("Le seuil de confirmation va de 1 min à 1000 h, par exemple 5 h."),
+            field="large_amount",
+        )
     if not 0 <= fee_cap_cents <= MAX_FEE_CAP:
         raise InvalidInput(
             _l("Le plafond des frais va de 0 € (aucun frais) à 500 € par échange."),
@@ -96,6 +123,7 @@ def update(
     row.welcome_grant = welcome_grant
     row.fee_cap_cents = fee_cap_cents
     row.commons_bp = commons_bp
+    row.large_amount = large_amount
     row.updated_at = utcnow()
     row.updated_by_id = admin.id
     audit.record(
@@ -110,6 +138,7 @@ def update(
             "welcome_grant": welcome_grant,
             "fee_cap_cents": fee_cap_cents,
             "commons_bp": commons_bp,
+            "large_amount": large_amount,
         },
     )
     db.session.commit()

@@ -73,6 +73,7 @@ def set_rules(net: Net, floor: int, ceiling: int, grant: int = 0) -> None:
 
 
 def give(giver, minutes: int, to=None, **kw) -> Transfer:
+    kw.setdefault("confirmed_large", True)  # the ledger's rules, past the confirmation step
     return gifts.give(
         giver.id,
         minutes=minutes,
@@ -476,13 +477,15 @@ def test_an_admin_sets_the_rules_and_the_change_is_logged(net):
         "Vote de l'assemblée",
         "rules",
     )
-    # The fee rules, not given, stay as they were (50 € a fee, nothing to the commons).
+    # The fee rules and the confirmation threshold, not given, stay as they were (50 € a
+    # fee, nothing to the commons, 5 h).
     assert act.details["before"] == {
         "credit_floor": -1200,
         "credit_ceiling": 6000,
         "welcome_grant": 0,
         "fee_cap_cents": 5000,
         "commons_bp": 0,
+        "large_amount": 300,
     }
     assert act.details["after"] == {
         "credit_floor": -600,
@@ -490,6 +493,7 @@ def test_an_admin_sets_the_rules_and_the_change_is_logged(net):
         "welcome_grant": 120,
         "fee_cap_cents": 5000,
         "commons_bp": 0,
+        "large_amount": 300,
     }
 
 
