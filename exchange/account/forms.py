@@ -1,9 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from exchange.forms_people import MemberField
 from exchange.forms_time import DurationField, RequestKeyField
+
+POT = "pot"  # the common pot, among the members one may give to
 
 
 class PeriodForm(FlaskForm):
@@ -17,8 +20,8 @@ class PeriodForm(FlaskForm):
 
 
 class GiftForm(FlaskForm):
-    recipient = SelectField(
-        _l("À qui"), coerce=str, validators=[DataRequired(_l("Choisissez à qui donner."))]
+    recipient = MemberField(
+        _l("À qui"), validators=[DataRequired(_l("Choisissez à qui donner."))], extra=(POT,)
     )
     minutes = DurationField(_l("Durée"))
     message = TextAreaField(
@@ -30,9 +33,7 @@ class GiftForm(FlaskForm):
 
 
 class RetributeForm(FlaskForm):
-    recipient = SelectField(
-        _l("Membre"), coerce=str, validators=[DataRequired(_l("Choisissez un membre."))]
-    )
+    recipient = MemberField(_l("Membre"), validators=[DataRequired(_l("Choisissez un membre."))])
     minutes = DurationField(_l("Durée"))
     reason = TextAreaField(
         _l("Contribution aux communs"),

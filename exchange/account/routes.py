@@ -9,13 +9,11 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from exchange.account import bp
-from exchange.account.forms import GiftForm, PeriodForm, RetributeForm
+from exchange.account.forms import POT, GiftForm, PeriodForm, RetributeForm
 from exchange.forms_common import int_arg, refuse
 from exchange.services import gifts, ledger, members, moderation, payments, statements
 from exchange.services.errors import DomainError
 from exchange.web import transfer_kind_label
-
-POT = "pot"
 
 
 def _period() -> tuple[PeriodForm, object, object]:
