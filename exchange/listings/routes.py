@@ -58,6 +58,7 @@ def show(listing_id: int):
         is_author=current_user.is_authenticated and current_user.id == listing.author_id,
         can_moderate=listings.can_moderate(current_user, listing),
         action_form=ActionForm(),
+        author_actions=listings.author_actions(listing),
         locale=str(get_locale()),
     )
 
