@@ -72,15 +72,8 @@ def test_a_gift_to_a_member_of_the_list_still_moves_the_time(client, auth, peopl
 def test_a_crafted_log_with_oneself_says_one_does_not_exchange_with_oneself(client, auth, people):
     _space, lea, _sam = people
     auth.login(lea)
-    response = client.post(
-        "/echanges/declarer",
-        data={
-            "direction": "gave",
-            "counterpart": str(lea.id),
-            "title": "Relecture",
-            "minutes": "1 h",
-        },
-    )
+    log = {"direction": "gave", "title": "Relecture", "minutes": "1 h"}
+    response = client.post("/echanges/declarer", data={**log, "counterpart": str(lea.id)})
     _refused(response, "On ne s'échange pas du temps à soi-même : choisissez un autre membre.")
     assert _count(Exchange) == 0
 
