@@ -126,9 +126,9 @@ def give():
 
 
 @bp.route("/caisse-commune")
-@login_required
 def pot():
-    """Every movement of the common pot, for every member to read."""
+    """Every movement of the common pot, for everyone to read (PRODUCT.md: transparency); the
+    words givers join to their gifts are for members."""
     form, start, end = _period()
     return render_template(
         "account/pot.html",
@@ -136,6 +136,7 @@ def pot():
         period=form,
         can_retribute=moderation.is_moderator(current_user),
         fees_on=payments.online_fees_enabled(),
+        gift_words=current_user.is_authenticated,
     )
 
 
