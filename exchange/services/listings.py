@@ -235,12 +235,17 @@ def change_status(actor_id: int, listing_id: int, action: str) -> Listing:
     return listing
 
 
+def fresh_expiry() -> datetime:
+    """The end of a listing renewed today."""
+    return _end_of(default_expiry())
+
+
 def renew(actor_id: int, listing_id: int) -> Listing:
     """Give the listing another DEFAULT_DAYS from today (it comes back if it had expired)."""
     listing = _own_listing(actor_id, listing_id)
     if (reason := refusal(listing, "renew")) is not None:
         raise Conflict(reason)
-    listing.expires_at = _end_of(default_expiry())
+    listing.expires_at = fresh_expiry()
     listing.updated_at = utcnow()
     db.session.commit()
     return listing

@@ -96,3 +96,12 @@ def test_pausing_or_extending_an_unpublished_listing_is_refused_and_changes_noth
 def test_the_author_may_still_withdraw_a_listing_waiting_for_review(pending):
     listings.change_status(pending.author_id, pending.id, "close")
     assert pending.status == "closed"
+
+
+def test_a_listing_that_expired_while_waiting_is_published_with_its_days_back(client, pending):
+    pending.expires_at = datetime(2026, 1, 1, tzinfo=UTC)  # the review took longer than that
+    db.session.commit()
+    coordinator = factories.coordinator(pending.space)
+    moderation_acts.approve_listing(coordinator.id, pending.id)
+    assert pending.is_public()
+    assert f"/annonces/{pending.id}" in client.get("/annonces").text
