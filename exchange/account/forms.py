@@ -27,7 +27,10 @@ class GiftForm(FlaskForm):
     message = TextAreaField(
         _l("Message (facultatif)"),
         validators=[Length(max=1000)],
-        description=_l("Un mot de remerciement, ou ce que ce temps doit permettre."),
+        description=_l(
+            "Un mot de remerciement, ou ce que ce temps doit permettre. Donné à la caisse "
+            "commune, il est lu par tous les membres."
+        ),
     )
     request_key = RequestKeyField()
 
