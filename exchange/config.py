@@ -8,6 +8,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The demo network's addresses (exchange/demo.py). `.test` is reserved by RFC 6761: no mailbox
+# anywhere has one, so a real member can never hold one of these.
+DEMO_DOMAIN = "archipel.test"
+
 
 def _bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)

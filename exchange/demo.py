@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from exchange import demo_exchanges, demo_feedback
+from exchange.config import DEMO_DOMAIN
 from exchange.demo_listings import HIDDEN_REASON, LISTINGS, REPORT_REASON, REPORT_TEXT, REPORTER
 from exchange.services import audit, members, passwords, search
 from exchange.services.listings import DEFAULT_DAYS, categories
@@ -22,7 +23,6 @@ from models import Listing, Membership, Report, Space, User, db
 from models.base import utcnow
 
 DEMO_PASSWORD = "archipel-demo-2026"  # noqa: S105 - published on purpose, demo only
-DEMO_DOMAIN = "archipel.test"
 ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
 ADMIN_NAME = "Camille Roux (admin)"
 ADMIN_BIO = (

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import g
-from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from exchange import dates
 from exchange.durations import duration_words, format_minutes
 from exchange.feedback.forms import recommendation_label
 from exchange.forms_common import carried_args
@@ -186,12 +187,8 @@ def register(app) -> None:
         gettext=lambda s: get_translations().ugettext(s), ngettext=_plural, newstyle=True
     )
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["date"] = lambda value, fmt="long": (
-        format_date(value, fmt) if value else ""
-    )
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["date"] = dates.day
+    app.jinja_env.filters["datetime"] = dates.moment
     app.jinja_env.filters["duration"] = format_minutes
     # "trente heures": a large amount read back in words before it moves.
     app.jinja_env.filters["duration_words"] = lambda m: duration_words(m, str(get_locale()))

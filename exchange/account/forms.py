@@ -1,9 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from exchange.forms_people import MemberField
 from exchange.forms_time import ConfirmedField, DurationField, RequestKeyField
+
+POT = "pot"  # the common pot, among the members one may give to
 
 
 class PeriodForm(FlaskForm):
@@ -17,23 +20,24 @@ class PeriodForm(FlaskForm):
 
 
 class GiftForm(FlaskForm):
-    recipient = SelectField(
-        _l("À qui"), coerce=str, validators=[DataRequired(_l("Choisissez à qui donner."))]
+    recipient = MemberField(
+        _l("À qui"), validators=[DataRequired(_l("Choisissez à qui donner."))], extra=(POT,)
     )
     minutes = DurationField(_l("Durée"))
     message = TextAreaField(
         _l("Message (facultatif)"),
         validators=[Length(max=1000)],
-        description=_l("Un mot de remerciement, ou ce que ce temps doit permettre."),
+        description=_l(
+            "Un mot de remerciement, ou ce que ce temps doit permettre. Donné à la caisse "
+            "commune, il est lu par tous les membres."
+        ),
     )
     request_key = RequestKeyField()
     confirmed_large = ConfirmedField()
 
 
 class RetributeForm(FlaskForm):
-    recipient = SelectField(
-        _l("Membre"), coerce=str, validators=[DataRequired(_l("Choisissez un membre."))]
-    )
+    recipient = MemberField(_l("Membre"), validators=[DataRequired(_l("Choisissez un membre."))])
     minutes = DurationField(_l("Durée"))
     reason = TextAreaField(
         _l("Contribution aux communs"),

@@ -9,14 +9,12 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from exchange.account import bp
-from exchange.account.forms import GiftForm, PeriodForm, RetributeForm
+from exchange.account.forms import POT, GiftForm, PeriodForm, RetributeForm
 from exchange.forms_common import int_arg, refuse
 from exchange.forms_time import ask_to_confirm
 from exchange.services import gifts, ledger, members, moderation, payments, statements
 from exchange.services.errors import DomainError, LargeAmountUnconfirmed
 from exchange.web import transfer_kind_label
-
-POT = "pot"
 
 
 def _period() -> tuple[PeriodForm, object, object]:
@@ -137,9 +135,9 @@ def give():
 
 
 @bp.route("/caisse-commune")
-@login_required
 def pot():
-    """Every movement of the common pot, for every member to read."""
+    """Every movement of the common pot, for everyone to read (PRODUCT.md: transparency); the
+    words givers join to their gifts are for members."""
     form, start, end = _period()
     return render_template(
         "account/pot.html",
@@ -147,6 +145,7 @@ def pot():
         period=form,
         can_retribute=moderation.is_moderator(current_user),
         fees_on=payments.online_fees_enabled(),
+        gift_words=current_user.is_authenticated,
     )
 
 

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from exchange.forms_people import EmailAddress
 from exchange.services.passwords import MAX_LENGTH, MIN_LENGTH
 
 
@@ -52,7 +53,7 @@ class EmailForm(FlaskForm):
         _l("Adresse e-mail"),
         validators=[
             DataRequired(_l("Indiquez votre adresse e-mail.")),
-            Email(_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+            EmailAddress(demo_too=True),
         ],
     )
 

@@ -4,13 +4,13 @@ from wtforms import (
     DateField,
     RadioField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from exchange.forms_people import MemberField
 from exchange.forms_time import ConfirmedField, DurationField
 from exchange.services.payments import parse_euros
 
@@ -118,9 +118,7 @@ class DirectLogForm(FeeFields, FlaskForm):
         default="gave",
         validators=[DataRequired(_l("Choisissez le sens de l'échange."))],
     )
-    counterpart = SelectField(
-        _l("Avec"), coerce=str, validators=[DataRequired(_l("Choisissez un membre."))]
-    )
+    counterpart = MemberField(_l("Avec"), validators=[DataRequired(_l("Choisissez un membre."))])
     title = StringField(
         _l("Ce qui a été fait"),
         validators=[DataRequired(_l("Dites en quelques mots ce qui a été fait.")), Length(max=120)],

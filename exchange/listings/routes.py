@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from exchange import dates
 from exchange.durations import duration_text
 from exchange.forms_common import attach_error, int_arg
 from exchange.listings import bp
@@ -58,6 +59,7 @@ def show(listing_id: int):
         is_author=current_user.is_authenticated and current_user.id == listing.author_id,
         can_moderate=listings.can_moderate(current_user, listing),
         action_form=ActionForm(),
+        author_actions=listings.author_actions(listing),
         locale=str(get_locale()),
     )
 
@@ -196,7 +198,7 @@ def renew(listing_id: int):
             flash(str(e.message), "info")
         else:
             flash(
-                _("Annonce prolongée jusqu'au %(date)s.", date=format_day(listing.expires_at)),
+                _("Annonce prolongée jusqu'au %(date)s.", date=dates.day(listing.expires_at)),
                 "success",
             )
     return redirect(url_for("listings.show", listing_id=listing_id))
@@ -211,9 +213,3 @@ def mine():
         items=listings.by_author(current_user.id, public_only=False),
         locale=str(get_locale()),
     )
-
-
-def format_day(value) -> str:
-    from flask_babel import format_date
-
-    return format_date(value, "long")

@@ -285,7 +285,11 @@ def log_direct(
     actor = _acting_member(actor_id)
     ledger.begin_write()
     counterpart = db.session.get(User, counterpart_id)
-    if counterpart is None or not counterpart.email_confirmed:
+    if (
+        counterpart is None
+        or not counterpart.email_confirmed
+        or not counterpart.active_memberships()
+    ):
         raise InvalidInput(_l("Choisissez un membre du réseau."), field="counterpart")
     if counterpart.id == actor.id:
         raise InvalidInput(

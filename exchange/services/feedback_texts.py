@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_date
 from flask_babel import gettext as _
+
+from exchange import dates
 
 KINDS = frozenset(
     {
@@ -27,7 +28,7 @@ def describe(kind: str, d: dict) -> str:
             "voir les deux ; sinon, le sien apparaîtra seul le %(date)s.",
             member=member,
             title=title,
-            date=format_date(datetime.fromisoformat(until), "long") if until else "",
+            date=dates.day(datetime.fromisoformat(until), "long") if until else "",
         )
     if kind == "feedback_published":
         return _published(d.get("shown", "both"), member, title)

@@ -18,6 +18,16 @@ def _statement_link() -> str:
     return notifications.path("account.statement")
 
 
+def _reachable(member: User | None) -> bool:
+    """One the form offers (members.exchange_partners): confirmed, not suspended, in a space."""
+    return (
+        member is not None
+        and member.email_confirmed
+        and not member.is_suspended
+        and bool(member.active_memberships())
+    )
+
+
 def give(
     actor_id: int,
     *,
@@ -44,7 +54,7 @@ def give(
         to_account = ledger.pot()
     else:
         recipient = db.session.get(User, to_member_id)
-        if recipient is None or not recipient.email_confirmed or recipient.is_suspended:
+        if not _reachable(recipient):
             raise InvalidInput(_l("Choisissez un membre du réseau."), field="recipient")
         if recipient.id == actor.id:
             raise InvalidInput(_l("On ne se donne pas du temps à soi-même."), field="recipient")
@@ -90,7 +100,8 @@ def retribute(
         raise InvalidInput(_l("Choisissez un membre du réseau."), field="recipient")
     if not moderation.can_act_on_member(actor, member) or member.is_suspended:
         raise Forbidden(
-            _l("Vous pouvez rétribuer les membres des lieux que vous coordonnez, pas vous-même.")
+            _l("Vous pouvez rétribuer les membres des lieux que vous coordonnez, pas vous-même."),
+            field="recipient",
         )
     reason = moderation.required(
         reason, _l("Dites pour quelle contribution aux communs : la personne le lira.")

@@ -197,26 +197,55 @@ TRANSITIONS = {
 }
 
 
+def refusal(listing: Listing, action: str):
+    """Why the author may not pause, reopen, close or renew the listing now (None: they may).
+    Pausing or renewing only means something for a listing the coordination let be seen."""
+    if action in ("pause", "renew") and listing.moderation == "pending":
+        return _l(
+            "Cette annonce attend la relecture de la coordination : elle pourra être mise en "
+            "pause ou prolongée une fois publiée."
+        )
+    if action in ("pause", "renew") and listing.moderation == "hidden":
+        return _l(
+            "Cette annonce est masquée par la coordination : elle ne peut être ni mise en pause "
+            "ni prolongée tant qu'elle n'est pas rétablie."
+        )
+    if action == "renew":
+        return _l("Rouvrez d'abord cette annonce.") if listing.status == "closed" else None
+    if listing.status not in TRANSITIONS[action][0]:
+        return _l("Cette annonce est déjà dans cet état.")
+    return None
+
+
+def author_actions(listing: Listing) -> set[str]:
+    """What the listing's page offers its author, besides editing."""
+    return {action for action in (*TRANSITIONS, "renew") if refusal(listing, action) is None}
+
+
 def change_status(actor_id: int, listing_id: int, action: str) -> Listing:
     """The author pauses, reopens or closes (withdraws) a listing."""
     listing = _own_listing(actor_id, listing_id)
     if action not in TRANSITIONS:
         raise InvalidInput()
-    allowed, new_status = TRANSITIONS[action]
-    if listing.status not in allowed:
-        raise Conflict(_l("Cette annonce est déjà dans cet état."))
-    listing.status = new_status
+    if (reason := refusal(listing, action)) is not None:
+        raise Conflict(reason)
+    listing.status = TRANSITIONS[action][1]
     listing.updated_at = utcnow()
     db.session.commit()
     return listing
 
 
+def fresh_expiry() -> datetime:
+    """The end of a listing renewed today."""
+    return _end_of(default_expiry())
+
+
 def renew(actor_id: int, listing_id: int) -> Listing:
     """Give the listing another DEFAULT_DAYS from today (it comes back if it had expired)."""
     listing = _own_listing(actor_id, listing_id)
-    if listing.status == "closed":
-        raise Conflict(_l("Rouvrez d'abord cette annonce."))
-    listing.expires_at = _end_of(default_expiry())
+    if (reason := refusal(listing, "renew")) is not None:
+        raise Conflict(reason)
+    listing.expires_at = fresh_expiry()
     listing.updated_at = utcnow()
     db.session.commit()
     return listing

@@ -2,15 +2,16 @@
 edit, suspend, reinstate; hide or restore the words of a feedback (never its recommendation).
 
 Each act checks who may act first (see `moderation`), changes only moderation fields (never a
-listing's content), records itself in the log with its reason, tells the member affected,
-answers the open reports on the item, and commits once.
+listing's content; approving a listing that expired while it waited gives it its days back),
+records itself in the log with its reason, tells the member affected, answers the open
+reports on the item, and commits once.
 """
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from exchange.services import accounts, audit, moderation, notifications, reports
+from exchange.services import accounts, audit, listings, moderation, notifications, reports
 from exchange.services.errors import Conflict, Forbidden, NotFound
 from models import Feedback, Listing, User, db
 from models.base import utcnow
@@ -85,6 +86,8 @@ def approve_listing(actor_id: int, listing_id: int, reason: str = "") -> Listing
         raise Conflict(_l("Cette annonce n'attend pas de relecture."))
     reason = (reason or "").strip()[: moderation.MAX_REASON]
     listing.moderation = "approved"
+    if listing.is_expired():  # it ran out while it waited, unable to be extended: published anew
+        listing.expires_at = listings.fresh_expiry()
     _done_on_listing(actor_, "listing_approved", listing, reason, reason=reason)
     return listing
 

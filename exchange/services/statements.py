@@ -1,5 +1,5 @@
 """Statements: an account's movements with their running balance, for a period, on screen
-and as CSV; the common pot's for every member to read."""
+and as CSV; the common pot's for everyone to read."""
 
 from __future__ import annotations
 

@@ -8,7 +8,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
+
+from exchange.forms_people import EmailAddress
 
 
 class SpaceForm(FlaskForm):
@@ -66,7 +68,7 @@ class AppointForm(FlaskForm):
         _l("Adresse e-mail du membre"),
         validators=[
             DataRequired(_l("Indiquez l'adresse e-mail du membre.")),
-            Email(_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+            EmailAddress(demo_too=True),
         ],
     )
 
