@@ -125,17 +125,21 @@ class RQJobs:
         self.every = float(app.config["OUTBOX_SWEEP_SECONDS"])
         # A job outlives a slow mail server: its own timeout is the SMTP one with room to spare.
         self.job_timeout = int(app.config["MAIL_TIMEOUT"] * 4) + 30
+        self.redis = None
 
     def connection(self):
-        from redis import Redis
+        """One client per app (its pool is thread-safe and starts afresh after a fork)."""
+        if self.redis is None:
+            from redis import Redis
 
-        # Short timeouts: a Redis that hangs must not hold the page that enqueues.
-        return Redis.from_url(self.url, socket_connect_timeout=1, socket_timeout=2)
+            # Short timeouts: a Redis that hangs must not hold the page that enqueues.
+            self.redis = Redis.from_url(self.url, socket_connect_timeout=1, socket_timeout=2)
+        return self.redis
 
-    def queue(self):
+    def queue(self, connection=None):
         from rq import Queue
 
-        return Queue(QUEUE_NAME, connection=self.connection())
+        return Queue(QUEUE_NAME, connection=connection or self.connection())
 
     def enqueue(self, task: str, *args) -> None:
         from redis.exceptions import RedisError
@@ -153,9 +157,12 @@ class RQJobs:
     def work(self, burst: bool = False) -> None:
         """Run jobs until stopped (or, with `burst`, until the queue is empty); the periodic
         tasks run in a thread of the worker beside them."""
+        from redis import Redis
         from rq import SimpleWorker
 
         app = self.app
+        # The worker waits on Redis for minutes at a time (BLPOP): no short read timeout here.
+        connection = Redis.from_url(self.url, socket_connect_timeout=5)
 
         class AppWorker(SimpleWorker):
             """Runs jobs in this process (no fork: the app's engine stays valid), each in an
@@ -170,7 +177,7 @@ class RQJobs:
         if not burst:
             sweeper.start()
         try:
-            AppWorker([self.queue()], connection=self.connection()).work(burst=burst)
+            AppWorker([self.queue(connection)], connection=connection).work(burst=burst)
         finally:
             stop.set()
 
