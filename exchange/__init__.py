@@ -47,12 +47,13 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     ratelimits.init_app(app)
     _check_production(app)
 
-    from exchange import cli, errors, security, web
+    from exchange import cli, cli_outbox, errors, security, web
 
     errors.register(app)
     security.register(app)
     web.register(app)
     cli.register(app)
+    cli_outbox.register(app)
     return app
 
 
@@ -103,9 +104,11 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from exchange.adapters import mail
+    from exchange.adapters import jobs, mail
 
     mail.init_app(app)
+    # The outbox's sweep (retries that are due, rows the queue never got) runs every so often.
+    jobs.init_app(app, periodic=("exchange.services.outbox.sweep",))
 
     from exchange.i18n import select_locale, select_timezone
 

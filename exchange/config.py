@@ -87,6 +87,14 @@ class Config:
     MAIL_USE_SSL = _bool("MAIL_USE_SSL")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Archipel <noreply@archipel.local>")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND")  # smtp | log | memory; chosen from MAIL_SERVER
+    # Seconds an SMTP connection may wait on the server before the attempt is given up (and
+    # retried later): it bounds a worker, never a page.
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "15"))
+    # Who delivers the outbox: "rq" (a worker beside gunicorn, REDIS_URL set), "thread" (a
+    # thread of the app's own process), "inline" (right after the commit: tests).
+    OUTBOX_DELIVERY = os.environ.get("OUTBOX_DELIVERY") or ("rq" if REDIS_URL else "thread")
+    # How often pending emails are looked for (a lost enqueue, a retry that is due).
+    OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "30"))
 
     EMAIL_TOKEN_MAX_AGE = timedelta(days=3)
     RESET_TOKEN_MAX_AGE = timedelta(hours=2)
@@ -126,6 +134,8 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "memory"
+    MAIL_TIMEOUT = 5.0
+    OUTBOX_DELIVERY = "inline"
     SERVER_NAME = None
     # Cheap hashes keep the suite fast; production parameters are tested separately.
     ARGON2_TIME_COST = 1

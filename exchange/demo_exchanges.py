@@ -29,7 +29,7 @@ from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
-from exchange.services import audit, disputes, exchanges, ledger
+from exchange.services import audit, disputes, exchanges, ledger, outbox
 from exchange.services import rules as network_rules
 from exchange.text import slugify
 from models import (
@@ -1765,13 +1765,6 @@ class _Recent:
         return at.astimezone(self.zone).date()
 
 
-class _Outbox(list):
-    """The services tell the parties by email too: the demo's addresses get nothing."""
-
-    def append(self, email) -> None:
-        pass
-
-
 def _recent_times(w: _Recent, days: tuple[float, ...], earliest: datetime) -> list[datetime]:
     """The moments of the steps, `days` ago, after `earliest`, in order, before now."""
     latest = w.now - timedelta(minutes=10)
@@ -1796,7 +1789,7 @@ def _at(w: _Recent, at: datetime, call: Callable[[], Exchange]) -> int:
 
     The service dates them now; everything dated before is history. The new dates ride with
     the next call's transaction (or the last commit of `add`)."""
-    db.session.info["outbox"] = _Outbox()
+    outbox.mute_until_commit()  # the services email the parties: the demo's addresses get nothing
     exchange = call()
     for event in exchange.events:
         if event.created_at >= w.now:

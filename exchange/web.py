@@ -51,6 +51,7 @@ def action_label(action: str) -> str:
         "pot_retribution": _("Rétribution de la caisse commune"),
         "transfer_corrected": _("Mouvement corrigé"),
         "rules_updated": _("Règles du réseau modifiées"),
+        "emails_retried": _("Courriels renvoyés"),
     }
     return labels.get(action, action)
 

@@ -11,6 +11,7 @@ from models.ledger import Account, Entry, NetworkSettings, Transfer
 from models.listings import Category, Listing, ListingTerm, Report, listing_skills
 from models.moderation import ModerationAction
 from models.notifications import Notification
+from models.outbox import OutboxEmail
 from models.payments import Fee, StripeAccount, StripeEvent
 from models.spaces import Membership, Space
 from models.users import LoginSession, Skill, User, user_skills
@@ -30,6 +31,7 @@ __all__ = [
     "ModerationAction",
     "NetworkSettings",
     "Notification",
+    "OutboxEmail",
     "Report",
     "Skill",
     "Space",

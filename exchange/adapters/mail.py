@@ -1,4 +1,7 @@
-"""Outgoing email: SMTP when MAIL_SERVER is set, the log otherwise, memory in tests."""
+"""Outgoing email: SMTP when MAIL_SERVER is set, the log otherwise, memory in tests.
+
+The adapter only sends, and says when it could not (`MailError`); the outbox service
+decides what to do about it (retry later, give up, tell an admin)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,10 @@ from exchange.text import one_line
 log = logging.getLogger("archipel.mail")
 
 
+class MailError(Exception):
+    """The message did not leave: the server is away, hangs past MAIL_TIMEOUT, or refused it."""
+
+
 class SMTPMailer:
     def __init__(self, config):
         self.config = config
@@ -21,7 +28,7 @@ class SMTPMailer:
     def send(self, message: EmailMessage) -> None:
         cfg = self.config
         smtp_class = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
-        with smtp_class(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=15) as smtp:
+        with smtp_class(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"]) as smtp:
             if cfg["MAIL_USE_TLS"]:
                 smtp.starttls()
             if cfg["MAIL_USERNAME"]:
@@ -65,7 +72,12 @@ def mailer():
 SUBJECT_LENGTH = 150
 
 
-def build(to: str, subject: str, body: str) -> EmailMessage:
+def new_message_id() -> str:
+    """A Message-ID for a new email, kept with it across retries."""
+    return make_msgid(domain="archipel.local")
+
+
+def build(to: str, subject: str, body: str, message_id: str | None = None) -> EmailMessage:
     """A plain-text message. Its subject is one short line whatever a member wrote into it:
     a header with a line break is refused by Python's email library (and would be a way to
     add headers)."""
@@ -73,15 +85,29 @@ def build(to: str, subject: str, body: str) -> EmailMessage:
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = one_line(subject, SUBJECT_LENGTH)
-    message["Message-ID"] = make_msgid(domain="archipel.local")
+    message["Message-ID"] = message_id or new_message_id()
     message.set_content(body)
     return message
 
 
-def send(to: str, subject: str, body: str) -> None:
-    """Send one plain-text message. It runs after the action has committed, so whatever goes
-    wrong (a server away, a message it refuses) is logged, never shown as a 500."""
+def send(to: str, subject: str, body: str, message_id: str | None = None) -> None:
+    """Send one plain-text message; MailError (its cause chained) when it did not leave."""
+    message = build(to, subject, body, message_id)
     try:
-        mailer().send(build(to, subject, body))
-    except Exception:
-        log.exception("could not send email to %s", to)
+        mailer().send(message)
+    except (OSError, smtplib.SMTPException) as e:  # refused, unreachable, timed out
+        raise MailError(describe(e)) from e
+
+
+def describe(error: BaseException) -> str:
+    """A short line on what went wrong, for the outbox's last_error and the admin's list."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [
+            f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()
+        ]
+        return "recipient refused: " + "; ".join(codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {error.smtp_error.decode(errors='replace')}"
+    if isinstance(error, TimeoutError):
+        return "timed out (MAIL_TIMEOUT)"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

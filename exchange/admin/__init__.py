@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from exchange.admin import routes  # noqa: E402,F401
+from exchange.admin import emails, routes  # noqa: E402,F401

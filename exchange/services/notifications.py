@@ -1,30 +1,19 @@
 """Telling members what happened: an in-app notification and, when it matters, an email.
 
-Emails wait in the session's outbox and leave only once the transaction has committed, so a
-rolled-back action never mails anybody.
+Emails are written to the outbox in the action's own transaction (services/outbox.py): a
+rolled-back action never mails anybody, and a committed one always will.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
-from exchange.adapters import mail
-from exchange.services import fee_texts, feedback_texts
+from exchange.services import fee_texts, feedback_texts, outbox
 from models import Notification, User, db
 from models.base import utcnow
-
-
-@dataclass
-class PendingEmail:
-    to: str
-    subject: str
-    body: str
 
 
 def path(endpoint: str, **values) -> str:
@@ -51,11 +40,13 @@ def external_url(endpoint: str, **values) -> str:
 def queue_email(user: User, template: str, **context) -> None:
     """Send `templates/email/<template>.txt` to the member once the transaction commits.
 
-    The message is written now, in the member's language, while the transaction is open;
-    after the commit there is only sending left to do.
+    The message is written now, in the member's language, into the outbox of the open
+    transaction; after the commit there is only sending left to do, by a worker.
     """
+    if outbox.muted():
+        return
     subject, body = render_email(template, user.locale or "fr", context)
-    db.session.info.setdefault("outbox", []).append(PendingEmail(user.email, subject, body))
+    outbox.add(user.email, subject, body, template)
 
 
 def notify(
@@ -115,17 +106,6 @@ def render_email(template: str, locale: str, context: dict) -> tuple[str, str]:
         )
     subject, _sep, body = text.partition("\n")
     return subject.removeprefix("Subject:").strip(), body.lstrip("\n")
-
-
-@event.listens_for(FlaskSession, "after_commit")
-def _deliver(session) -> None:
-    for pending in session.info.pop("outbox", []):
-        mail.send(pending.to, pending.subject, pending.body)
-
-
-@event.listens_for(FlaskSession, "after_rollback")
-def _discard(session) -> None:
-    session.info.pop("outbox", None)
 
 
 def unread_count(user_id: int) -> int:

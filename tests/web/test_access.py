@@ -55,6 +55,7 @@ from models import (
     ModerationAction,
     NetworkSettings,
     Notification,
+    OutboxEmail,
     Report,
     Space,
     StripeAccount,
@@ -289,6 +290,8 @@ def build_world(app, needs: tuple[str, ...] = ()) -> World:
     extras = _build_listings(needs, people, space_a)
     extras.update(_build_ledger(needs, people, space_a))
     extras.update(_build_feedback(needs, people, extras))
+    if "failed_email" in needs:
+        extras["failed_email"] = _failed_email(member)
 
     tokens = {}
     if "tokens" in needs:
@@ -309,6 +312,26 @@ def build_world(app, needs: tuple[str, ...] = ()) -> World:
         last_act=db.session.scalar(select(func.max(ModerationAction.id))) or 0,
         last_transfer=db.session.scalar(select(func.max(Transfer.id))) or 0,
     )
+
+
+FAILED_EMAIL = {"body": "lien-secret-de-réinitialisation", "error": "550 5.1.1 boîte-inconnue"}
+
+
+def _failed_email(member) -> int:
+    """ "failed_email": a reset link to the member that the mail server refused every time."""
+    row = OutboxEmail(
+        to_address=member.email,
+        subject="Réinitialiser votre mot de passe",
+        body=FAILED_EMAIL["body"],
+        template="reset_password",
+        message_id="<courriel-en-echec@archipel.local>",
+        status="failed",
+        attempts=6,
+        last_error=FAILED_EMAIL["error"],
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
 
 
 # Titles of the world's listings: a page shows a listing when it shows its title.
@@ -1771,6 +1794,30 @@ def check_transfers_page(w, role, r):
 
 
 CORRECTION = "Donné deux fois par erreur"
+
+
+def check_emails_page(w, role, r):
+    if r.status_code != OK:
+        return
+    assert FAILED_EMAIL["error"] in r.text and w.emails["member"] in r.text
+    assert FAILED_EMAIL["body"] not in r.text  # a reset link is no admin's to read
+    assert f'action="/admin/courriels/{w["failed_email"]}/renvoyer"' in r.text
+
+
+def check_emails_retried(w, role, r):
+    _fresh()
+    row = db.session.get(OutboxEmail, w["failed_email"])
+    if role == "admin":
+        assert row.status == "sent"  # back in the queue, and delivered after the commit
+        (act,) = _new_acts(w)
+        assert (act.actor_id, act.action, act.details["emails"]) == (
+            w["admin"],
+            "emails_retried",
+            [w["failed_email"]],
+        )
+    else:
+        assert row.status == "failed"
+        assert not _new_acts(w)
 
 
 def check_corrected(w, role, r):
@@ -3291,6 +3338,36 @@ CASES = [
         (LOGIN, *(FORBIDDEN,) * 4, NOT_FOUND),
         data={"reason": CORRECTION},
         name="POST /admin/mouvements/{unknown}/corriger",
+    ),
+    # admin: the emails that could not leave
+    row(
+        "GET",
+        "/admin/courriels",
+        ADMIN_ONLY,
+        check=check_emails_page,
+        needs=("failed_email",),
+        may_show="member",
+    ),
+    row("GET", "/admin/courriels?page=2", ADMIN_ONLY, name="GET /admin/courriels?page=2"),
+    row(
+        "POST",
+        "/admin/courriels/renvoyer",
+        (LOGIN, *(FORBIDDEN,) * 4, Redirect("/admin/courriels")),
+        check=check_emails_retried,
+        needs=("failed_email",),
+    ),
+    row(
+        "POST",
+        "/admin/courriels/{failed_email}/renvoyer",
+        (LOGIN, *(FORBIDDEN,) * 4, Redirect("/admin/courriels")),
+        check=check_emails_retried,
+        needs=("failed_email",),
+    ),
+    row(
+        "POST",
+        "/admin/courriels/987654/renvoyer",
+        (LOGIN, *(FORBIDDEN,) * 4, NOT_FOUND),
+        name="POST /admin/courriels/{unknown}/renvoyer",
     ),
     # auth
     row("POST", "/deconnexion", (LOGIN, *(HOME,) * 5), check=check_logged_out),

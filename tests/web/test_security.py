@@ -40,7 +40,7 @@ from exchange.services import (
     reports,
     spaces,
 )
-from models import Category, StripeEvent, db
+from models import Category, OutboxEmail, StripeEvent, db
 from models.base import utcnow
 from tests import factories
 from tests.conftest import WEBHOOK_SECRET
@@ -181,6 +181,7 @@ class World:
     # due: `with_fee` accepted, `disputed_fee` then logged by the partner and disputed.
     with_fee: object = None
     disputed_fee: object = None
+    failed_email: object = None  # an email to the regular member the mail server refused
     users: dict = field(default_factory=dict)
 
     def url_values(self, endpoint: str) -> dict[str, object]:
@@ -199,6 +200,7 @@ class World:
             "exchange_id": self.disputed.id,
             "transfer_id": self.pot_gift.id,
             "feedback_id": self.about_regular.id,
+            "email_id": self.failed_email.id,
         }
         exchange = {
             "exchanges.accept": self.proposed,
@@ -336,6 +338,17 @@ def world(app, outbox) -> World:
             exchanges.accept(regular.id, made.id, fee_cents=1250, fee_covers="Pièces détachées")
     exchanges.log_time(partner.id, disputed_fee.id, minutes=45)
     disputes.dispute(regular.id, disputed_fee.id, "Nous avions dit 30 minutes")
+    failed_email = OutboxEmail(
+        to_address=regular.email,
+        subject="Un courriel refusé",
+        body="Bonjour Rémi",
+        message_id="<refuse@archipel.local>",
+        status="failed",
+        attempts=6,
+        last_error="550 5.1.1 No such mailbox here",
+    )
+    db.session.add(failed_email)
+    db.session.commit()
     w = World(
         admin=admin,
         coordinator=coordinator,
@@ -365,6 +378,7 @@ def world(app, outbox) -> World:
         to_review=to_review,
         with_fee=with_fee,
         disputed_fee=disputed_fee,
+        failed_email=failed_email,
     )
     w.users = {"admin": admin, "coordinator": coordinator, "regular": regular, "partner": partner}
     return w
@@ -563,6 +577,8 @@ UNSAFE_CASES: dict[str, Case] = {
     "admin.correct": Case(
         "admin", lambda w: {"reason": "Donné deux fois"}, (*LEDGER, "moderation_actions")
     ),
+    "admin.retry_email": Case("admin", lambda w: {}, ("outbox_emails", "moderation_actions")),
+    "admin.retry_all_emails": Case("admin", lambda w: {}, ("outbox_emails", "moderation_actions")),
 }
 
 

@@ -1,0 +1,51 @@
+"""The admin's list of emails that could not leave, and the buttons to send them again."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from exchange.admin import bp
+from exchange.forms_common import int_arg
+from exchange.services import outbox
+
+
+@bp.route("/admin/courriels")
+def emails():
+    """Failed emails (recipient, subject, error, attempts: never a body) and those waiting."""
+    page = int_arg("page", 1) or 1
+    return render_template(
+        "admin/emails.html", view=outbox.overview(page), attempts=outbox.ATTEMPTS
+    )
+
+
+@bp.route("/admin/courriels/renvoyer", methods=["POST"])
+def retry_all_emails():
+    """Put every failed email back in the queue (logged)."""
+    return _retry(None)
+
+
+@bp.route("/admin/courriels/<int:email_id>/renvoyer", methods=["POST"])
+def retry_email(email_id: int):
+    """Put one failed email back in the queue (logged)."""
+    return _retry(email_id)
+
+
+def _retry(email_id: int | None):
+    if FlaskForm().validate_on_submit():
+        count = outbox.retry(current_user.id, email_id)
+        if count:
+            flash(
+                ngettext(
+                    "%(num)d courriel remis dans la file d'envoi.",
+                    "%(num)d courriels remis dans la file d'envoi.",
+                    count,
+                ),
+                "success",
+            )
+        else:
+            flash(_("Aucun courriel en échec à renvoyer."), "info")
+    return redirect(url_for("admin.emails"))
