@@ -47,8 +47,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     ratelimits.init_app(app)
     _check_production(app)
 
-    from exchange import cli, cli_outbox, errors, security, web
+    from exchange import cli, cli_outbox, database, errors, security, web
 
+    database.register(app)
     errors.register(app)
     security.register(app)
     web.register(app)

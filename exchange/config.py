@@ -69,8 +69,16 @@ class Config:
     LANGUAGES = ("fr", "en")
 
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Seconds Redis may take to accept a connection or answer a command: a frozen Redis costs
+    # a request this long (twice at most, with the one retry), never the client's 5 s default.
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Redis away: count in this process's memory (the same limits) until Redis answers again,
+    # rather than answering 500 to every log-in. The limiter checks Redis on a backoff (1 s,
+    # 2 s… up to 32 s) and goes back to it by itself.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "archipel"
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour")

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import current_app, g, jsonify, make_response, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from exchange.database import database_away
+from exchange.extensions import login_manager
 from exchange.services.errors import DomainError
 from models import db
 
 log = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait when the database is away (a restart, a failover).
+RETRY_AFTER = 30
 
 
 def _titles() -> dict[int, tuple[str, str]]:
@@ -36,19 +42,53 @@ def _titles() -> dict[int, tuple[str, str]]:
     }
 
 
-def _respond(code: int, message: str | None = None):
+def _words(code: int, message: str | None) -> tuple[str, str]:
     titles = _titles()
     title, default = titles.get(code, titles[500] if code >= 500 else titles[400])
-    message = message or default
-    if request.path.startswith("/api/"):
-        return jsonify(error={"code": code, "title": title, "message": message}), code
+    return title, message or default
+
+
+def _respond(code: int, message: str | None = None):
     try:
+        title, message = _words(code, message)
+        if request.path.startswith("/api/"):
+            return jsonify(error={"code": code, "title": title, "message": message}), code
         return render_template("errors/error.html", code=code, title=title, message=message), code
-    except Exception:
-        # The page itself failed (the database is down, say): answer plainly rather than not at all.
+    except Exception as failure:
+        if database_away(failure):  # the member's language, or the page around, needed it
+            return _database_unavailable(failure)
+        # The page itself failed: answer plainly rather than not at all.
         log.exception("could not render the error page")
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            title, message = _words(code, message)
         body = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
         return body, code
+
+
+def _database_unavailable(error: BaseException):
+    """503 from a page that reads nothing from the database: not even the member, whose
+    language is kept on their row, so it speaks the network's default language."""
+    log.warning("database unreachable on %s %s: %s", request.method, request.path, error)
+    # The rest of the request sees an anonymous visitor: loading the member again (for the
+    # response headers, say) would ask the database once more.
+    g._login_user = login_manager.anonymous_user()
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        title = _(
+            "%(name)s est momentanément indisponible", name=current_app.config["NETWORK_NAME"]
+        )
+        message = _(
+            "Notre base de données ne répond pas (maintenance ou incident). Réessayez dans "
+            "une minute ; si vous envoyiez un formulaire, vérifiez ensuite qu'il a bien été "
+            "pris en compte."
+        )
+        if request.path.startswith("/api/"):
+            body = jsonify(error={"code": 503, "title": title, "message": message})
+        else:
+            body = render_template("errors/unavailable.html", title=title, message=message)
+    response = make_response(body, 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def register(app) -> None:
@@ -72,12 +112,17 @@ def register(app) -> None:
     def http_error(e: HTTPException):
         if e.code and e.code < 400:
             return e
+        # A handler that failed on the database ends here as a 500 carrying what it raised.
+        if database_away(getattr(e, "original_exception", None)):
+            return _database_unavailable(e.original_exception)
         return _respond(e.code or 500)
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):
         if isinstance(e, HTTPException):
             return http_error(e)
+        if database_away(e):
+            return _database_unavailable(e)
         try:
             db.session.rollback()
         except Exception:  # the session itself is broken; the page below must still answer

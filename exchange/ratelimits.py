@@ -3,7 +3,9 @@
 Each app gets a Limiter of its own, configured from its own config (storage, prefix, on/off):
 Flask-Limiter keeps its settings on the Limiter object, so one shared module-level instance
 would let the last app built decide for all of them. With REDIS_URL the counters live in
-Redis and hold across every worker and machine.
+Redis and hold across every worker and machine; while Redis is away (down, frozen,
+restarting) each process counts in its own memory and goes back to Redis once it answers
+(RATELIMIT_IN_MEMORY_FALLBACK_ENABLED in config.py), so nobody is locked out of logging in.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from exchange.adapters.redis_client import connection_options, is_redis_url
 
 
 def _per_client() -> str:
@@ -53,7 +57,10 @@ LIMITED_ENDPOINTS = {
 
 def init_app(app: Flask) -> Limiter:
     """Bind a Limiter to this app and wrap the limited views (after the blueprints are registered)."""
-    limiter = Limiter(get_remote_address, strategy="moving-window")
+    storage_options = {}
+    if is_redis_url(app.config["RATELIMIT_STORAGE_URI"]):
+        storage_options = connection_options(app.config["REDIS_TIMEOUT"])
+    limiter = Limiter(get_remote_address, strategy="moving-window", storage_options=storage_options)
     limiter.init_app(app)
     for endpoint, rules in LIMITED_ENDPOINTS.items():
         view = app.view_functions[endpoint]

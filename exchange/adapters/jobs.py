@@ -132,8 +132,11 @@ class RQJobs:
         if self.redis is None:
             from redis import Redis
 
-            # Short timeouts: a Redis that hangs must not hold the page that enqueues.
-            self.redis = Redis.from_url(self.url, socket_connect_timeout=1, socket_timeout=2)
+            from exchange.adapters.redis_client import connection_options
+
+            # The app's short timeouts: a Redis that hangs must not hold the page that enqueues.
+            timeout = self.app.config["REDIS_TIMEOUT"]
+            self.redis = Redis.from_url(self.url, **connection_options(timeout))
         return self.redis
 
     def queue(self, connection=None):
