@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from exchange.forms_common import Form
 from exchange.forms_time import DurationField, RequestKeyField
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     """The statement's period (read from the query string, no CSRF: it changes nothing)."""
 
     class Meta:
@@ -16,7 +16,7 @@ class PeriodForm(FlaskForm):
     au = DateField(_l("Au"), validators=[Optional()])
 
 
-class GiftForm(FlaskForm):
+class GiftForm(Form):
     recipient = SelectField(
         _l("À qui"), coerce=str, validators=[DataRequired(_l("Choisissez à qui donner."))]
     )
@@ -29,7 +29,7 @@ class GiftForm(FlaskForm):
     request_key = RequestKeyField()
 
 
-class RetributeForm(FlaskForm):
+class RetributeForm(Form):
     recipient = SelectField(
         _l("Membre"), coerce=str, validators=[DataRequired(_l("Choisissez un membre."))]
     )

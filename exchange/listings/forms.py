@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     RadioField,
@@ -12,9 +11,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from exchange.durations import parse_duration
+from exchange.forms_common import Form
 
 
-class ListingForm(FlaskForm):
+class ListingForm(Form):
     """The network's pad standard: title, three lines, details, next steps, hashtags."""
 
     kind = RadioField(
@@ -83,5 +83,5 @@ class ListingForm(FlaskForm):
             raise ValidationError(_l("Écrivez une durée comme 2 h, 1 h 30 ou 45 min.")) from e
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button and its CSRF token."""

@@ -163,6 +163,8 @@ def _act(call, done: str):
             flash(str(e.message), "error")
         else:
             flash(done, "success")
+    elif form.not_text_message:
+        flash(form.not_text_message, "error")
     return redirect(_back(url_for("moderation.index")))
 
 
