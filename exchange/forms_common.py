@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import flash, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -113,3 +115,21 @@ def int_arg(name: str, default: int | None = None) -> int | None:
         return default
     value = int(raw)
     return value if 0 < value <= MAX_INT else default
+
+
+def local_path(target: str | None, default: str) -> str:
+    """`target` when it is a path of this site, else `default`: never an open redirect to
+    somewhere else, never a Location header broken by a line break or a control character."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith(("//", "/\\"))
+        or "\\" in target
+        or not target.isprintable()
+    ):
+        return default
+    return target

@@ -118,3 +118,21 @@ def test_a_period_at_the_edge_of_the_calendar_shows_every_movement(client, auth,
     assert response.status_code == 200
     expected = "Don-à-la-caisse" if "caisse" in path else "Don-visible"
     assert expected in response.text
+
+
+@pytest.mark.parametrize("brk", ["\r\n", "\n", "\u2028", "\t"], ids=repr)
+def test_a_way_back_with_a_line_break_leads_to_the_default_page(client, auth, world, brk):
+    """`next` becomes a Location header: a line break there must never reach it."""
+    space, member = world
+    coordinator = factories.coordinator(space)
+    listing = factories.listing(member, space, "Atelier vélo")
+    auth.login(coordinator)
+    response = client.post(
+        f"/moderation/annonces/{listing.id}/masquer",
+        data={"reason": "Trompeuse", "next": f"/annonces/{listing.id}{brk}Set-Cookie: x=1"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/moderation"
+    assert "Set-Cookie" not in response.headers.get("Location", "")
+    response = client.get("/connexion", query_string={"next": f"/annonces{brk}x"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
