@@ -42,7 +42,10 @@ class Form(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
-            formdata = super().wrap_formdata(form, formdata)
+            try:
+                formdata = super().wrap_formdata(form, formdata)
+            except (TypeError, ValueError):  # a JSON body that is no object ([1, 2], "a", 5)
+                formdata = MultiDict()  # sent no field: each says what it needs
             if formdata is None:
                 return None
             fields = {field.name: field for field in form}

@@ -206,6 +206,16 @@ def test_a_file_in_a_logged_time_form_is_refused_in_english_too(client, auth, wo
     assert db.session.get(Exchange, made.id).state == "accepted"
 
 
+@pytest.mark.parametrize("body", ["[1, 2]", '"Léa"', "5"])
+def test_a_json_body_that_is_no_object_is_refused_like_an_empty_form(client, auth, world, body):
+    auth.login(world["alice"])
+    response = client.post("/profil", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "Indiquez votre nom." in response.text
+    db.session.expire_all()
+    assert db.session.get(User, world["alice"].id).display_name == "Alice Martin"
+
+
 def test_a_json_object_where_text_is_expected_is_refused(client, auth, world):
     auth.login(world["alice"])
     response = client.post("/profil", json={"display_name": {"a": 1}, "locale": "fr"})
