@@ -430,6 +430,8 @@ def _form_payloads(data: dict[str, str]) -> list[tuple[str, dict]]:
     sent.append(("duplicated keys", {k: [v, "autre"] for k, v in data.items()}))
     sent += [(f"number {n!r}", with_(numbers, lambda _v, n=n: n)) for n in NUMBERS if numbers]
     sent += [(f"day {d!r}", with_(days, lambda _v, d=d: d)) for d in DAYS if days]
+    sent.append(("json object", with_(list(data), lambda _v: {"a": [1]})))  # sent as JSON
+    sent.append(("json list", [1, "deux"]))
     return sent
 
 
@@ -571,15 +573,17 @@ class _Walker:
                 self.send(f"GET {walk.path} [{name}]", "GET", f"{path}?{query}")
             return
         for name, data in _form_payloads(walk.data):
-            form = {_filled(k, values): _filled(v, values) for k, v in data.items()}
+            if isinstance(data, dict):
+                data = {_filled(k, values): _filled(v, values) for k, v in data.items()}
+            body = {"json": data} if name.startswith("json") else {"data": data}
             files = name == "file"
             status = self.send(
                 f"POST {walk.path} [{name}]",
                 "POST",
                 path,
-                unchanged=files and bool(walk.data),  # a file for a field: nothing saved
-                data=form,
+                unchanged=(files or name == "json object") and bool(walk.data),  # not text
                 content_type="multipart/form-data" if files else None,
+                **body,
             )
             if name == "typed" and status >= 400 and not walk.refused:
                 self.problems.append(f"POST {walk.path} [typed]: refused ({status})")
