@@ -406,7 +406,7 @@ NUMBERS = ["-5", "0", "99999999999999999999", "1,5", "0.001", "1e308", "NaN", "Ù
 DAYS = ["0001-01-01", "9999-12-31", "2026-02-30", "0000-00-00", "99999-01-01", "31/12/2026"]
 QUERY_KEYS = (
     "q", "type", "lieu", "categorie", "tag", "mode", "ville", "tri", "page", "du", "au",
-    "membre", "a", "next", "email", "competence", "session_id", "frais", "etat",
+    "membre", "a", "next", "email", "competence", "session_id", "frais", "etat", "lang",
 )  # fmt: skip
 
 
