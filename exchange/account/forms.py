@@ -1,15 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from exchange.forms_common import Form
 from exchange.forms_people import MemberField
 from exchange.forms_time import ConfirmedField, DurationField, RequestKeyField
 
 POT = "pot"  # the common pot, among the members one may give to
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     """The statement's period (read from the query string, no CSRF: it changes nothing)."""
 
     class Meta:
@@ -19,7 +19,7 @@ class PeriodForm(FlaskForm):
     au = DateField(_l("Au"), validators=[Optional()])
 
 
-class GiftForm(FlaskForm):
+class GiftForm(Form):
     recipient = MemberField(
         _l("À qui"), validators=[DataRequired(_l("Choisissez à qui donner."))], extra=(POT,)
     )
@@ -36,7 +36,7 @@ class GiftForm(FlaskForm):
     confirmed_large = ConfirmedField()
 
 
-class RetributeForm(FlaskForm):
+class RetributeForm(Form):
     recipient = MemberField(_l("Membre"), validators=[DataRequired(_l("Choisissez un membre."))])
     minutes = DurationField(_l("Durée"))
     reason = TextAreaField(

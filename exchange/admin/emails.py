@@ -6,10 +6,9 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from exchange.admin import bp
-from exchange.forms_common import int_arg
+from exchange.forms_common import Form, int_arg
 from exchange.services import outbox
 
 
@@ -35,7 +34,7 @@ def retry_email(email_id: int):
 
 
 def _retry(email_id: int | None):
-    if FlaskForm().validate_on_submit():
+    if Form().validate_on_submit():
         count = outbox.retry(current_user.id, email_id)
         if count:
             flash(

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from exchange.forms_common import Form
 from exchange.forms_time import DurationField
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name_fr = StringField(
         _l("Nom en français"),
         validators=[DataRequired(_l("Donnez le nom en français.")), Length(max=80)],
@@ -17,7 +17,7 @@ class CategoryForm(FlaskForm):
     )
 
 
-class RulesForm(FlaskForm):
+class RulesForm(Form):
     """The network's credit limits and welcome grant, typed as durations."""
 
     overdraft = DurationField(
@@ -63,7 +63,7 @@ class RulesForm(FlaskForm):
     reason = TextAreaField(_l("Pourquoi ce changement (facultatif)"), [Length(max=1000)])
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     reason = TextAreaField(
         _l("Raison de la correction"),
         validators=[DataRequired(_l("Dites pourquoi.")), Length(max=1000)],

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from exchange.admin import bp
 from exchange.admin.forms import CategoryForm, CorrectionForm, RulesForm
 from exchange.durations import duration_text
-from exchange.forms_common import attach_error, int_arg
+from exchange.forms_common import Form, attach_error, int_arg
 from exchange.services import categories, gifts, payments, statements
 from exchange.services import rules as network_rules
 from exchange.services.errors import DomainError, InvalidInput
@@ -41,7 +40,7 @@ def category_list():
         items=categories.with_counts(),
         form=form,
         edit_forms={},
-        action_form=FlaskForm(),
+        action_form=Form(),
     ), 400 if form.errors else 200
 
 
@@ -50,10 +49,10 @@ def category_update(category_id: int):
     """Rename, move or delete one category."""
     action = request.form.get("action", "rename")
     try:
-        if action == "delete" and FlaskForm().validate_on_submit():
+        if action == "delete" and Form().validate_on_submit():
             categories.delete(current_user.id, category_id)
             flash(_("Catégorie supprimée."), "info")
-        elif action in ("up", "down") and FlaskForm().validate_on_submit():
+        elif action in ("up", "down") and Form().validate_on_submit():
             categories.move(current_user.id, category_id, -1 if action == "up" else 1)
         elif action == "rename":
             form = CategoryForm()
@@ -65,6 +64,8 @@ def category_update(category_id: int):
                     name_en=form.name_en.data,
                 )
                 flash(_("Catégorie renommée."), "success")
+            elif form.not_text_message:
+                flash(form.not_text_message, "error")
             else:
                 flash(_("Donnez les deux noms, en français et en anglais."), "error")
     except DomainError as e:

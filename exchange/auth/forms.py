@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from exchange.forms_common import Form
 from exchange.forms_people import EmailAddress
 from exchange.services.passwords import MAX_LENGTH, MIN_LENGTH
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     display_name = StringField(
         _l("Nom affiché"),
         validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=80)],
@@ -38,7 +38,7 @@ class SignupForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         _l("Adresse e-mail"), validators=[DataRequired(_l("Indiquez votre adresse e-mail."))]
     )
@@ -48,7 +48,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Rester connecté·e sur cet appareil"))
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     email = EmailField(
         _l("Adresse e-mail"),
         validators=[
@@ -58,11 +58,11 @@ class EmailForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Only a CSRF token: confirming is a POST, so that mail scanners fetching the link change nothing."""
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(
         _l("Nouveau mot de passe"),
         validators=[
@@ -80,5 +80,5 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     pass

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -18,25 +16,14 @@ from exchange.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
-from exchange.forms_common import attach_error
+from exchange.forms_common import attach_error, local_path
 from exchange.services import accounts
 from exchange.services.errors import DomainError, EmailNotConfirmed, InvalidToken
 
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect to somewhere else."""
-    if not target:
-        return url_for("main.index")
-    parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith(("//", "/\\"))
-        or any(ord(c) < 32 or ord(c) == 127 for c in target)
-    ):
-        return url_for("main.index")
-    return target
+    return local_path(target, url_for("main.index"))
 
 
 @bp.route("/inscription", methods=["GET", "POST"])

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     RadioField,
@@ -10,6 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from exchange.forms_common import Form
 from exchange.forms_people import MemberField
 from exchange.forms_time import ConfirmedField, DurationField
 from exchange.services.payments import parse_euros
@@ -46,7 +46,7 @@ class FeeFields:
     )
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(Form):
     message = TextAreaField(
         _l("Votre message"),
         validators=[DataRequired(_l("Écrivez quelques mots.")), Length(max=2000)],
@@ -55,7 +55,7 @@ class ProposeForm(FlaskForm):
     minutes = DurationField(_l("Temps prévu"), required=False)
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     """Decline or cancel, with an optional word for the other side."""
 
     message = TextAreaField(_l("Un mot pour l'autre personne (facultatif)"), [Length(max=2000)])
@@ -65,7 +65,7 @@ class AcceptForm(FeeFields, MessageForm):
     """Accept, with a word and, for the provider, a fee."""
 
 
-class LogTimeForm(FeeFields, FlaskForm):
+class LogTimeForm(FeeFields, Form):
     minutes = DurationField(_l("Temps réellement donné"))
     confirmed_large = ConfirmedField()
     performed_on = DateField(
@@ -76,7 +76,7 @@ class LogTimeForm(FeeFields, FlaskForm):
     note = TextAreaField(_l("Note (facultatif)"), [Length(max=2000)])
 
 
-class DisputeForm(FlaskForm):
+class DisputeForm(Form):
     reason = TextAreaField(
         _l("Ce qui ne va pas"),
         validators=[DataRequired(_l("Expliquez ce qui ne va pas.")), Length(max=2000)],
@@ -84,7 +84,7 @@ class DisputeForm(FlaskForm):
     )
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     outcome = RadioField(
         _l("Décision"),
         choices=[
@@ -108,7 +108,7 @@ class ResolveForm(FlaskForm):
     )
 
 
-class DirectLogForm(FeeFields, FlaskForm):
+class DirectLogForm(FeeFields, Form):
     direction = RadioField(
         _l("Sens"),
         choices=[

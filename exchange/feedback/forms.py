@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from exchange.forms_common import Form
 
 RECOMMENDATION_LABELS = {
     "recommends": _l("Je recommande"),
@@ -21,7 +22,7 @@ def recommendation_label(value: str) -> str:
     return str(RECOMMENDATION_PUBLIC.get(value, value))
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     recommendation = RadioField(
         _l("Recommanderiez-vous cette personne à d'autres membres ?"),
         choices=[SelectChoice(key, label) for key, label in RECOMMENDATION_LABELS.items()],
@@ -44,7 +45,7 @@ class FeedbackForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     text = TextAreaField(
         _l("Votre réponse"),
         validators=[DataRequired(_l("Écrivez votre réponse.")), Length(max=1000)],

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     RadioField,
@@ -10,10 +9,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from exchange.forms_common import Form
 from exchange.forms_time import DurationField
 
 
-class ListingForm(FlaskForm):
+class ListingForm(Form):
     """The network's pad standard: title, three lines, details, next steps, hashtags."""
 
     kind = RadioField(
@@ -72,5 +72,5 @@ class ListingForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button and its CSRF token."""

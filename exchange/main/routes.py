@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
+from exchange.forms_common import Form
 from exchange.main import bp
 from exchange.services import listings, members, notifications, reputation, spaces
 
@@ -35,7 +35,7 @@ def notification_list():
         "main/notifications.html",
         items=notifications.for_member(current_user.id),
         describe=notifications.describe,
-        form=FlaskForm(),
+        form=Form(),
     )
 
 
@@ -43,6 +43,6 @@ def notification_list():
 @login_required
 def mark_read():
     """Mark all my notifications as read."""
-    if FlaskForm().validate_on_submit():
+    if Form().validate_on_submit():
         notifications.mark_all_read(current_user.id)
     return redirect(url_for("main.notification_list"))

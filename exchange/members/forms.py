@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from exchange.forms_common import Form
 
-class ProfileForm(FlaskForm):
+
+class ProfileForm(Form):
     display_name = StringField(
         _l("Nom affiché"), validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=80)]
     )

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from exchange.forms_common import Form
 
 REASON_LABELS = {
     "spam": _l("Spam ou publicité"),
@@ -16,7 +17,7 @@ def reason_label(reason: str) -> str:
     return str(REASON_LABELS.get(reason, reason))
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = RadioField(
         _l("Pourquoi signalez-vous ceci ?"),
         choices=[SelectChoice(key, label) for key, label in REASON_LABELS.items()],
@@ -32,7 +33,7 @@ class ReportForm(FlaskForm):
     )
 
 
-class ActForm(FlaskForm):
+class ActForm(Form):
     """A coordinator's act: its reason (the service says when one is required) and where to
     go back to. No validator here, so that who may act is always checked first, by the service."""
 

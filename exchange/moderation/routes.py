@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.forms_common import attach_error
+from exchange.forms_common import attach_error, local_path
 from exchange.moderation import bp
 from exchange.moderation.forms import ActForm, ReportForm, reason_label
 from exchange.services import exchange_queries, moderation, moderation_acts, reports
@@ -28,10 +28,7 @@ def can_moderate_feedback(item) -> bool:
 
 def _back(default: str) -> str:
     """Where to go after an act: the page it was sent from, when it is a path of this site."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return local_path(request.form.get("next", ""), default)
 
 
 # ---------------------------------------------------------------------------- reports
@@ -163,6 +160,8 @@ def _act(call, done: str):
             flash(str(e.message), "error")
         else:
             flash(done, "success")
+    elif form.not_text_message:
+        flash(form.not_text_message, "error")
     return redirect(_back(url_for("moderation.index")))
 
 

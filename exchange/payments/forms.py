@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from exchange.forms_common import Form
 
-class RefundForm(FlaskForm):
+
+class RefundForm(Form):
     reason = TextAreaField(
         _l("Raison du remboursement"),
         validators=[

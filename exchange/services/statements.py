@@ -61,9 +61,20 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
-def _instant(day: date) -> datetime:
-    """Midnight of a day in the network's time zone, as a UTC instant."""
-    return datetime.combine(day, time.min, tzinfo=_zone()).astimezone(UTC)
+def _instant(day: date) -> datetime | None:
+    """Midnight of a day in the network's time zone, as a UTC instant; None for a day at the
+    edge of the calendar (1 January of year 1 is still 31 December in UTC), where no bound
+    is needed: nothing was recorded before it."""
+    try:
+        return datetime.combine(day, time.min, tzinfo=_zone()).astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+def _end_instant(day: date) -> datetime | None:
+    """The instant a day ends (the next midnight); None after 31 December 9999, which has no
+    next day: nothing can be recorded after it."""
+    return _instant(day + timedelta(days=1)) if day < date.max else None
 
 
 def statement(account: Account, start: date | None = None, end: date | None = None) -> Statement:
@@ -80,19 +91,21 @@ def statement(account: Account, start: date | None = None, end: date | None = No
         .order_by(Entry.id)
     )
     opening = 0
-    if start is not None:
-        query = query.where(Entry.created_at >= _instant(start))
+    since = _instant(start) if start is not None else None
+    until = _end_instant(end) if end is not None else None
+    if since is not None:
+        query = query.where(Entry.created_at >= since)
         opening = (
             db.session.scalar(
                 select(Entry.balance_after)
-                .where(Entry.account_id == account.id, Entry.created_at < _instant(start))
+                .where(Entry.account_id == account.id, Entry.created_at < since)
                 .order_by(Entry.id.desc())
                 .limit(1)
             )
             or 0
         )
-    if end is not None:
-        query = query.where(Entry.created_at < _instant(end + timedelta(days=1)))
+    if until is not None:
+        query = query.where(Entry.created_at < until)
     rows = db.session.execute(query.limit(MAX_ROWS + 1)).all()
     lines = [Line(entry, transfer, counterpart) for entry, transfer, counterpart in rows]
     return Statement(account, start, end, opening, lines[:MAX_ROWS], len(lines) > MAX_ROWS)

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -10,10 +9,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
+from exchange.forms_common import Form
 from exchange.forms_people import EmailAddress
 
 
-class SpaceForm(FlaskForm):
+class SpaceForm(Form):
     name = StringField(
         _l("Nom"), validators=[DataRequired(_l("Donnez un nom au lieu.")), Length(max=120)]
     )
@@ -44,13 +44,13 @@ class SpaceForm(FlaskForm):
     )
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     message = TextAreaField(
         _l("Un mot pour les coordinateurs (facultatif)"), validators=[Length(max=500)]
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = RadioField(
         _l("Décision"),
         choices=[SelectChoice("approve", _l("Accepter")), SelectChoice("decline", _l("Décliner"))],
@@ -63,7 +63,7 @@ class DecisionForm(FlaskForm):
     )
 
 
-class AppointForm(FlaskForm):
+class AppointForm(Form):
     email = EmailField(
         _l("Adresse e-mail du membre"),
         validators=[
@@ -73,12 +73,12 @@ class AppointForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(
         _l("Raison"),
         validators=[DataRequired(_l("Indiquez la raison.")), Length(max=500)],
     )
 
 
-class SimpleForm(FlaskForm):
+class SimpleForm(Form):
     """A button and its CSRF token."""

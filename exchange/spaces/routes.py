@@ -145,6 +145,8 @@ def join(space_id: int):
                 ),
                 "success",
             )
+    elif form.not_text_message:
+        flash(form.not_text_message, "error")
     elif form.message.errors:
         flash(_("Votre message est trop long (500 caractères au plus)."), "error")
     else:

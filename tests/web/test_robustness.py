@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from exchange.services import gifts
 from models import Skill, db
 from tests import factories
 
@@ -89,3 +90,49 @@ def test_an_oversized_request_is_refused_cleanly(client):
         "/connexion", data={"email": "a@b.c", "password": "x" * (3 * 1024 * 1024)}
     )
     assert response.status_code == 413
+
+
+# --------------------------------------------------------------------------- extreme periods
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/compte?du=0001-01-01",
+        "/compte?au=9999-12-31",
+        "/compte?du=0001-01-01&au=9999-12-31",
+        "/compte/releve.csv?du=0001-01-01",
+        "/compte/releve.csv?au=9999-12-31",
+        "/caisse-commune?au=9999-12-31",
+        "/caisse-commune?du=0001-01-01",
+    ],
+)
+def test_a_period_at_the_edge_of_the_calendar_shows_every_movement(client, auth, world, path):
+    space, alice = world
+    bob = factories.member("Bob")
+    factories.join(bob, space)
+    gifts.give(alice.id, minutes=60, message="Don-visible", to_member_id=bob.id)
+    gifts.give(alice.id, minutes=30, message="Don-à-la-caisse")
+    auth.login(alice)
+    response = client.get(path)
+    assert response.status_code == 200
+    expected = "Don-à-la-caisse" if "caisse" in path else "Don-visible"
+    assert expected in response.text
+
+
+@pytest.mark.parametrize("brk", ["\r\n", "\n", "\u2028", "\t"], ids=repr)
+def test_a_way_back_with_a_line_break_leads_to_the_default_page(client, auth, world, brk):
+    """`next` becomes a Location header: a line break there must never reach it."""
+    space, member = world
+    coordinator = factories.coordinator(space)
+    listing = factories.listing(member, space, "Atelier vélo")
+    auth.login(coordinator)
+    response = client.post(
+        f"/moderation/annonces/{listing.id}/masquer",
+        data={"reason": "Trompeuse", "next": f"/annonces/{listing.id}{brk}Set-Cookie: x=1"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/moderation"
+    assert "Set-Cookie" not in response.headers.get("Location", "")
+    response = client.get("/connexion", query_string={"next": f"/annonces{brk}x"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
