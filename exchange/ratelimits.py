@@ -15,6 +15,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from exchange.adapters.redis_client import connection_options, is_redis_url
+from exchange.services.accounts import normalise_email
 
 
 def _per_client() -> str:
@@ -27,7 +28,8 @@ def _per_account() -> str:
 
 def submitted_email() -> str:
     """Key for attempts aimed at one account, whatever the address they come from."""
-    return "email:" + (request.form.get("email") or "").strip().lower()[:254]
+    # The same address the log-in looks up, whatever control characters were sent around it.
+    return "email:" + normalise_email(request.form.get("email") or "")[:254]
 
 
 def _failed(response) -> bool:

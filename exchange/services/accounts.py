@@ -19,13 +19,15 @@ from exchange.services.errors import (
     InvalidInput,
     InvalidToken,
 )
-from exchange.text import fold, squash
+from exchange.text import fold, one_line, squash
 from models import LoginSession, User, db
 from models.base import utcnow
 
 
 def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """The address as accounts are looked up by: one line, no control characters, lower case.
+    The rate limit per account keys on it too, so `al\x01ice@…` is counted as `alice@…`."""
+    return one_line(email).lower()
 
 
 def _by_email(email: str) -> User | None:
