@@ -1,7 +1,8 @@
 """When the database is away: recognise it, and end a request cleanly on a dead connection.
 
 "Away" means the database cannot be reached or the connection under a request died (refused
-connections, a restart, a failover, `pg_terminate_backend`): errors that say nothing about
+connections, a restart, a failover, `pg_terminate_backend`, a pool with no connection to give
+within its timeout): errors that say nothing about
 the query itself. A constraint, a serialization failure or a statement timeout is not
 "away" and stays an ordinary error.
 """
@@ -32,7 +33,9 @@ def database_away(error: BaseException | None) -> bool:
         seen.add(id(error))
         if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
             return True
-        if isinstance(error, sa_exc.DisconnectionError):
+        # DisconnectionError: the pool's pre-ping found the server gone. TimeoutError: no
+        # connection came free within the pool's timeout (a database that hangs).
+        if isinstance(error, sa_exc.DisconnectionError | sa_exc.TimeoutError):
             return True
         if _lost(error.orig if isinstance(error, sa_exc.DBAPIError) else error):
             return True

@@ -30,6 +30,7 @@ AWAY = [
     _wrapped(psycopg.InterfaceError("the connection is closed")),
     _wrapped(psycopg.DatabaseError("server closed the connection"), invalidated=True),
     sa_exc.DisconnectionError("pool could not reconnect"),
+    sa_exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached, connection timed out"),
 ]
 NOT_AWAY = [
     _wrapped(pg.UniqueViolation("duplicate key")),
