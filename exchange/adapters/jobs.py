@@ -16,13 +16,14 @@ app context of its own (inline: the caller's).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import queue
 import threading
 from collections.abc import Sequence
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from werkzeug.utils import import_string
 
 log = logging.getLogger("archipel.jobs")
@@ -64,6 +65,11 @@ class ThreadJobs:
         self.lock = threading.Lock()
 
     def enqueue(self, task: str, *args) -> None:
+        if not has_request_context():
+            # A command (cron's `flask exchanges expire`…) ends right after its work: a thread
+            # it started would die mid-send. It can wait for its own emails instead.
+            _run(task, *args)
+            return
         self.start()
         self.jobs.put((task, args))
 
@@ -79,16 +85,19 @@ class ThreadJobs:
             self.pid = os.getpid()
             self.thread = threading.Thread(target=self._loop, name="archipel-jobs", daemon=True)
             self.thread.start()
+            # A worker that exits (gunicorn's max_requests, a restart) first lets the email
+            # being sent finish, rather than leave it `sending` to go out twice.
+            atexit.register(self.stop, timeout=self.app.config["MAIL_TIMEOUT"] + 5)
 
     def wait_idle(self) -> None:
         """Return once every job enqueued so far has run (tests, and a clean shutdown)."""
         self.jobs.join()
 
-    def stop(self) -> None:
-        """Let the thread end after the jobs already queued."""
-        if self.thread is not None and self.thread.is_alive():
+    def stop(self, timeout: float | None = None) -> None:
+        """Let the thread end after the jobs already queued (waiting at most `timeout`)."""
+        if self.thread is not None and self.thread.is_alive() and self.pid == os.getpid():
             self.jobs.put(None)
-            self.thread.join()
+            self.thread.join(timeout)
 
     def _loop(self) -> None:
         for task in self.periodic:  # what an earlier process left behind

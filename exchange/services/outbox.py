@@ -79,11 +79,12 @@ def muted() -> bool:
 def _hand_off(session) -> None:
     session.info.pop("outbox_muted", None)
     for item in session.info.pop("outbox", []):
-        email_id = item if isinstance(item, int) else inspect(item).identity[0]
         try:
+            identity = item if isinstance(item, int) else inspect(item).identity
+            email_id = identity if isinstance(identity, int) else identity[0]
             jobs.enqueue(DELIVER, email_id)
         except Exception:  # the action has committed: the sweep will deliver it
-            log.exception("email %s not handed to the queue; the next sweep sends it", email_id)
+            log.exception("email %r not handed to the queue; the next sweep sends it", item)
 
 
 @event.listens_for(FlaskSession, "after_rollback")
@@ -117,9 +118,31 @@ def deliver(email_id: int, *, due_only: bool = True) -> bool:
         except Exception as e:  # away, refused, timed out, or a message the library refuses
             _failed(session, row, str(e) if isinstance(e, mail.MailError) else mail.describe(e))
             return False
-        row.status, row.sent_at, row.body, row.claimed_at = "sent", utcnow(), "", None
-        session.commit()
-        return True
+    _mark_sent(email_id, claimed_at=now)
+    return True
+
+
+def _mark_sent(email_id: int, *, claimed_at) -> None:
+    """The email has left: say so, only on the claim this delivery holds (a claim released as
+    stale and taken by another worker is that worker's to mark). The database may hiccup right
+    then: a row left `sending` would be sent again once stale, so the mark is tried twice."""
+    mark = (
+        update(OutboxEmail)
+        .where(
+            OutboxEmail.id == email_id,
+            OutboxEmail.status == "sending",
+            OutboxEmail.claimed_at == claimed_at,
+        )
+        .values(status="sent", sent_at=utcnow(), body="", claimed_at=None)
+    )
+    for attempt in (1, 2):
+        try:
+            with _own_session() as session:
+                session.execute(mark)
+                session.commit()
+            return
+        except Exception:
+            log.exception("email %s sent, but not yet marked sent (try %d)", email_id, attempt)
 
 
 def _failed(session: Session, row: OutboxEmail, error: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +12,8 @@ from sqlalchemy import select
 from exchange.adapters import jobs
 from exchange.services import accounts, gifts, ledger, notifications
 from exchange.services import outbox as emails
-from models import ModerationAction, db
+from models import ModerationAction, OutboxEmail, db
+from models.base import utcnow
 from tests import factories
 from tests.outbox_helpers import giver_and_receiver, outbox_rows
 
@@ -215,3 +217,61 @@ def test_the_admin_sees_failed_emails_without_their_body_and_retries_one(
     assert response.status_code == 302 and response.location.endswith("/admin/courriels")
     assert [m["To"] for m in refusing.sent] == [bob.email]
     assert "1 courriel remis dans la file d'envoi." in client.get("/admin/courriels").text
+
+
+def test_a_command_outside_any_request_sends_its_emails_itself_without_a_thread(
+    app, make_app, pair
+):
+    """A cron command ends right after its work: a thread of its own would die mid-send."""
+    alice, bob = pair
+    threaded = make_app(OUTBOX_DELIVERY="thread", OUTBOX_SWEEP_SECONDS=3600)
+    queue = threaded.extensions["archipel.jobs"]
+    with threaded.app_context():
+        _give(alice, bob)
+    assert queue.thread is None
+    assert [m["To"] for m in threaded.extensions["archipel.mailer"].outbox] == [bob.email]
+    assert [r.status for r in outbox_rows()] == ["sent"]
+
+
+def test_a_delivery_whose_claim_was_taken_over_does_not_mark_the_other_workers_row(app):
+    """A claim released as stale and taken by another worker is that worker's to mark sent."""
+    theirs = utcnow()
+    mine = theirs - timedelta(minutes=11)  # released as stale since, then claimed again
+    row = OutboxEmail(
+        to_address="bob@example.org", subject="Sujet", body="Corps", message_id="<1@test>",
+        status="sending", claimed_at=theirs, next_attempt_at=mine,
+    )  # fmt: skip
+    db.session.add(row)  # written straight, not through the outbox: nothing leaves on its own
+    db.session.commit()
+    emails._mark_sent(row.id, claimed_at=mine)
+    assert [(r.status, r.body) for r in outbox_rows()] == [("sending", "Corps")]
+    emails._mark_sent(row.id, claimed_at=theirs)
+    assert [(r.status, r.body) for r in outbox_rows()] == [("sent", "")]
+
+
+def test_a_server_that_took_the_message_but_fumbles_quit_has_still_sent_it(monkeypatch):
+    """Counting a failed QUIT as a failed send would send the message twice."""
+    import smtplib
+
+    from exchange.adapters import mail
+
+    sent = []
+
+    class FumblingServer:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def send_message(self, message):
+            sent.append(message)
+
+        def quit(self):
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(smtplib, "SMTP", FumblingServer)
+    config = {"MAIL_USE_SSL": False, "MAIL_USE_TLS": False, "MAIL_USERNAME": None,
+              "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 25, "MAIL_TIMEOUT": 1}  # fmt: skip
+    mail.SMTPMailer(config).send("message")
+    assert sent == ["message"]
