@@ -83,19 +83,26 @@ class DurationField(StringField):
 
 
 class ConfirmedField(HiddenField):
-    """The minutes a person confirmed on the confirmation step of a large amount: the amount
-    moves when it is still the one in the duration field (`confirms(minutes)`)."""
+    """What a person confirmed on the confirmation step of a large amount: the minutes and
+    whom the sentence named ("30 h à Bob"). The amount moves when both are still those of
+    the form: another amount, or another recipient chosen on the confirmation page, asks
+    again (`confirms(minutes, *about)`)."""
 
     def __init__(self, label=None, **kwargs):
-        super().__init__(label, [Optional(), Length(max=12)], **kwargs)
+        super().__init__(label, [Optional(), Length(max=80)], **kwargs)
 
-    def confirms(self, minutes: int | None) -> bool:
-        return minutes is not None and (self.data or "").strip() == str(minutes)
+    def confirms(self, minutes: int | None, *about) -> bool:
+        return minutes is not None and (self.data or "").strip() == _token(minutes, about)
 
 
-def ask_to_confirm(form, minutes: int) -> int:
-    """The form shown again to confirm a large amount: its confirm button carries `minutes`."""
-    form.confirmed_large.data = str(minutes)
+def _token(minutes: int, about: tuple) -> str:
+    return ":".join([str(minutes), *(str(part) for part in about)])
+
+
+def ask_to_confirm(form, minutes: int, *about) -> int:
+    """The form shown again to confirm a large amount: its confirm button carries `minutes`
+    and whom they go to or come from (`about`, as `confirms` is asked)."""
+    form.confirmed_large.data = _token(minutes, about)
     return minutes
 
 

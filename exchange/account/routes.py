@@ -15,6 +15,7 @@ from exchange.forms_time import ask_to_confirm
 from exchange.services import gifts, ledger, members, moderation, payments, statements
 from exchange.services.errors import DomainError, LargeAmountUnconfirmed
 from exchange.web import transfer_kind_label
+from models import db
 
 
 def _period() -> tuple[PeriodForm, object, object]:
@@ -115,10 +116,13 @@ def give():
                 message=form.message.data or "",
                 to_member_id=to,
                 request_key=form.request_key.data or None,
-                confirmed_large=form.confirmed_large.confirms(form.minutes.minutes),
+                confirmed_large=form.confirmed_large.confirms(
+                    form.minutes.minutes, form.recipient.data
+                ),
             )
         except LargeAmountUnconfirmed as e:
-            status, large = 200, ask_to_confirm(form, e.minutes)
+            db.session.rollback()  # no write lock held while the page is drawn
+            status, large = 200, ask_to_confirm(form, e.minutes, form.recipient.data)
         except DomainError as e:
             refuse(form, e)
         else:

@@ -282,6 +282,7 @@ def log_direct():
         form.counterpart.data = str(wanted)
     status, large = 400 if request.method == "POST" else 200, None
     if form.validate_on_submit():
+        who = (form.counterpart.data, form.direction.data)  # what the confirmation names
         try:
             exchange = exchanges.log_direct(
                 current_user.id,
@@ -293,10 +294,11 @@ def log_direct():
                 message=form.message.data or "",
                 fee_cents=form.fee_amount.cents,
                 fee_covers=form.fee_covers.data or "",
-                confirmed_large=form.confirmed_large.confirms(form.minutes.minutes),
+                confirmed_large=form.confirmed_large.confirms(form.minutes.minutes, *who),
             )
         except LargeAmountUnconfirmed as e:
-            status, large = 200, ask_to_confirm(form, e.minutes)
+            db.session.rollback()  # no write lock held while the page is drawn
+            status, large = 200, ask_to_confirm(form, e.minutes, *who)
         except DomainError as e:
             refuse(form, e)
         else:

@@ -106,7 +106,13 @@ def test_a_large_direct_log_asks_for_confirmation_then_waits_for_the_other_side(
         in response.text
     )
     assert db.session.scalar(select(func.count()).select_from(Exchange)) == 1
-    response = _direct(client, bob, "12 h 30", direction="received", confirmed_large="750")
+    response = _direct(
+        client, bob, "12 h 30", direction="gave", confirmed_large=f"750:{bob.id}:received"
+    )
+    assert response.status_code == 200, "the other direction is asked again"
+    response = _direct(
+        client, bob, "12 h 30", direction="received", confirmed_large=f"750:{bob.id}:received"
+    )
     assert response.status_code == 302
     logged = db.session.scalar(select(Exchange).where(Exchange.title == "Déménagement"))
     assert (logged.minutes, logged.provider_id, logged.state) == (750, bob.id, "done")

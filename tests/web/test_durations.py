@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from exchange.services import ledger
-from models import NetworkSettings, Transfer, db
+from models import NetworkSettings, Space, Transfer, db
 from tests import factories
 
 
@@ -78,7 +78,7 @@ def test_a_gift_of_30_h_asks_for_confirmation_and_moves_nothing(client, auth, pa
     page = response.text
     assert "Vous allez donner 30\u00a0h (trente heures) à Bob Durand. C'est bien cela ?" in page
     assert "Oui, donner 30\u00a0h" in page
-    assert _hidden(page, "confirmed_large") == "1800"
+    assert _hidden(page, "confirmed_large") == f"1800:{bob.id}"
     assert _hidden(page, "request_key") == "k-30"
     assert _transfers() == 0 and _balance(bob) == 0
 
@@ -99,9 +99,21 @@ def test_a_confirmed_gift_of_30_h_moves_exactly_once(client, auth, pair):
 def test_a_gift_changed_after_its_confirmation_is_asked_again(client, auth, pair):
     alice, bob = pair
     auth.login(alice)
-    response = _gift(client, bob, "40", request_key="k", confirmed_large="1800")
+    response = _gift(client, bob, "40", request_key="k", confirmed_large=f"1800:{bob.id}")
     assert response.status_code == 200
     assert "Vous allez donner 40\u00a0h (quarante heures) à Bob Durand." in response.text
+    assert _transfers() == 0
+
+
+def test_a_gift_sent_to_someone_else_than_its_confirmation_named_is_asked_again(client, auth, pair):
+    alice, bob = pair
+    carla = factories.member("Carla Petit", "carla@example.org")
+    factories.join(carla, db.session.scalar(select(Space)))
+    auth.login(alice)
+    confirmed = _hidden(_gift(client, bob, "30", request_key="k").text, "confirmed_large")
+    response = _gift(client, carla, "30", request_key="k", confirmed_large=confirmed)
+    assert response.status_code == 200
+    assert "Vous allez donner 30\u00a0h (trente heures) à Carla Petit." in response.text
     assert _transfers() == 0
 
 
