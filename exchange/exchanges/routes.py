@@ -29,7 +29,7 @@ from exchange.services import (
     exchanges,
     feedback,
     fees,
-    listings,
+    listing_queries,
     members,
     payments,
     rules,
@@ -63,7 +63,7 @@ def index():
 @login_required
 def propose(listing_id: int):
     """Answer a listing with a proposal: a message and the time foreseen."""
-    listing = listings.get_for(current_user, listing_id)
+    listing = listing_queries.get_for(current_user, listing_id)
     if not listing.is_public():  # its author and its coordinators still see it, nobody answers it
         abort(404)
     if listing.author_id == current_user.id:

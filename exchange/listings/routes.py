@@ -13,9 +13,10 @@ from exchange.durations import duration_text
 from exchange.forms_common import attach_error, int_arg
 from exchange.listings import bp
 from exchange.listings.forms import ActionForm, ListingForm
-from exchange.services import listings, members, reputation
+from exchange.services import listing_queries, listings, members, reputation
 from exchange.services.errors import DomainError
-from exchange.services.listings import Filters, ListingInput
+from exchange.services.listing_queries import Filters
+from exchange.services.listings import ListingInput
 
 
 @bp.route("/annonces")
@@ -34,7 +35,7 @@ def search():
         city=args.get("ville", "")[:80],
         sort="newest" if args.get("tri") == "recent" else "relevance",
     )
-    page = listings.find(filters, page=min(int_arg("page", 1), 1000))
+    page = listing_queries.find(filters, page=min(int_arg("page", 1), 1000))
     reputation.preload_cards([listing.author_id for listing in page.items])
     return render_template(
         "listings/search.html",
@@ -43,8 +44,8 @@ def search():
         args=args,
         spaces=members.all_spaces(),
         categories=listings.categories(),
-        cities=listings.cities(),
-        tags=listings.popular_tags(24),
+        cities=listing_queries.cities(),
+        tags=listing_queries.popular_tags(24),
         locale=str(get_locale()),
     )
 
@@ -52,12 +53,12 @@ def search():
 @bp.route("/annonces/<int:listing_id>")
 def show(listing_id: int):
     """One listing; 404 unless public, the viewer's own, or theirs to moderate."""
-    listing = listings.get_for(current_user, listing_id)
+    listing = listing_queries.get_for(current_user, listing_id)
     return render_template(
         "listings/show.html",
         listing=listing,
         is_author=current_user.is_authenticated and current_user.id == listing.author_id,
-        can_moderate=listings.can_moderate(current_user, listing),
+        can_moderate=listing_queries.can_moderate(current_user, listing),
         action_form=ActionForm(),
         author_actions=listings.author_actions(listing),
         locale=str(get_locale()),
@@ -128,7 +129,7 @@ def create():
 @login_required
 def edit(listing_id: int):
     """The author edits their listing."""
-    listing = listings.get_for(current_user, listing_id)
+    listing = listing_queries.get_for(current_user, listing_id)
     if listing.author_id != current_user.id:
         abort(403)
     # The listing fills the form on GET only: a POST is what was sent, missing fields included.
@@ -166,7 +167,7 @@ def edit(listing_id: int):
 def change_status(listing_id: int):
     """Pause, reopen or close (withdraw) my listing."""
     action = request.form.get("action", "")
-    listings.get_for(current_user, listing_id)  # 404 for a listing this member cannot see
+    listing_queries.get_for(current_user, listing_id)  # 404 for a listing this member cannot see
     if ActionForm().validate_on_submit():
         try:
             listings.change_status(current_user.id, listing_id, action)
@@ -188,7 +189,7 @@ def change_status(listing_id: int):
 @login_required
 def renew(listing_id: int):
     """Give my listing another 90 days."""
-    listings.get_for(current_user, listing_id)  # 404 for a listing this member cannot see
+    listing_queries.get_for(current_user, listing_id)  # 404 for a listing this member cannot see
     if ActionForm().validate_on_submit():
         try:
             listing = listings.renew(current_user.id, listing_id)
@@ -210,6 +211,6 @@ def mine():
     """My listings, whatever their state, with what happened to them."""
     return render_template(
         "listings/mine.html",
-        items=listings.by_author(current_user.id, public_only=False),
+        items=listing_queries.by_author(current_user.id, public_only=False),
         locale=str(get_locale()),
     )

@@ -8,13 +8,13 @@ from flask_login import current_user, login_required
 
 from exchange.forms_common import Form
 from exchange.main import bp
-from exchange.services import listings, members, notifications, reputation, spaces
+from exchange.services import listing_queries, members, notifications, reputation, spaces
 
 
 @bp.route("/")
 def index():
     """What Archipel is, the spaces, the latest members, and the way in."""
-    latest = listings.latest(6)
+    latest = listing_queries.latest(6)
     newcomers = members.search_members(per_page=8).items
     reputation.preload_cards([listing.author_id for listing in latest])
     return render_template(

@@ -11,7 +11,7 @@ from exchange.feedback.forms import ReplyForm
 from exchange.forms_common import attach_error, int_arg
 from exchange.members import bp
 from exchange.members.forms import ProfileForm
-from exchange.services import connect, listings, members, payments, reputation
+from exchange.services import connect, listing_queries, members, payments, reputation
 from exchange.services.errors import DomainError
 
 PROFILE_FEEDBACK = 5  # the latest ones; the rest on /membres/<id>/retours
@@ -48,7 +48,7 @@ def profile(user_id: int):
     return render_template(
         "members/profile.html",
         member=member,
-        member_listings=listings.by_author(member.id, public_only=not own),
+        member_listings=listing_queries.by_author(member.id, public_only=not own),
         locale=str(get_locale()),
         summary=reputation.summary(member.id),
         latest_feedback=reputation.latest(member.id, limit=PROFILE_FEEDBACK),

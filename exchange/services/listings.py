@@ -1,4 +1,5 @@
-"""Offers and requests: publish, edit, pause, reopen, close, renew, and find them."""
+"""Offers and requests: publish, edit, pause, reopen, close, renew (finding them:
+listing_queries)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
 from exchange.services import notifications, search
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from exchange.services.members import Page, skills_by_name
+from exchange.services.members import skills_by_name
 from exchange.text import parse_tags, slugify, squash
-from models import Category, Listing, Membership, Skill, Space, User, db, listing_skills
+from models import Category, Listing, Membership, Space, User, db
 from models.base import utcnow
 from models.listings import KINDS, MODES
 
@@ -249,176 +249,3 @@ def renew(actor_id: int, listing_id: int) -> Listing:
     listing.updated_at = utcnow()
     db.session.commit()
     return listing
-
-
-# ---------------------------------------------------------------------------- reading
-
-
-def visible_conditions(now: datetime | None = None) -> list:
-    """What everybody may see and the search may find."""
-    now = now or utcnow()
-    return [
-        Listing.status == "active",
-        Listing.moderation == "approved",
-        Listing.expires_at > now,
-        Listing.author_id.in_(select(User.id).where(User.suspended_at.is_(None))),
-    ]
-
-
-def can_moderate(viewer, listing: Listing) -> bool:
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return False
-    return viewer.is_admin or viewer.is_coordinator_of(listing.space_id)
-
-
-def get_for(viewer, listing_id: int) -> Listing:
-    """A listing as this viewer may see it: 404 unless public, theirs, or theirs to moderate."""
-    listing = db.session.scalar(
-        select(Listing)
-        .where(Listing.id == listing_id)
-        .options(selectinload(Listing.author), selectinload(Listing.space))
-    )
-    if listing is None:
-        raise NotFound()
-    if listing.is_public():
-        return listing
-    is_author = getattr(viewer, "is_authenticated", False) and viewer.id == listing.author_id
-    if is_author or can_moderate(viewer, listing):
-        return listing
-    raise NotFound()
-
-
-def by_author(author_id: int, *, public_only: bool) -> list[Listing]:
-    query = select(Listing).where(Listing.author_id == author_id)
-    if public_only:
-        query = query.where(*visible_conditions())
-    return list(
-        db.session.scalars(
-            query.order_by(Listing.created_at.desc()).options(
-                selectinload(Listing.space), selectinload(Listing.category)
-            )
-        )
-    )
-
-
-def latest(limit: int = 6) -> list[Listing]:
-    return list(
-        db.session.scalars(
-            select(Listing)
-            .where(*visible_conditions())
-            .order_by(Listing.created_at.desc(), Listing.id.desc())
-            .limit(limit)
-            .options(*_card_options())
-        )
-    )
-
-
-def _card_options():
-    return (
-        selectinload(Listing.author),
-        selectinload(Listing.space),
-        selectinload(Listing.category),
-    )
-
-
-@dataclass
-class Filters:
-    q: str = ""
-    kind: str = ""  # offer | request
-    space_id: int | None = None
-    category: str = ""  # slug
-    tag: str = ""  # slug
-    mode: str = ""  # remote | on_site | both
-    city: str = ""
-    sort: str = ""  # relevance | newest
-
-    @property
-    def any(self) -> bool:
-        return any(
-            [self.q, self.kind, self.space_id, self.category, self.tag, self.mode, self.city]
-        )
-
-
-def _filter_conditions(f: Filters) -> list:
-    conditions = visible_conditions()
-    if f.kind in KINDS:
-        conditions.append(Listing.kind == f.kind)
-    if f.space_id:
-        conditions.append(Listing.space_id == f.space_id)
-    if f.category:
-        conditions.append(
-            Listing.category_id.in_(select(Category.id).where(Category.slug == f.category))
-        )
-    if f.tag:
-        conditions.append(
-            Listing.id.in_(
-                select(listing_skills.c.listing_id)
-                .join(Skill, Skill.id == listing_skills.c.skill_id)
-                .where(Skill.slug == slugify(f.tag))
-            )
-        )
-    if f.mode in ("remote", "on_site"):
-        # A listing open to both fits whoever asks for either.
-        conditions.append(Listing.mode.in_([f.mode, "both"]))
-    elif f.mode == "both":
-        conditions.append(Listing.mode == "both")
-    if f.city:  # a value of the list of the spaces' cities
-        conditions.append(Listing.space_id.in_(select(Space.id).where(Space.city == f.city)))
-    return conditions
-
-
-def find(f: Filters, page: int = 1, per_page: int = 20) -> Page:
-    """The search page: full text plus filters, by relevance or newest, one page of results."""
-    page = max(1, page)
-    conditions = _filter_conditions(f)
-    if search.query_words(f.q):
-        scored = search.matching_ids(f.q, conditions)
-        if not scored:
-            return Page([], 0, page, per_page)
-        created = dict(
-            db.session.execute(
-                select(Listing.id, Listing.created_at).where(Listing.id.in_([i for i, _ in scored]))
-            ).all()
-        )
-        if f.sort == "newest":
-            ordered = sorted(scored, key=lambda r: (created[r[0]], r[0]), reverse=True)
-        else:
-            ordered = sorted(scored, key=lambda r: (r[1], created[r[0]], r[0]), reverse=True)
-        ids = [i for i, _ in ordered[(page - 1) * per_page : page * per_page]]
-        by_id = {
-            item.id: item
-            for item in db.session.scalars(
-                select(Listing).where(Listing.id.in_(ids)).options(*_card_options())
-            )
-        }
-        return Page([by_id[i] for i in ids if i in by_id], len(scored), page, per_page)
-    where = and_(*conditions)
-    total = db.session.scalar(select(func.count(Listing.id)).where(where))
-    items = db.session.scalars(
-        select(Listing)
-        .where(where)
-        .order_by(Listing.created_at.desc(), Listing.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-        .options(*_card_options())
-    ).all()
-    return Page(list(items), total, page, per_page)
-
-
-def cities() -> list[str]:
-    return list(db.session.scalars(select(Space.city).distinct().order_by(Space.city)))
-
-
-def popular_tags(limit: int = 30) -> list[Skill]:
-    count = func.count(listing_skills.c.listing_id).label("n")
-    return list(
-        db.session.scalars(
-            select(Skill)
-            .join(listing_skills, listing_skills.c.skill_id == Skill.id)
-            .join(Listing, Listing.id == listing_skills.c.listing_id)
-            .where(*visible_conditions())
-            .group_by(Skill.id)
-            .order_by(count.desc(), Skill.name)
-            .limit(limit)
-        )
-    )

@@ -12,7 +12,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from exchange.services import audit, feedback, listings, members, moderation, notifications
+from exchange.services import (
+    audit,
+    feedback,
+    listing_queries,
+    members,
+    moderation,
+    notifications,
+)
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.spaces import coordinators
 from models import Feedback, Listing, Report, User, db
@@ -24,7 +31,7 @@ MAX_TEXT = 2000
 
 def reportable_listing(reporter, listing_id: int) -> Listing:
     """A listing this member may report: one they can see, and not their own."""
-    listing = listings.get_for(reporter, listing_id)
+    listing = listing_queries.get_for(reporter, listing_id)
     if listing.author_id == reporter.id:
         raise Forbidden(_l("Vous ne pouvez pas signaler votre propre annonce."))
     return listing

@@ -15,13 +15,14 @@ from exchange.services import (
     feedback,
     feedback_texts,
     ledger,
-    listings,
+    listing_queries,
     moderation,
     reputation,
     statements,
 )
 from exchange.services import rules as network_rules
-from exchange.services.listings import DEFAULT_DAYS, MAX_SUMMARY_LINES, Filters
+from exchange.services.listing_queries import Filters
+from exchange.services.listings import DEFAULT_DAYS, MAX_SUMMARY_LINES
 from exchange.text import fold
 from models import (
     Account,
@@ -409,20 +410,20 @@ def test_one_open_report_by_a_member_of_the_space(app):
 
 def test_the_search_finds_the_demo_listings(app):
     demo.seed()
-    compta = listings.find(Filters(q="compta"))
+    compta = listing_queries.find(Filters(q="compta"))
     assert compta.total >= 3
     assert sum("comptabilite" in li.search_text for li in compta.items) >= 3
 
     def authors_of(q: str, word: str) -> set[str]:
-        found = listings.find(Filters(q=q), per_page=100).items
+        found = listing_queries.find(Filters(q=q), per_page=100).items
         return {li.author.display_name for li in found if word in fold(li.summary + li.details)}
 
     assert authors_of("developpeur", "developpeuse web")  # Maëlle, développeuse web
     assert authors_of("traducteur", "traductrice")  # Manon and Marta, traductrices
-    assert listings.find(Filters(q="menuiserie")).total >= 1
-    velo = listings.find(Filters(q="réparation de vélos")).items
+    assert listing_queries.find(Filters(q="menuiserie")).total >= 1
+    velo = listing_queries.find(Filters(q="réparation de vélos")).items
     assert any("velos" in li.search_text for li in velo)
-    assert listings.find(Filters(category="langues", kind="offer")).total >= 2
+    assert listing_queries.find(Filters(category="langues", kind="offer")).total >= 2
 
 
 def test_public_listings_are_the_visible_ones_only(app):
@@ -430,11 +431,11 @@ def test_public_listings_are_the_visible_ones_only(app):
     items = _listings()
     visible = {li.id for li in items if li.is_public()}
     assert len(visible) == len(items) - 11
-    page = listings.find(Filters(), per_page=200)
+    page = listing_queries.find(Filters(), per_page=200)
     assert page.total == len(visible)
     assert {li.id for li in page.items} == visible
     for category in db.session.scalars(select(Category)):
-        found = listings.find(Filters(category=category.slug), per_page=200)
+        found = listing_queries.find(Filters(category=category.slug), per_page=200)
         assert found.total == sum(
             li.id in visible and li.category_id == category.id for li in items
         ), category.slug

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from exchange.services import listings
+from exchange.services import listing_queries, listings
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.listings import ListingInput
 from models import Listing, Notification, db
@@ -134,9 +134,9 @@ def test_hidden_paused_expired_listings_are_404_except_for_author_and_coordinato
         db.session.commit()
         for viewer in (stranger, other_coordinator, None):
             with pytest.raises(NotFound):
-                listings.get_for(viewer, listing.id)
-        assert listings.get_for(author, listing.id) is listing
-        assert listings.get_for(coordinator, listing.id) is listing
+                listing_queries.get_for(viewer, listing.id)
+        assert listing_queries.get_for(author, listing.id) is listing
+        assert listing_queries.get_for(coordinator, listing.id) is listing
 
 
 def test_pre_moderated_space_holds_new_and_substantively_edited_listings(place):

@@ -10,9 +10,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from exchange.services import listings, moderation, moderation_acts, reports, spaces
+from exchange.services import (
+    listing_queries,
+    listings,
+    moderation,
+    moderation_acts,
+    reports,
+    spaces,
+)
 from exchange.services.errors import Conflict, Forbidden, InvalidInput
-from exchange.services.listings import Filters, ListingInput
+from exchange.services.listing_queries import Filters
+from exchange.services.listings import ListingInput
 from models import Listing, LoginSession, ModerationAction, Notification, Report, User, db
 from models.base import utcnow
 from tests import factories
@@ -94,7 +102,7 @@ def _told(user: User, kind: str) -> list[Notification]:
 
 
 def _found(words: str) -> list[int]:
-    return [item.id for item in listings.find(Filters(q=words)).items]
+    return [item.id for item in listing_queries.find(Filters(q=words)).items]
 
 
 LISTING_ACTS = [
@@ -306,7 +314,7 @@ def test_hiding_needs_a_reason_which_the_author_receives(net, outbox):
         m["To"] == net.author.email and "Contenu commercial" in m.get_content() for m in outbox
     )
     assert net.listing.id not in _found("guitare")
-    assert listings.get_for(net.author, net.listing.id) is not None
+    assert listing_queries.get_for(net.author, net.listing.id) is not None
     with pytest.raises(Conflict):
         moderation_acts.hide_listing(net.coord_a.id, net.listing.id, "Encore")
 

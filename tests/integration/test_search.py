@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from exchange.services import listings
-from exchange.services.listings import Filters
+from exchange.services import listing_queries, listings
+from exchange.services.listing_queries import Filters
 from models import db
 from models.base import utcnow
 from tests import factories
@@ -63,37 +63,37 @@ def titles(page) -> list[str]:
     ],
 )
 def test_search_finds_what_people_mean(corpus, query, expected):
-    page = listings.find(Filters(q=query))
+    page = listing_queries.find(Filters(q=query))
     assert expected in titles(page)
     assert titles(page)[0] == expected
 
 
 def test_title_matches_rank_above_a_mention_in_the_details(corpus):
-    assert titles(listings.find(Filters(q="comptabilite"))) == [
+    assert titles(listing_queries.find(Filters(q="comptabilite"))) == [
         "Comptabilité pour associations",
         "Menuiserie et petits travaux",
     ]
 
 
 def test_every_word_must_match(corpus):
-    assert titles(listings.find(Filters(q="comptabilite python"))) == []
+    assert titles(listing_queries.find(Filters(q="comptabilite python"))) == []
 
 
 def test_unrelated_words_find_nothing(corpus):
-    assert listings.find(Filters(q="astrophysique")).total == 0
-    assert listings.find(Filters(q="zz")).total == 0
+    assert listing_queries.find(Filters(q="astrophysique")).total == 0
+    assert listing_queries.find(Filters(q="zz")).total == 0
 
 
 def test_punctuation_and_wildcards_are_just_text(corpus):
     for q in ["%", "_", "'; DROP TABLE listings; --", "compta:*", "a & b | !c", "(", "\\"]:
-        listings.find(Filters(q=q))  # no error, whatever it finds
+        listing_queries.find(Filters(q=q))  # no error, whatever it finds
 
 
 def test_newest_sort(corpus):
     made, *_ = corpus
     made["compta"].created_at = utcnow() - timedelta(days=10)
     db.session.commit()
-    page = listings.find(Filters(q="comptabilite", sort="newest"))
+    page = listing_queries.find(Filters(q="comptabilite", sort="newest"))
     assert titles(page) == ["Menuiserie et petits travaux", "Comptabilité pour associations"]
 
 
@@ -111,12 +111,12 @@ def test_newest_sort(corpus):
     ],
 )  # fmt: skip
 def test_filters(corpus, filters, expected):
-    assert set(titles(listings.find(filters))) == expected
+    assert set(titles(listing_queries.find(filters))) == expected
 
 
 def test_space_filter(corpus):
     _made, lyon, _nantes = corpus
-    assert set(titles(listings.find(Filters(space_id=lyon.id)))) == {
+    assert set(titles(listing_queries.find(Filters(space_id=lyon.id)))) == {
         "Comptabilité pour associations",
         "Menuiserie et petits travaux",
     }
@@ -129,9 +129,9 @@ def test_paused_closed_hidden_expired_and_suspended_leave_the_search(corpus):
     made["trad"].expires_at = utcnow() - timedelta(minutes=1)
     made["bois"].author.suspended_at = utcnow()
     db.session.commit()
-    assert listings.find(Filters()).total == 0
+    assert listing_queries.find(Filters()).total == 0
     for q in ["comptabilite", "developpeuse", "traductrice", "menuiserie"]:
-        assert listings.find(Filters(q=q)).total == 0
+        assert listing_queries.find(Filters(q=q)).total == 0
 
 
 def test_edit_reindexes(corpus):
@@ -145,8 +145,10 @@ def test_edit_reindexes(corpus):
             space_id=item.space_id,
         ),
     )  # fmt: skip
-    assert titles(listings.find(Filters(q="velo"))) == ["Réparation de vélos"]
-    assert "Menuiserie et petits travaux" not in titles(listings.find(Filters(q="menuiserie")))
+    assert titles(listing_queries.find(Filters(q="velo"))) == ["Réparation de vélos"]
+    assert "Menuiserie et petits travaux" not in titles(
+        listing_queries.find(Filters(q="menuiserie"))
+    )
 
 
 def _count_queries(fn):
