@@ -6,8 +6,10 @@ import threading
 
 import click
 from flask import Flask, current_app
+from flask_babel import force_locale
 
 from exchange.adapters import jobs
+from exchange.email_labels import email_label
 from exchange.services import outbox
 
 
@@ -21,15 +23,18 @@ def register(app: Flask) -> None:
 
     @outbox_group.command("list")
     def list_emails():
-        """Counts per state, then the pending and failed emails (never their bodies)."""
+        """Counts per state, then the pending and failed emails: what kind each is, never its
+        subject nor its body (a gift's notification quotes the giver's message)."""
         counts = outbox.counts()
         click.echo(", ".join(f"{counts[s]} {s}" for s in ("pending", "sending", "sent", "failed")))
         for status in ("pending", "failed"):
             for row in outbox.waiting(status):
                 when = row.next_attempt_at if status == "pending" else row.created_at
+                with force_locale("en"):
+                    label = email_label(row.template)
                 click.echo(
                     f"{status:8} #{row.id} {when:%Y-%m-%d %H:%M} UTC  attempts {row.attempts}"
-                    f"  {row.to_address}  {row.subject!r}"
+                    f"  {row.to_address}  {label}"
                     + (f"  last error: {row.last_error}" if row.last_error else "")
                 )
 

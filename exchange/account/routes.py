@@ -44,7 +44,7 @@ def statement():
 
 
 def _csv_line(line) -> tuple[str, str, str]:
-    reason = line.transfer.reason
+    reason = line.reason
     if line.transfer.kind == "grant":
         reason = _("Bienvenue dans le réseau")
     return transfer_kind_label(line.transfer.kind), counterpart_name(line), reason
@@ -141,15 +141,14 @@ def give():
 @bp.route("/caisse-commune")
 def pot():
     """Every movement of the common pot, for everyone to read (PRODUCT.md: transparency); the
-    words givers join to their gifts are for members."""
+    words members join to gifts and corrections are for members."""
     form, start, end = _period()
     return render_template(
         "account/pot.html",
-        st=statements.pot_statement(start, end),
+        st=statements.pot_statement(start, end, for_members=current_user.is_authenticated),
         period=form,
         can_retribute=moderation.is_moderator(current_user),
         fees_on=payments.online_fees_enabled(),
-        gift_words=current_user.is_authenticated,
     )
 
 

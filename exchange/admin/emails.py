@@ -8,16 +8,21 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from exchange.admin import bp
+from exchange.email_labels import email_label
 from exchange.forms_common import Form, int_arg
 from exchange.services import outbox
 
 
 @bp.route("/admin/courriels")
 def emails():
-    """Failed emails (recipient, subject, error, attempts: never a body) and those waiting."""
+    """Failed emails and those waiting: recipient, what kind of email, attempts, error; never
+    a subject nor a body (they may quote a member's words or carry a personal link)."""
     page = int_arg("page", 1) or 1
     return render_template(
-        "admin/emails.html", view=outbox.overview(page), attempts=outbox.ATTEMPTS
+        "admin/emails.html",
+        view=outbox.overview(page),
+        attempts=outbox.ATTEMPTS,
+        email_label=email_label,
     )
 
 

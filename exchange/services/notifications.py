@@ -37,16 +37,17 @@ def external_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
-def queue_email(user: User, template: str, **context) -> None:
+def queue_email(user: User, template: str, *, recorded_as: str = "", **context) -> None:
     """Send `templates/email/<template>.txt` to the member once the transaction commits.
 
     The message is written now, in the member's language, into the outbox of the open
-    transaction; after the commit there is only sending left to do, by a worker.
+    transaction; after the commit there is only sending left to do, by a worker. The row
+    records `recorded_as` (what kind of email it is) or else the template's name.
     """
     if outbox.muted():
         return
     subject, body = render_email(template, user.locale or "fr", context)
-    outbox.add(user.email, subject, body, template)
+    outbox.add(user.email, subject, body, recorded_as or template)
 
 
 def notify(
@@ -62,10 +63,10 @@ def notify(
         )
     )
     if email:
-        template = f"notification_{kind}"
-        if kind in GENERIC_EMAILS:  # the notification's own sentence says it all
-            template = "notification_generic"
-        queue_email(user, template, link=link, kind=kind, data=data, **data)
+        name = f"notification_{kind}"  # what the outbox row records, even for a generic one
+        # A generic email's sentence is the notification's own: it says it all.
+        template = "notification_generic" if kind in GENERIC_EMAILS else name
+        queue_email(user, template, recorded_as=name, link=link, kind=kind, data=data, **data)
 
 
 # Kinds whose email is their sentence and a link (templates/email/notification_generic.txt).

@@ -1,5 +1,5 @@
 """Statements: an account's movements with their running balance, for a period, on screen
-and as CSV; the common pot's for everyone to read."""
+and as CSV; the common pot's for everyone to read, the members' words for members only."""
 
 from __future__ import annotations
 
@@ -19,12 +19,24 @@ from models import Account, Entry, Transfer, db
 
 MAX_ROWS = 2000
 
+# The reasons a visitor reads on the pot: a retribution is a coordinator's public act for the
+# commons, a grant the network's welcome. A gift's message is the giver's own words, and a
+# correction's reason speaks to the members concerned about a mistake: both are for members.
+PUBLIC_REASON_KINDS = frozenset({"retribution", "grant"})
+
 
 @dataclass
 class Line:
     entry: Entry
     transfer: Transfer
     counterpart: Account  # the other account of the transfer
+    # Why the reason is kept from this reader ("gift", "correction"…), or "" when it is shown.
+    withheld: str = ""
+
+    @property
+    def reason(self) -> str:
+        """The reason this reader may read: empty when it is withheld."""
+        return "" if self.withheld else self.transfer.reason
 
     @property
     def amount(self) -> int:
@@ -111,8 +123,19 @@ def statement(account: Account, start: date | None = None, end: date | None = No
     return Statement(account, start, end, opening, lines[:MAX_ROWS], len(lines) > MAX_ROWS)
 
 
-def pot_statement(start: date | None = None, end: date | None = None) -> Statement:
-    return statement(ledger.pot(), start, end)
+def pot_statement(
+    start: date | None = None, end: date | None = None, *, for_members: bool = False
+) -> Statement:
+    """The common pot's movements, readable by everyone. A visitor (`for_members=False`) reads
+    every movement, its kind, amount, date and counterpart, and the reasons of retributions
+    and grants; the other reasons (a gift's message, a correction's) are withheld. A reader who
+    does not say it is a member gets the visitor's statement."""
+    st = statement(ledger.pot(), start, end)
+    if not for_members:
+        for line in st.lines:
+            if line.transfer.reason and line.transfer.kind not in PUBLIC_REASON_KINDS:
+                line.withheld = line.transfer.kind
+    return st
 
 
 # ---------------------------------------------------------------------------- CSV

@@ -6,17 +6,12 @@ import pytest
 
 from exchange.services import ledger
 from models import db
-from tests import factories
+from tests.outbox_helpers import giver_and_receiver
 
 
 @pytest.fixture
 def giver(app):
-    space = factories.space("La Ruche")
-    alice = factories.member("Alice Martin", "alice@example.org")
-    bob = factories.member("Bob Durand", "bob@example.org")
-    factories.join(alice, space)
-    factories.join(bob, space)
-    return alice, bob
+    return giver_and_receiver()
 
 
 @pytest.mark.parametrize("brk", ["\r\n", "\r", "\u2028", "\x85", "\x0b", "\x1c"], ids=repr)

@@ -1,12 +1,13 @@
 """The common pot's ledger is public (PRODUCT.md: "Everyone can see where the collective's
-credits go"): a visitor reads its balance and every movement, but not what givers wrote, and
-the money of the exchanges stays for members."""
+credits go"): a visitor reads its balance and every movement, and the reasons of the
+coordinators' retributions, but not what givers wrote nor why a member's mistake was
+corrected; the money of the exchanges stays for members."""
 
 from __future__ import annotations
 
 import pytest
 
-from exchange.services import gifts
+from exchange.services import gifts, statements
 from tests import factories
 
 
@@ -21,6 +22,49 @@ def pot(app):
     gifts.give(lea.id, minutes=180, message="Pour le jardin partagé, merci à tous")
     gifts.retribute(coordinator.id, sam.id, minutes=60, reason="Atelier vélo ouvert à tous")
     return lea, sam
+
+
+@pytest.fixture
+def corrected(pot):
+    """Karim meant to give the pot 1 h and typed 10 h; an admin reverses it, with a word."""
+    karim = factories.member(display_name="Karim Benali", email="karim@example.org")
+    factories.join(karim, factories.space("Le Hangar"))
+    mistake = gifts.give(karim.id, minutes=600, message="Pour la caisse", confirmed_large=True)
+    admin = factories.member(display_name="Ada Admin", email="ada@example.org", admin=True)
+    gifts.correct(admin.id, mistake.id, "Karim voulait donner 1 h et a saisi 10 h")
+    return karim
+
+
+def test_a_visitor_sees_a_correction_but_not_its_reason(client, corrected):
+    text = client.get("/caisse-commune").text
+    assert "Karim Benali" in text and "Correction" in text
+    assert "Karim voulait donner" not in text
+    assert "Pour la caisse" not in text
+    assert "Correction expliquée aux membres concernés" in text
+    assert "Atelier vélo ouvert à tous" in text
+
+
+def test_a_member_reads_a_corrections_reason_on_the_pot(client, auth, pot, corrected):
+    lea, _sam = pot
+    auth.login(lea)
+    text = client.get("/caisse-commune").text
+    assert "Karim voulait donner 1 h et a saisi 10 h" in text
+    assert "Pour la caisse" in text and "Atelier vélo ouvert à tous" in text
+    assert "Correction expliquée aux membres concernés" not in text
+
+
+def test_the_pot_statement_withholds_members_words_unless_read_by_a_member(app, corrected):
+    visitor = statements.pot_statement()
+    assert {line.transfer.kind: line.reason for line in visitor.lines} == {
+        "gift": "",
+        "retribution": "Atelier vélo ouvert à tous",
+        "correction": "",
+    }
+    member = statements.pot_statement(for_members=True)
+    assert [line.reason for line in member.lines if line.transfer.kind == "correction"] == [
+        "Karim voulait donner 1 h et a saisi 10 h"
+    ]
+    assert not any(line.withheld for line in member.lines)
 
 
 def test_a_visitor_reads_the_pots_balance_and_movements_without_gift_messages(client, pot):
