@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from exchange.services import moderation
 from exchange.services.disputes import can_resolve
 from exchange.services.errors import NotFound
 from exchange.services.fees import CALLED_OFF
@@ -107,7 +108,12 @@ def for_member(user_id: int, closed_limit: int = 100) -> MyExchanges:
 
 def disputed_for(viewer) -> list[Exchange]:
     """Disputes the viewer may resolve (the moderation queue)."""
-    disputed = db.session.scalars(
-        _query().where(Exchange.state == "disputed").order_by(Exchange.updated_at)
+    disputed = list(
+        db.session.scalars(
+            _query().where(Exchange.state == "disputed").order_by(Exchange.updated_at)
+        )
+    )
+    moderation.preload_active_spaces(  # can_resolve asks for each party's spaces
+        uid for e in disputed for uid in (e.provider_id, e.receiver_id)
     )
     return [e for e in disputed if can_resolve(viewer, e)]

@@ -6,7 +6,8 @@ in them; nobody on themselves. The acts themselves are in `moderation_acts` and 
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import selectinload
 
 from exchange.services.errors import Forbidden, InvalidInput
@@ -38,8 +39,15 @@ def members_of(space_ids):
     )
 
 
+_KNOWN_SPACES = "archipel.active_spaces"  # session.info: user id → active space ids
+
+
 def active_space_ids(user_id: int) -> list[int]:
-    """The spaces where a member is active, in id order."""
+    """The spaces where a member is active, in id order (read once per page for the members
+    `preload_active_spaces` named)."""
+    known = db.session.info.get(_KNOWN_SPACES, {})
+    if user_id in known:
+        return known[user_id]
     return sorted(
         db.session.scalars(
             select(Membership.space_id).where(
@@ -47,6 +55,33 @@ def active_space_ids(user_id: int) -> list[int]:
             )
         )
     )
+
+
+def preload_active_spaces(user_ids) -> None:
+    """Read in one query the active spaces of the members a page will ask about one by one
+    (the desk's reported and suspended members, the parties of disputes): its queries then do
+    not grow with its rows. Forgotten at the session's next flush, commit or rollback."""
+    known = db.session.info.setdefault(_KNOWN_SPACES, {})
+    wanted = {uid for uid in user_ids if uid is not None and uid not in known}
+    if not wanted:
+        return
+    found: dict[int, list[int]] = {uid: [] for uid in wanted}
+    rows = db.session.execute(
+        select(Membership.user_id, Membership.space_id).where(
+            Membership.user_id.in_(wanted), Membership.status == "active"
+        )
+    )
+    for uid, space_id in rows:
+        found[uid].append(space_id)
+    known.update({uid: sorted(ids) for uid, ids in found.items()})
+
+
+@event.listens_for(FlaskSession, "before_flush")
+@event.listens_for(FlaskSession, "after_commit")
+@event.listens_for(FlaskSession, "after_rollback")
+def _forget_spaces(session, *args) -> None:
+    """A write may change memberships: what was read for a page is read again."""
+    session.info.pop(_KNOWN_SPACES, None)
 
 
 def _shared_spaces(actor: User, member: User) -> list[int]:
@@ -173,7 +208,9 @@ def suspended_members(user: User) -> list[User]:
     spaces = scope(user)
     if spaces is not None:
         query = query.where(User.id.in_(members_of(spaces)))
-    return list(db.session.scalars(query))
+    members = list(db.session.scalars(query))
+    preload_active_spaces(m.id for m in members)  # the desk asks, for each, who may act
+    return members
 
 
 # ---------------------------------------------------------------------------- the log

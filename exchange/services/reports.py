@@ -302,4 +302,6 @@ def open_reports(user: User) -> list[Report]:
                 Report.feedback_id.in_(feedback_here),
             )
         )
-    return list(db.session.scalars(query))
+    found = list(db.session.scalars(query))
+    moderation.preload_active_spaces(r.member_id for r in found)  # who may act, for each
+    return found

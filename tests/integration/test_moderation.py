@@ -21,7 +21,16 @@ from exchange.services import (
 from exchange.services.errors import Conflict, Forbidden, InvalidInput
 from exchange.services.listing_queries import Filters
 from exchange.services.listings import ListingInput
-from models import Listing, LoginSession, ModerationAction, Notification, Report, User, db
+from models import (
+    Listing,
+    LoginSession,
+    Membership,
+    ModerationAction,
+    Notification,
+    Report,
+    User,
+    db,
+)
 from models.base import utcnow
 from tests import factories
 
@@ -509,3 +518,18 @@ def test_a_member_active_in_two_spaces_is_in_both_coordinators_scope(net):
     assert act.space_id == net.phare.id
     assert [a.id for a in moderation.log_for(net.coord_a)] == [act.id]
     assert moderation.can_act_on_member(net.coord_a, net.author)
+
+
+def test_spaces_read_ahead_for_a_page_are_read_again_once_memberships_change(app):
+    """The desk reads many members' spaces in one query; a write in the same session (even
+    before its commit) must not be judged on what was read before it."""
+    first, second = factories.space("La Ruche"), factories.space("Le Hangar")
+    lea = factories.member("Léa")
+    factories.join(lea, first)
+    moderation.preload_active_spaces([lea.id])
+    assert moderation.active_space_ids(lea.id) == [first.id]
+    db.session.add(Membership(user_id=lea.id, space_id=second.id, role="member", status="active"))
+    db.session.flush()
+    assert moderation.active_space_ids(lea.id) == sorted([first.id, second.id])
+    db.session.rollback()
+    assert moderation.active_space_ids(lea.id) == [first.id]

@@ -181,19 +181,16 @@ def test_the_moderation_queue_runs_the_same_queries_for_5_or_20_reports_listings
         pytest.param(
             "disputed",
             "Receveuse 11",
-            marks=n_plus_one("two queries per dispute (can_resolve reads each party's spaces)"),
             id="disputes",
         ),
         pytest.param(
             "reported_member",
             "Signalée 11",
-            marks=n_plus_one("a query per reported member (can_act_on_member reads their spaces)"),
             id="reported-members",
         ),
         pytest.param(
             "suspended",
             "Suspendue 11",
-            marks=n_plus_one("a query per suspended member (can_act_on_member reads their spaces)"),
             id="suspended-members",
         ),
     ],
