@@ -39,6 +39,16 @@ def _run(task: str, *args) -> None:
     import_string(task)(*args)
 
 
+def _run_in_context(app: Flask, task: str, *args) -> None:
+    """One job in an app context of its own; a failure is logged, never raised: the thread
+    or the worker's sweeper that runs it must outlive any one job."""
+    try:
+        with app.app_context():
+            _run(task, *args)
+    except Exception:
+        log.exception("job %s%r failed", task, args)
+
+
 class InlineJobs:
     """Run each job right away, in the caller's thread (tests)."""
 
@@ -117,11 +127,7 @@ class ThreadJobs:
                 self.jobs.task_done()
 
     def _safely(self, task: str, *args) -> None:
-        try:
-            with self.app.app_context():
-                _run(task, *args)
-        except Exception:  # the thread must outlive any one job
-            log.exception("job %s%r failed", task, args)
+        _run_in_context(self.app, task, *args)
 
 
 class RQJobs:
@@ -196,11 +202,7 @@ class RQJobs:
     def _sweep(self, stop: threading.Event) -> None:
         while not stop.wait(self.every):
             for task in self.periodic:
-                try:
-                    with self.app.app_context():
-                        _run(task)
-                except Exception:
-                    log.exception("periodic job %s failed", task)
+                _run_in_context(self.app, task)
 
 
 def init_app(app: Flask, periodic: Sequence[str] = ()) -> None:
