@@ -72,6 +72,10 @@ class Config:
     # Seconds Redis may take to accept a connection or answer a command: a frozen Redis costs
     # a request this long (twice at most, with the one retry), never the client's 5 s default.
     REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
+    # Counts and rankings of the search page (exchange/adapters/cache.py): in Redis, shared by
+    # every worker, when set; in each process's memory otherwise. Seconds a value is kept.
+    CACHE_REDIS_URL = REDIS_URL
+    CACHE_SECONDS = float(os.environ.get("CACHE_SECONDS", "60"))
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     # Redis away: count in this process's memory (the same limits) until Redis answers again,
@@ -141,6 +145,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # Each test app caches in its own memory: a Redis shared by tests would outlive their rows.
+    CACHE_REDIS_URL = None
     MAIL_BACKEND = "memory"
     MAIL_TIMEOUT = 5.0
     OUTBOX_DELIVERY = "inline"

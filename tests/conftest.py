@@ -247,3 +247,14 @@ def fake_stripe(app, _stripe_server, monkeypatch):
         STRIPE_PAGE_ORIGINS=_stripe_server.url,
     )
     return _stripe_server
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    """A redis-server of the module's own (tests/redis_server.py), that a test may kill."""
+    from tests.redis_server import RedisServer, require_binary
+
+    server = RedisServer(require_binary())
+    server.start()
+    yield server
+    server.kill()

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
-from exchange.services import search
+from exchange.services import listing_stats, search
 from exchange.services.errors import NotFound
 from exchange.services.members import Page
 from exchange.text import slugify
@@ -96,6 +96,13 @@ class Filters:
     city: str = ""
     sort: str = ""  # relevance | newest
 
+    def cache_key(self) -> str:
+        """The filters, as the key of their cached count."""
+        return "|".join(
+            str(v)
+            for v in (self.kind, self.space_id, self.category, self.tag, self.mode, self.city)
+        )
+
     @property
     def any(self) -> bool:
         return any(
@@ -157,7 +164,7 @@ def find(f: Filters, page: int = 1, per_page: int = 20) -> Page:
         }
         return Page([by_id[i] for i in ids if i in by_id], len(scored), page, per_page)
     where = and_(*conditions)
-    total = db.session.scalar(select(func.count(Listing.id)).where(where))
+    total = listing_stats.visible_count(conditions, f.cache_key())
     items = db.session.scalars(
         select(Listing)
         .where(where)
@@ -174,15 +181,4 @@ def cities() -> list[str]:
 
 
 def popular_tags(limit: int = 30) -> list[Skill]:
-    count = func.count(listing_skills.c.listing_id).label("n")
-    return list(
-        db.session.scalars(
-            select(Skill)
-            .join(listing_skills, listing_skills.c.skill_id == Skill.id)
-            .join(Listing, Listing.id == listing_skills.c.listing_id)
-            .where(*visible_conditions())
-            .group_by(Skill.id)
-            .order_by(count.desc(), Skill.name)
-            .limit(limit)
-        )
-    )
+    return listing_stats.popular_tags(visible_conditions(), limit)

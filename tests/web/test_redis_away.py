@@ -15,7 +15,7 @@ import threading
 import flask_limiter._extension
 import pytest
 
-from tests.redis_server import RedisServer, require_binary
+from tests.redis_server import RedisServer
 
 WRONG = "pas-le-bon-mot-de-passe"
 FALLBACK = "falling back to in-memory storage"
@@ -46,14 +46,6 @@ DOORS = {
     ),
 }
 LIMIT = 3
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    server = RedisServer(require_binary())
-    server.start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture
