@@ -359,7 +359,8 @@ def coordinators(space_id: int) -> list[User]:
     )
 
 
-def members(space_id: int, limit: int = 200) -> list[User]:
+def members(space_id: int, limit: int = 24) -> list[User]:
+    """The first active members by name, for the space's page (the directory has them all)."""
     return list(
         db.session.scalars(
             select(User)

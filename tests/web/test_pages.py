@@ -62,3 +62,18 @@ def test_every_page_renders(client, auth, demo_network, visitor, lang):
         assert response.status_code in (200, 302, 403), (path, response.status_code)
         if response.status_code == 200:
             assert f'<html lang="{lang}">' in response.text, path
+
+
+def test_a_big_space_shows_its_first_members_and_leads_to_all_of_them(app, client):
+    from tests import factories
+
+    space = factories.space("La Grande Halle")
+    for i in range(30):
+        factories.join(factories.member(display_name=f"Membre {i:02d}"), space)
+    db.session.commit()
+    page = client.get(f"/lieux/{space.id}").get_data(as_text=True)
+    assert "30 membres" in page
+    assert "Membre 00" in page and "Membre 29" not in page
+    assert f'href="/membres?lieu={space.id}"' in page and "Voir les 30 membres" in page
+    directory = client.get(f"/membres?lieu={space.id}").get_data(as_text=True)
+    assert "Membre 00" in directory
