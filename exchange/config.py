@@ -39,6 +39,9 @@ class Config:
         "sqlite:///" + str(Path(INSTANCE_PATH) / "archipel.db")
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL cancels a web request's statement after this many milliseconds (the request
+    # gets the 503 page); commands and background threads are never limited. 0: no limit.
+    DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "5000"))
 
     NETWORK_NAME = os.environ.get("NETWORK_NAME", "Archipel")
     BASE_URL = os.environ.get(

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from exchange.database import database_away
+from exchange.database import database_away, statement_timed_out
 from exchange.extensions import login_manager
 from exchange.services.errors import DomainError
 from models import db
@@ -68,7 +68,8 @@ def _respond(code: int, message: str | None = None):
 def _database_unavailable(error: BaseException):
     """503 from a page that reads nothing from the database: not even the member, whose
     language is kept on their row, so it speaks the network's default language."""
-    log.warning("database unreachable on %s %s: %s", request.method, request.path, error)
+    what = "statement timed out" if statement_timed_out(error) else "database unreachable"
+    log.warning("%s on %s %s: %s", what, request.method, request.path, error)
     # The rest of the request sees an anonymous visitor: loading the member again (for the
     # response headers, say) would ask the database once more.
     g._login_user = login_manager.anonymous_user()
@@ -113,15 +114,16 @@ def register(app) -> None:
         if e.code and e.code < 400:
             return e
         # A handler that failed on the database ends here as a 500 carrying what it raised.
-        if database_away(getattr(e, "original_exception", None)):
-            return _database_unavailable(e.original_exception)
+        original = getattr(e, "original_exception", None)
+        if database_away(original) or statement_timed_out(original):
+            return _database_unavailable(original)
         return _respond(e.code or 500)
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):
         if isinstance(e, HTTPException):
             return http_error(e)
-        if database_away(e):
+        if database_away(e) or statement_timed_out(e):
             return _database_unavailable(e)
         try:
             db.session.rollback()
