@@ -10,12 +10,25 @@ FLASK  := $(BIN)/flask --app app
 CATALOGUES := $(wildcard exchange/translations/*/LC_MESSAGES/messages.po)
 COMPILED   := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint format install translations extract-messages update-messages clean help
+.PHONY: run serve test lint format install translations extract-messages update-messages clean help \
+	bench bench-clean
 
 help:
 	@echo "make run    - install, migrate, load the demo network if empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install with the test extras and run the whole suite"
 	@echo "make lint   - ruff check and format check"
+	@echo "make serve  - migrate, then serve with gunicorn as production does (exchange/gunicorn_conf.py)"
+	@echo "make bench  - issue 14's numbers: ceilings, pgbench, every main page under wrk at both"
+	@echo "              scales, settlements/s, SQLite searches, worker RSS; a table and JSON"
+	@echo "              BENCH_SECONDS (5) a page, BENCH_CONNECTIONS (32), BENCH_WARMUP (1),"
+	@echo "              BENCH_PG_URL (postgresql://postgres@127.0.0.1:5432/postgres: the server),"
+	@echo "              BENCH_DB_PREFIX (archipel_bench_), BENCH_SCALES (small,large),"
+	@echo "              BENCH_SQLITE_PATH (instance/bench-large.db), BENCH_OUT"
+	@echo "              (instance/bench-results.json), BENCH_RESEED=1 (seed again),"
+	@echo "              BENCH_SKIP (ceilings,pgbench,pages,settlements,sqlite), BENCH_SETTLE_THREADS"
+	@echo "              (16), BENCH_PGBENCH_SCALE (16), BENCH_SEARCH_RUNS (30), BENCH_WRK_TIMEOUT (30s);"
+	@echo "              gunicorn's own: WEB_CONCURRENCY, GUNICORN_THREADS… (README, Performance)"
+	@echo "make bench-clean - drop the databases and the SQLite file make bench keeps for next time"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +51,18 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# gunicorn with the production settings (exchange/gunicorn_conf.py), on PORT.
+serve: install
+	$(FLASK) db upgrade
+	GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c python:exchange.gunicorn_conf app:app
+
+# Prints numbers, asserts none. Seeded databases are kept for the next run (make bench-clean).
+bench: install
+	$(BIN)/python -m tests.bench.run
+
+bench-clean: install
+	$(BIN)/python -m tests.bench.run --clean
 
 # The suite runs on every core (pytest-xdist; each worker has a database of its own).
 # TEST_WORKERS=0 runs it in one process, e.g. to debug with pdb.

@@ -1,0 +1,157 @@
+"""Settlements per second through the real services: exchanges awaiting confirmation are
+logged first (`exchanges.log_direct`, not timed), then confirmed from many threads at once
+(`exchanges.confirm`, the step that writes the settlement: timed), each call in an app
+context of its own as a request would be. The ledger is verified afterwards."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+
+from sqlalchemy import select
+
+from exchange import create_app
+from exchange.config import Config, _database_url
+from exchange.services import exchanges, ledger, rules
+from exchange.services.errors import DomainError
+from models import Account, Membership, User, db
+from tests.bench.members import Cast
+
+MINUTES = 15
+TITLE = "Banc d'essai : relecture"
+MOST_PAIRS = 64
+ROUND_PER_THREAD = 25  # confirmations each thread has in a round
+
+
+def bench_app(database_url: str, threads: int):
+    """Archipel on this database with a pool for every thread; emails stay in memory."""
+    options = {"pool_pre_ping": True, "pool_size": threads + 2, "max_overflow": 4}
+    return create_app(
+        Config,
+        SQLALCHEMY_DATABASE_URI=_database_url(database_url),
+        SQLALCHEMY_ENGINE_OPTIONS=options,
+        MAIL_BACKEND="memory",
+    )
+
+
+def _pairs(cast: Cast) -> list[tuple[int, int]]:
+    """Members who may exchange, away from their limits, none of the pages' own members."""
+    limits = rules.current()
+    room = 4 * MINUTES
+    ids = db.session.scalars(
+        select(User.id)
+        .join(Account, Account.user_id == User.id)
+        .where(
+            User.email_confirmed_at.is_not(None),
+            User.suspended_at.is_(None),
+            User.id.in_(select(Membership.user_id).where(Membership.status == "active")),
+            User.id.not_in([cast.busy_id, cast.profile_id]),
+            User.email.not_in([cast.coordinator_email, cast.admin_email]),
+            Account.balance.between(limits.credit_floor + room, limits.credit_ceiling - room),
+        )
+        .order_by(User.id)
+        .limit(2 * MOST_PAIRS)
+    ).all()
+    return list(zip(ids[0::2], ids[1::2], strict=False))
+
+
+def _in_threads(count: int, work) -> None:
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def log_awaiting(app, cast: Cast, count: int, threads: int = 4) -> list[tuple[int, int]]:
+    """`count` logged times awaiting confirmation: (exchange id, who confirms it)."""
+    with app.app_context():
+        pairs = _pairs(cast)
+    if not pairs:
+        raise SystemExit("no two members to exchange between")
+    todo: queue.Queue = queue.Queue()
+    for n in range(count):
+        a, b = pairs[n % len(pairs)]
+        # Each pair gives both ways in turn, so balances stay where they were.
+        todo.put((a, b) if (n // len(pairs)) % 2 == 0 else (b, a))
+    made: list[tuple[int, int]] = []
+
+    def work():
+        while True:
+            try:
+                provider, receiver = todo.get_nowait()
+            except queue.Empty:
+                return
+            with app.app_context():
+                exchange = exchanges.log_direct(
+                    provider,
+                    counterpart_id=receiver,
+                    gave=True,
+                    minutes=MINUTES,
+                    title=TITLE,
+                    performed_on=None,
+                )
+                made.append((exchange.id, receiver))
+
+    _in_threads(threads, work)
+    return made
+
+
+def confirm_all(app, awaiting: list[tuple[int, int]], threads: int) -> dict:
+    """Confirm them all from `threads` threads; how many moved and how long it took."""
+    todo: queue.Queue = queue.Queue()
+    for item in awaiting:
+        todo.put(item)
+    counts = {"settled": 0, "refused": 0}
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            try:
+                exchange_id, receiver = todo.get_nowait()
+            except queue.Empty:
+                return
+            with app.app_context():
+                try:
+                    exchanges.confirm(receiver, exchange_id)
+                    outcome = "settled"
+                except DomainError:  # a limit reached: the rule held, nothing moved
+                    outcome = "refused"
+            with lock:
+                counts[outcome] += 1
+
+    started = time.monotonic()
+    _in_threads(threads, work)
+    return {**counts, "seconds": time.monotonic() - started}
+
+
+def verify(app) -> dict:
+    """`ledger.verify()` on the whole ledger, as `flask ledger verify` runs it."""
+    with app.app_context():
+        report = ledger.verify()
+    return {
+        "ok": report.ok,
+        "transfers": report.transfers,
+        "entries": report.entries,
+        "total": report.total,
+        "problems": (report.problems or [])[:5],
+    }
+
+
+def measure(database_url: str, cast: Cast, *, seconds: float, threads: int) -> dict:
+    """Rounds of logging times (untimed) then confirming them all (timed), until the confirming
+    has taken `seconds`: nothing is left awaiting confirmation in the database afterwards."""
+    app = bench_app(database_url, threads)
+    total = {"settled": 0, "refused": 0, "seconds": 0.0, "rounds": 0, "threads": threads}
+    while total["seconds"] < seconds:
+        awaiting = log_awaiting(app, cast, ROUND_PER_THREAD * threads)
+        done = confirm_all(app, awaiting, threads)
+        for key in ("settled", "refused", "seconds"):
+            total[key] += done[key]
+        total["rounds"] += 1
+    total["per_second"] = total["settled"] / total["seconds"] if total["seconds"] else 0.0
+    total["ledger"] = verify(app)
+    with app.app_context():
+        db.engine.dispose()
+    return total
