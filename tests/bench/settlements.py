@@ -56,7 +56,20 @@ def _pairs(cast: Cast) -> list[tuple[int, int]]:
     return list(zip(ids[0::2], ids[1::2], strict=False))
 
 
-def _in_threads(count: int, work) -> None:
+def _in_threads(count: int, items: list, handle) -> None:
+    """`handle(item)` for every item, from `count` threads taking the next one in turn."""
+    todo: queue.Queue = queue.Queue()
+    for item in items:
+        todo.put(item)
+
+    def work():
+        while True:
+            try:
+                item = todo.get_nowait()
+            except queue.Empty:
+                return
+            handle(item)
+
     threads = [threading.Thread(target=work, daemon=True) for _ in range(count)]
     for t in threads:
         t.start()
@@ -70,59 +83,45 @@ def log_awaiting(app, cast: Cast, count: int, threads: int = 4) -> list[tuple[in
         pairs = _pairs(cast)
     if not pairs:
         raise SystemExit("no two members to exchange between")
-    todo: queue.Queue = queue.Queue()
-    for n in range(count):
-        a, b = pairs[n % len(pairs)]
-        # Each pair gives both ways in turn, so balances stay where they were.
-        todo.put((a, b) if (n // len(pairs)) % 2 == 0 else (b, a))
+    # Each pair gives both ways in turn, so balances stay where they were.
+    todo = [pairs[n % len(pairs)][:: 1 if (n // len(pairs)) % 2 == 0 else -1] for n in range(count)]
     made: list[tuple[int, int]] = []
 
-    def work():
-        while True:
-            try:
-                provider, receiver = todo.get_nowait()
-            except queue.Empty:
-                return
-            with app.app_context():
-                exchange = exchanges.log_direct(
-                    provider,
-                    counterpart_id=receiver,
-                    gave=True,
-                    minutes=MINUTES,
-                    title=TITLE,
-                    performed_on=None,
-                )
-                made.append((exchange.id, receiver))
+    def log(pair):
+        provider, receiver = pair
+        with app.app_context():
+            exchange = exchanges.log_direct(
+                provider,
+                counterpart_id=receiver,
+                gave=True,
+                minutes=MINUTES,
+                title=TITLE,
+                performed_on=None,
+            )
+            made.append((exchange.id, receiver))
 
-    _in_threads(threads, work)
+    _in_threads(threads, todo, log)
     return made
 
 
 def confirm_all(app, awaiting: list[tuple[int, int]], threads: int) -> dict:
     """Confirm them all from `threads` threads; how many moved and how long it took."""
-    todo: queue.Queue = queue.Queue()
-    for item in awaiting:
-        todo.put(item)
     counts = {"settled": 0, "refused": 0}
     lock = threading.Lock()
 
-    def work():
-        while True:
+    def confirm(item):
+        exchange_id, receiver = item
+        with app.app_context():
             try:
-                exchange_id, receiver = todo.get_nowait()
-            except queue.Empty:
-                return
-            with app.app_context():
-                try:
-                    exchanges.confirm(receiver, exchange_id)
-                    outcome = "settled"
-                except DomainError:  # a limit reached: the rule held, nothing moved
-                    outcome = "refused"
-            with lock:
-                counts[outcome] += 1
+                exchanges.confirm(receiver, exchange_id)
+                outcome = "settled"
+            except DomainError:  # a limit reached: the rule held, nothing moved
+                outcome = "refused"
+        with lock:
+            counts[outcome] += 1
 
     started = time.monotonic()
-    _in_threads(threads, work)
+    _in_threads(threads, awaiting, confirm)
     return {**counts, "seconds": time.monotonic() - started}
 
 
