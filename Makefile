@@ -26,7 +26,8 @@ help:
 	@echo "              BENCH_SQLITE_PATH (instance/bench-large.db), BENCH_OUT"
 	@echo "              (instance/bench-results.json), BENCH_RESEED=1 (seed again),"
 	@echo "              BENCH_SKIP (ceilings,pgbench,pages,settlements,sqlite), BENCH_SETTLE_THREADS"
-	@echo "              (16), BENCH_PGBENCH_SCALE (16), BENCH_SEARCH_RUNS (30), BENCH_WRK_TIMEOUT (30s);"
+	@echo "              (16), BENCH_PGBENCH_SCALE (16), BENCH_SEARCH_RUNS (30), BENCH_WRK_TIMEOUT (30s),"
+	@echo "              BENCH_PASSWORD (the demo's), BENCH_LOGS (/tmp/archipel-bench);"
 	@echo "              gunicorn's own: WEB_CONCURRENCY, GUNICORN_THREADS… (README, Performance)"
 	@echo "make bench-clean - drop the databases and the SQLite file make bench keeps for next time"
 

@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from exchange.demo import DEMO_PASSWORD
 from models import Account, Entry, Feedback, Listing, Membership, Report, User, db
 from models.base import utcnow
 
@@ -127,7 +126,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def log_in(base: str, email: str, password: str = DEMO_PASSWORD) -> str:
+def log_in(base: str, email: str, password: str) -> str:
     """Log in over HTTP as a browser would; the Cookie header that carries the session."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)

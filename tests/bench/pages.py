@@ -40,12 +40,12 @@ PAGE_NAMES = [
 ]
 
 
-def cookies(server: Server, cast: Cast) -> dict[str, str]:
+def cookies(server: Server, cast: Cast, password: str) -> dict[str, str]:
     """Each reader's Cookie header, logged in over HTTP on this server."""
     return {
         "visitor": "",
-        "busy": log_in(server.url, cast.busy_email),
-        "coordinator": log_in(server.url, cast.coordinator_email),
+        "busy": log_in(server.url, cast.busy_email, password),
+        "coordinator": log_in(server.url, cast.coordinator_email, password),
     }
 
 
@@ -67,7 +67,7 @@ def load(settings: Settings, url: str, cookie: str = "") -> dict:
 
 def measure_pages(settings: Settings, server: Server, cast: Cast) -> dict[str, dict]:
     """Every main page's numbers on this server, by page name."""
-    readers = cookies(server, cast)
+    readers = cookies(server, cast, settings.password)
     results = {}
     for (path, who), name in zip(PAGES, PAGE_NAMES, strict=True):
         url = server.url + path.format(**cast.as_dict())

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from exchange.config import ROOT
+from exchange.demo import DEMO_PASSWORD
 
 
 def _env(name: str, default: str) -> str:
@@ -44,6 +45,8 @@ class Settings:
     reseed: bool = field(default_factory=lambda: _env("BENCH_RESEED", "0") == "1")
     settle_threads: int = field(default_factory=lambda: int(_env("BENCH_SETTLE_THREADS", "16")))
     pgbench_scale: int = field(default_factory=lambda: int(_env("BENCH_PGBENCH_SCALE", "16")))
+    # Every seeded member's password (the demo's).
+    password: str = field(default_factory=lambda: _env("BENCH_PASSWORD", DEMO_PASSWORD))
     search_runs: int = field(default_factory=lambda: int(_env("BENCH_SEARCH_RUNS", "30")))
     # Parts to leave out, comma-separated: ceilings, pgbench, pages, settlements, sqlite.
     skip: frozenset[str] = field(
