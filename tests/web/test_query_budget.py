@@ -113,7 +113,7 @@ def test_a_listing_seen_by_its_coordinator_runs_the_same_queries_for_5_or_40_lis
 
 
 def test_a_space_runs_the_same_queries_for_5_or_40_members_and_listings(client, network):
-    holds(client, "space", f"/lieux/{network.home.id}", network.grow, 5, 40, "Autrice 39")
+    holds(client, "space", f"/lieux/{network.home.id}", network.grow, 5, 40, "Voir les 43 membres")
 
 
 # ---------------------------------------------------------------------------- exchanges
