@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from models.base import UTCDateTime, db, utcnow
 from models.listings import Listing
@@ -93,9 +93,13 @@ class Exchange(db.Model):
     def add_step(self, actor_id: int | None, kind: str, *, minutes=None, message="") -> None:
         """One more step in the history (who, what, with which words); the exchange moved."""
         self.updated_at = utcnow()
-        self.events.append(
-            ExchangeEvent(actor_id=actor_id, kind=kind, minutes=minutes, message=message)
+        # Through the event's side: the history already written is not loaded to add a step.
+        step = ExchangeEvent(
+            exchange=self, actor_id=actor_id, kind=kind, minutes=minutes, message=message
         )
+        session = object_session(self)
+        if session is not None:
+            session.add(step)
 
     def parties(self) -> tuple[int, int]:
         return (self.provider_id, self.receiver_id)

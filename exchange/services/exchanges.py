@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from exchange.services import fees, ledger, moderation, notifications, rules
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -77,7 +78,7 @@ def _tell(user: User, kind: str, exchange: Exchange, actor: User | None = None, 
 
 
 def _tell_other(exchange: Exchange, actor: User, kind: str, **data) -> None:
-    other = db.session.get(User, exchange.other_party(actor.id))
+    other = db.session.get(User, exchange.other_party(actor.id), options=[lazyload(User.skills)])
     _tell(other, kind, exchange, actor, **data)
 
 

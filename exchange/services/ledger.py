@@ -76,18 +76,22 @@ def account_of(user_id: int) -> Account:
 
 
 def _lock(account_ids: list[int]) -> dict[int, Account]:
-    """Lock the accounts, lowest id first, and read their balances fresh."""
-    locked = {}
-    for account_id in sorted(set(account_ids)):
-        account = db.session.scalar(
+    """Lock the accounts, lowest id first, and read their balances fresh, in one statement
+    (PostgreSQL locks the rows in the ORDER BY's order: two transfers between the same
+    accounts wait for each other instead of deadlocking)."""
+    wanted = sorted(set(account_ids))
+    locked = {
+        account.id: account
+        for account in db.session.scalars(
             select(Account)
-            .where(Account.id == account_id)
+            .where(Account.id.in_(wanted))
+            .order_by(Account.id)
             .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         )
-        if account is None:
-            raise NotFound()
-        locked[account_id] = account
+    }
+    if len(locked) != len(wanted):
+        raise NotFound()
     return locked
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import and_, event, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from exchange.services.errors import Forbidden, InvalidInput
 from exchange.services.spaces import pending_requests as requests_in_spaces
@@ -152,7 +152,8 @@ def can_act_on_report(actor, report: Report) -> bool:
 
 def actor(actor_id: int) -> User:
     """The member acting; a suspended or unknown one may do nothing."""
-    user = db.session.get(User, actor_id)
+    # Their skills are for pages: an act does not load them.
+    user = db.session.get(User, actor_id, options=[lazyload(User.skills)])
     if user is None or user.is_suspended:
         raise Forbidden()
     return user

@@ -5,6 +5,8 @@ context of its own as a request would be. The ledger is verified afterwards."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -24,15 +26,34 @@ MOST_PAIRS = 64
 ROUND_PER_THREAD = 25  # confirmations each thread has in a round
 
 
+# The emails of each settlement are handed to RQ as in production (a worker process sends
+# them, not the process that settles); the queue lives in a Redis database of the bench's own,
+# emptied at the end.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+# gunicorn serves with several processes; so do the settlements: 16 threads over 4 processes.
+PROCESSES = int(os.environ.get("BENCH_SETTLE_PROCESSES", "4"))
+
+
 def bench_app(database_url: str, threads: int):
-    """Archipel on this database with a pool for every thread; emails stay in memory."""
+    """Archipel on this database with a pool for every thread; emails go to the queue."""
     options = {"pool_pre_ping": True, "pool_size": threads + 2, "max_overflow": 4}
     return create_app(
         Config,
         SQLALCHEMY_DATABASE_URI=_database_url(database_url),
         SQLALCHEMY_ENGINE_OPTIONS=options,
         MAIL_BACKEND="memory",
+        REDIS_URL=REDIS_URL,
+        OUTBOX_DELIVERY="rq",
+        CACHE_REDIS_URL=None,
+        RATELIMIT_STORAGE_URI="memory://",
     )
+
+
+def empty_queue() -> None:
+    """What the settlements handed to the bench's Redis goes."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def _pairs(cast: Cast) -> list[tuple[int, int]]:
@@ -104,6 +125,45 @@ def log_awaiting(app, cast: Cast, count: int, threads: int = 4) -> list[tuple[in
     return made
 
 
+def _confirm_in_child(database_url, awaiting, threads, ready, go, results) -> None:
+    """One process of the round: its own app and pool, ready before the clock starts."""
+    app = bench_app(database_url, threads)
+    with app.app_context():
+        db.session.execute(select(1))  # the pool's first connection, before the clock
+    ready.release()
+    go.wait()
+    results.put(confirm_all(app, awaiting, threads))
+
+
+def confirm_in_processes(database_url: str, awaiting: list, threads: int) -> dict:
+    """Confirm them all from `threads` threads spread over PROCESSES processes."""
+    processes = max(1, min(PROCESSES, threads))
+    context = multiprocessing.get_context("fork")
+    ready, go, results = context.Semaphore(0), context.Event(), context.Queue()
+    children = [
+        context.Process(
+            target=_confirm_in_child,
+            args=(database_url, awaiting[n::processes], threads // processes, ready, go, results),
+        )
+        for n in range(processes)
+    ]
+    for child in children:
+        child.start()
+    for _ in children:
+        ready.acquire()
+    started = time.monotonic()
+    go.set()
+    counts = {"settled": 0, "refused": 0}
+    for _ in children:
+        done = results.get()
+        counts["settled"] += done["settled"]
+        counts["refused"] += done["refused"]
+    seconds = time.monotonic() - started
+    for child in children:
+        child.join()
+    return {**counts, "seconds": seconds}
+
+
 def confirm_all(app, awaiting: list[tuple[int, int]], threads: int) -> dict:
     """Confirm them all from `threads` threads; how many moved and how long it took."""
     counts = {"settled": 0, "refused": 0}
@@ -143,9 +203,12 @@ def measure(database_url: str, cast: Cast, *, seconds: float, threads: int) -> d
     has taken `seconds`: nothing is left awaiting confirmation in the database afterwards."""
     app = bench_app(database_url, threads)
     total = {"settled": 0, "refused": 0, "seconds": 0.0, "rounds": 0, "threads": threads}
+    total["processes"] = max(1, min(PROCESSES, threads))
     while total["seconds"] < seconds:
         awaiting = log_awaiting(app, cast, ROUND_PER_THREAD * threads)
-        done = confirm_all(app, awaiting, threads)
+        with app.app_context():
+            db.engine.dispose()  # no connection crosses the fork
+        done = confirm_in_processes(database_url, awaiting, threads)
         for key in ("settled", "refused", "seconds"):
             total[key] += done[key]
         total["rounds"] += 1
@@ -153,4 +216,5 @@ def measure(database_url: str, cast: Cast, *, seconds: float, threads: int) -> d
     total["ledger"] = verify(app)
     with app.app_context():
         db.engine.dispose()
+    empty_queue()
     return total
