@@ -3,13 +3,16 @@ aggregate, and its lines (entry, transfer, counterpart) a range of entry ids at 
 
 Nothing here adds up a balance: each entry carries `balance_after`, written by the ledger
 under the account's lock. What a page or a batch costs does not depend on how long the
-account has lived. The plans, on PostgreSQL with an account of 10,000 entries among 15,000
-(EXPLAIN ANALYZE):
+account has lived. The plans, on PostgreSQL 15 with an account of 10,000 entries among
+450,000 (EXPLAIN ANALYZE, warm cache):
 
 - the totals: an Index Only Scan on `ix_entries_account_period` (account, instant, id,
-  amount), bounded by the period, then two primary-key lookups (its first and last entries);
+  amount) bounded by the period, then two primary-key lookups (its first and last
+  entries): 1.7 ms for the whole history, 0.4 ms for six months;
 - a page: an Index Scan Backward on `ix_entries_account` (account, id) from the cursor,
-  stopped by the LIMIT after one page of rows, each joined by primary key.
+  within the period's first and last ids, stopped by the LIMIT after fifty rows, each joined
+  by primary key: 0.6 ms (within a period the planner may walk `pk_entries` back over the
+  same id range instead: 0.6 ms too).
 """
 
 from __future__ import annotations

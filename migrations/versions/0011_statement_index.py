@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'  # LOCAL TEST ONLY: '0010' once merged
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
