@@ -132,8 +132,11 @@ class Entry(db.Model):
     __tablename__ = "entries"
     __table_args__ = (
         CheckConstraint("amount <> 0", name="amount_not_zero"),
-        # The statement reads an account's entries in order.
+        # The statement reads an account's entries in order, a page from a cursor.
         Index("ix_entries_account", "account_id", "id"),
+        # A period's totals read this index alone (an index-only scan): its entries by their
+        # instant, with their ids and amounts.
+        Index("ix_entries_account_period", "account_id", "created_at", "id", "amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

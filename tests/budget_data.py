@@ -5,8 +5,11 @@ each builder makes its rows through the services (or the ledger, in one transact
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from exchange.services import disputes, exchanges, feedback, ledger, moderation_acts, reports
-from models import db
+from models import Exchange, db
+from models.base import utcnow
 from tests import factories
 
 
@@ -94,6 +97,45 @@ class MyExchanges:
             if i % 3 == 1:
                 exchanges.accept(provider.id, ex.id)
         self.made = n
+
+
+def declined_exchanges(member, others, n: int, *, first: int = 0) -> list[Exchange]:
+    """`n` exchanges of `member` with `others` in turn, declined (nothing moved), "Terminé
+    <i>" from `first`, one an hour from thirty days ago, committed; oldest first."""
+    start = utcnow() - timedelta(days=30)
+    rows = []
+    for i in range(first, first + n):
+        other = others[i % len(others)]
+        provider, receiver = (member, other) if i % 2 else (other, member)
+        at = start + timedelta(hours=i)
+        rows.append(
+            Exchange(
+                provider_id=provider.id, receiver_id=receiver.id, initiator_id=receiver.id,
+                state="declined", title=f"Terminé {i}", created_at=at, updated_at=at,
+                closed_at=at,
+            )
+        )  # fmt: skip
+    db.session.add_all(rows)
+    db.session.commit()
+    return rows
+
+
+class ExchangeHistory(MyExchanges):
+    """Alice's exchanges (see MyExchanges: a few open, some confirmed), and a long history of
+    exchanges she declined or was declined."""
+
+    def __init__(self, auth):
+        super().__init__(auth)
+        self.others = [factories.member("Bob"), factories.member("Carol")]
+        self.declined = []
+
+    def grow(self, n: int) -> None:
+        super().grow(min(n, 10))
+        more = n - len(self.declined)
+        if more > 0:
+            self.declined += declined_exchanges(
+                self.alice, self.others, more, first=len(self.declined)
+            )
 
 
 class Movements:

@@ -3,7 +3,16 @@ and the coordinators' retributions from it."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -16,6 +25,7 @@ from exchange.services import gifts, ledger, members, moderation, payments, stat
 from exchange.services.errors import DomainError, LargeAmountUnconfirmed
 from exchange.web import transfer_kind_label
 from models import db
+from models.ledger import TRANSFER_KINDS
 
 
 def _period() -> tuple[PeriodForm, object, object]:
@@ -28,39 +38,50 @@ def _period() -> tuple[PeriodForm, object, object]:
     return form, start, end
 
 
+def _cursor() -> dict[str, int | None]:
+    """Where the page starts: older than the entry `avant`, or newer than `apres` (entry
+    ids); anything else is the first page."""
+    return {"before": int_arg("avant"), "after": int_arg("apres")}
+
+
 @bp.route("/compte")
 @login_required
 def statement():
-    """My balance, my limits and my statement with its running balance."""
+    """My balance, my limits and my statement with its running balance, newest first, a
+    page at a time."""
     form, start, end = _period()
     account = ledger.account_of(current_user.id)
     return render_template(
         "account/statement.html",
         account=account,
         limits=ledger.limits_of(account),
-        st=statements.statement(account, start, end),
+        st=statements.page(account, start, end, **_cursor()),
         period=form,
     )
 
 
-def _csv_line(line) -> tuple[str, str, str]:
-    reason = line.reason
-    if line.transfer.kind == "grant":
-        reason = _("Bienvenue dans le réseau")
-    return transfer_kind_label(line.transfer.kind), counterpart_name(line), reason
+def _csv_words():
+    """`describe(row)` for the CSV: each word translated once, not once a row."""
+    kinds = {kind: transfer_kind_label(kind) for kind in TRANSFER_KINDS}
+    pot, welcome = _("Caisse commune"), _("Bienvenue dans le réseau")
 
+    def describe(row) -> tuple[str, str, str]:
+        return (
+            kinds.get(row.kind, row.kind),
+            pot if row.counterpart_kind == "pot" else row.counterpart_name,
+            welcome if row.kind == "grant" else row.reason,
+        )
 
-def counterpart_name(line) -> str:
-    account = line.counterpart
-    return _("Caisse commune") if account.is_pot else account.user.display_name
+    return describe
 
 
 @bp.route("/compte/releve.csv")
 @login_required
 def statement_csv():
-    """My statement as CSV: UTF-8 with its BOM, `;` between cells (LibreOffice, Excel in French)."""
+    """My statement as CSV: UTF-8 with its BOM, `;` between cells (LibreOffice, Excel in French),
+    every movement of the period oldest first, streamed as it is read."""
     _form, start, end = _period()
-    st = statements.statement(ledger.account_of(current_user.id), start, end)
+    found = statements.movements(ledger.account_of(current_user.id), start, end)
     headers = [
         _("Date"),
         _("Mouvement"),
@@ -73,7 +94,7 @@ def statement_csv():
         _("Solde (heures)"),
         _("Référence"),
     ]
-    body = statements.to_csv(st, headers, _csv_line)
+    body = stream_with_context(statements.csv_chunks(found, headers, _csv_words()))
     name = "releve-archipel.csv"
     if start or end:
         name = f"releve-archipel-{start or 'debut'}-{end or 'fin'}.csv"
@@ -145,7 +166,7 @@ def pot():
     form, start, end = _period()
     return render_template(
         "account/pot.html",
-        st=statements.pot_statement(start, end, for_members=current_user.is_authenticated),
+        st=statements.pot_page(start, end, for_members=current_user.is_authenticated, **_cursor()),
         period=form,
         can_retribute=moderation.is_moderator(current_user),
         fees_on=payments.online_fees_enabled(),

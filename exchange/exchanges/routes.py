@@ -50,10 +50,13 @@ def _needs_a_space():
 @bp.route("/echanges")
 @login_required
 def index():
-    """My exchanges: what waits on me first, then what waits on others, then the closed ones."""
+    """My exchanges: what waits on me first, then what waits on others, then the closed ones,
+    a page at a time (`avant=`/`apres=` an exchange of that history)."""
     return render_template(
         "exchanges/index.html",
-        mine=exchange_queries.for_member(current_user.id),
+        mine=exchange_queries.for_member(
+            current_user.id, before=int_arg("avant"), after=int_arg("apres")
+        ),
         to_write=feedback.to_write(current_user.id),
         window_end=feedback.window_end,
     )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from exchange.services import moderation
 from exchange.services.disputes import can_resolve
 from exchange.services.errors import NotFound
 from exchange.services.fees import CALLED_OFF
-from models import Exchange, ExchangeEvent, Fee, db
+from models import Exchange, ExchangeEvent, Fee, User, db
 
 
 def _query():
@@ -19,6 +19,15 @@ def _query():
         selectinload(Exchange.provider),
         selectinload(Exchange.receiver),
         selectinload(Exchange.listing),
+    )
+
+
+def _listed():
+    """Exchanges as a list shows them: title, state, duration and the other party's name, the
+    parties joined in the same statement (without the skills a member brings elsewhere)."""
+    return select(Exchange).options(
+        joinedload(Exchange.provider).lazyload(User.skills),
+        joinedload(Exchange.receiver).lazyload(User.skills),
     )
 
 
@@ -72,6 +81,9 @@ class MyExchanges:
     waiting_on_me: list[Exchange] = field(default_factory=list)
     waiting_on_others: list[Exchange] = field(default_factory=list)
     closed: list[Exchange] = field(default_factory=list)
+    # The exchange ids the history's links carry (apres=, avant=), None at either end.
+    newer: int | None = None
+    older: int | None = None
 
     @property
     def empty(self) -> bool:
@@ -79,41 +91,99 @@ class MyExchanges:
 
 
 OPEN = ("proposed", "accepted", "done", "disputed")
+HISTORY_PAGE = 30  # closed exchanges a page shows
 
 
-def for_member(user_id: int, closed_limit: int = 100) -> MyExchanges:
+def _mine(user_id: int):
+    return or_(Exchange.provider_id == user_id, Exchange.receiver_id == user_id)
+
+
+def for_member(
+    user_id: int,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    per_page: int = HISTORY_PAGE,
+) -> MyExchanges:
     """My exchanges: those waiting on me, those waiting on the other side (or the
-    coordination), then the closed ones, most recent first."""
-    mine = or_(Exchange.provider_id == user_id, Exchange.receiver_id == user_id)
-    result = MyExchanges()
+    coordination), then a page of the closed ones, most recent first: the latest, or those
+    closed before the exchange `before`, or after `after`. Those still open are few (they
+    close or expire); the history is paged, however long it grows."""
+    result, expired = MyExchanges(), []
     for exchange in db.session.scalars(
-        _query().where(mine, Exchange.state.in_(OPEN)).order_by(Exchange.updated_at.desc())
+        _listed()
+        .where(_mine(user_id), Exchange.state.in_(OPEN))
+        .order_by(Exchange.updated_at.desc())
     ):
         if exchange.is_expired():
-            result.closed.append(exchange)
+            expired.append(exchange)
         elif waits_on(exchange, user_id):
             result.waiting_on_me.append(exchange)
         else:
             result.waiting_on_others.append(exchange)
-    result.closed.extend(
-        db.session.scalars(
-            _query()
-            .where(mine, Exchange.state.not_in(OPEN))
-            .order_by(Exchange.updated_at.desc())
-            .limit(closed_limit)
-        )
-    )
+    closed = select(Exchange.id).where(_mine(user_id), Exchange.state.not_in(OPEN))
+    cursor = _cursor(user_id, before or after)
+    rows, older, newer = _closed_page(closed, cursor, before is not None, per_page)
+    if cursor is not None and not rows:  # nothing beyond it: the first page
+        cursor = None
+        rows, older, newer = _closed_page(closed, None, True, per_page)
+    result.closed = expired + rows if cursor is None else rows  # the expired on the first
+    result.newer = rows[0].id if rows and newer else None
+    result.older = rows[-1].id if rows and older else None
     return result
 
 
-def disputed_for(viewer) -> list[Exchange]:
-    """Disputes the viewer may resolve (the moderation queue)."""
-    disputed = list(
-        db.session.scalars(
-            _query().where(Exchange.state == "disputed").order_by(Exchange.updated_at)
+def _cursor(user_id: int, exchange_id: int | None):
+    """(last change, id) of one of my closed exchanges, or None (no cursor, or not one)."""
+    if exchange_id is None:
+        return None
+    return db.session.execute(
+        select(Exchange.updated_at, Exchange.id).where(
+            Exchange.id == exchange_id, _mine(user_id), Exchange.state.not_in(OPEN)
         )
+    ).first()
+
+
+def _closed_page(query, cursor, older: bool, per_page: int) -> tuple[list[Exchange], bool, bool]:
+    """One page of the exchanges whose ids `query` selects, newest first, keyset on (last
+    change, id): from the newest when `cursor` is None, else just `older` than it or just
+    newer. With whether more are older, and newer."""
+    at, key = cursor if cursor is not None else (None, None)
+    if cursor is None or older:
+        if cursor is not None:
+            query = query.where(
+                or_(Exchange.updated_at < at, and_(Exchange.updated_at == at, Exchange.id < key))
+            )
+        order = (Exchange.updated_at.desc(), Exchange.id.desc())
+    else:
+        query = query.where(
+            or_(Exchange.updated_at > at, and_(Exchange.updated_at == at, Exchange.id > key))
+        )
+        order = (Exchange.updated_at, Exchange.id)
+    # The page's ids first, its parties joined to them only: not to all of a long history
+    # before the sort (EXPLAIN ANALYZE, 5,000 exchanges: 5.5 ms the other way round, 1.5 ms).
+    ids = query.order_by(*order).limit(per_page + 1).subquery()
+    rows = list(db.session.scalars(_listed().join(ids, ids.c.id == Exchange.id).order_by(*order)))
+    more, rows = len(rows) > per_page, rows[:per_page]
+    if cursor is None:
+        return rows, more, False
+    return (rows, more, True) if older else (rows[::-1], True, more)
+
+
+def disputed_for(viewer) -> list[Exchange]:
+    """Disputes the viewer may resolve (the moderation queue), oldest first. Chosen in SQL as
+    `disputes.can_resolve` decides for one: an admin, or a coordinator of a space where either
+    party is active; never the viewer's own."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    query = _listed().where(
+        Exchange.state == "disputed",
+        Exchange.provider_id != viewer.id,
+        Exchange.receiver_id != viewer.id,
     )
-    moderation.preload_active_spaces(  # can_resolve asks for each party's spaces
-        uid for e in disputed for uid in (e.provider_id, e.receiver_id)
-    )
-    return [e for e in disputed if can_resolve(viewer, e)]
+    if not viewer.is_admin:
+        members = moderation.members_of(viewer.coordinated_space_ids())
+        query = query.where(
+            or_(Exchange.provider_id.in_(members), Exchange.receiver_id.in_(members))
+        )
+    return list(db.session.scalars(query.order_by(Exchange.updated_at)))

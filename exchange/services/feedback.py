@@ -16,6 +16,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from exchange.services import exchanges, ledger, moderation, notifications
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -212,6 +213,12 @@ def to_write(user_id: int, now: datetime | None = None) -> list[tuple[Exchange, 
             Exchange.closed_at > now - WINDOW,
         )
         .order_by(Exchange.closed_at)
+        # The page names the other party of each: joined, not read one by one (nor their
+        # skills, which every member otherwise brings along).
+        .options(
+            joinedload(Exchange.provider).lazyload(User.skills),
+            joinedload(Exchange.receiver).lazyload(User.skills),
+        )
     ).all()
     if not exchanges_open:
         return []

@@ -761,22 +761,24 @@ def test_the_pot_statement_shows_every_movement_of_the_pot(net):
 
 def _csv_rows(net) -> tuple[str, list[list[str]]]:
     _history(net)
-    st = statements.statement(ledger.account_of(net.alice.id))
-    body = statements.to_csv(
-        st,
-        [
-            "Date",
-            "Mouvement",
-            "Contrepartie",
-            "Motif",
-            "Minutes",
-            "Heures",
-            "Durée",
-            "Solde (min)",
-            "Solde (h)",
-            "N°",
-        ],
-        lambda line: ("=don", line.counterpart.user.display_name, line.transfer.reason),
+    found = statements.movements(ledger.account_of(net.alice.id))
+    body = "".join(
+        statements.csv_chunks(
+            found,
+            [
+                "Date",
+                "Mouvement",
+                "Contrepartie",
+                "Motif",
+                "Minutes",
+                "Heures",
+                "Durée",
+                "Solde (min)",
+                "Solde (h)",
+                "N°",
+            ],
+            lambda row: ("=don", row.counterpart_name, row.reason),
+        )
     )
     return body, list(csv.reader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))
 

@@ -15,7 +15,14 @@ from sqlalchemy import text
 from exchange.services import gifts
 from models import db
 from tests import factories
-from tests.budget_data import Movements, MyExchanges, Network, Queue, Reputation
+from tests.budget_data import (
+    ExchangeHistory,
+    Movements,
+    MyExchanges,
+    Network,
+    Queue,
+    Reputation,
+)
 from tests.querycount import Statements, counting, queries_of
 
 # Today's counts, the same on SQLite and PostgreSQL: a page that needs more is a regression
@@ -28,10 +35,11 @@ BUDGET = {
     "listing_coordinator": 12,
     "space": 15,
     "profile": 17,
-    "exchanges": 20,
-    "statement": 11,
-    "statement_csv": 8,
-    "pot": 10,
+    "exchanges": 8,
+    "exchanges_history": 9,
+    "statement": 8,
+    "statement_csv": 5,
+    "pot": 7,
     "moderation": 29,
 }
 
@@ -65,6 +73,21 @@ def holds(client, page: str, url: str, grow, small: int, large: int, shows: str)
             f"{few}\n\nthen:\n{many}"
         )
     assert few.count <= BUDGET[page], f"{page} runs {few.count} statements:\n{few}"
+
+
+def pages_hold(client, page: str, urls: list[str], grow, small: int, large: int, shows: str):
+    """As `holds` for a list's first page `urls[0]`; its other pages (cursors inside the
+    list once grown: they show a link to newer rows) run as many statements at both sizes,
+    within the budget of `page`."""
+    grow(small)
+    few = [steady_count(client, url) for url in urls[1:]]
+    holds(client, page, urls[0], grow, small, large, shows)
+    for url, before in zip(urls[1:], few, strict=True):
+        after = steady_count(client, url)
+        assert 'rel="prev"' in client.get(url).text, url
+        if after.count != before.count:
+            raise QueriesGrew(f"{url}: {before.count} statements, then {after.count}:\n{after}")
+        assert before.count <= BUDGET[page], f"{url} runs {before.count}:\n{before}"
 
 
 def test_the_counter_leaves_out_transaction_control_and_what_runs_around_it(app):
@@ -142,27 +165,43 @@ def test_my_exchanges_run_the_same_queries_for_5_or_40_exchanges(app, client, au
     holds(client, "exchanges", "/echanges", mine.grow, 5, 40, "Coup de main 39")
 
 
+def test_my_exchanges_history_runs_the_same_queries_for_40_or_400_closed_exchanges(
+    app, client, auth
+):
+    mine = ExchangeHistory(auth)
+    mine.grow(40)
+    pages = ["/echanges", f"/echanges?avant={mine.declined[35].id}"]
+    pages.append(f"/echanges?apres={mine.declined[3].id}")
+    pages_hold(client, "exchanges_history", pages, mine.grow, 40, 400, "Terminé 399")
+
+
 # ---------------------------------------------------------------------------- the ledger
 
 
-def test_my_statement_runs_the_same_queries_for_10_or_200_movements(app, client, auth):
+# A statement's page is its newest movements: the budget holds from 10 to 1,000 of them, for
+# the first page, a page further back and one forward within a period (keyset cursors). The
+# CSV reads its rows a batch of 1,000 at a time (one statement each): 1,000 are one batch.
+
+
+def test_my_statement_runs_the_same_queries_for_10_or_1000_movements(app, client, auth):
     movements = Movements(auth)
-    holds(client, "statement", "/compte", movements.grow, 10, 200, "Merci 199")
+    pages = ["/compte", "/compte?avant=900", "/compte?apres=300&du=2020-01-01&au=2099-12-31"]
+    pages_hold(client, "statement", pages, movements.grow, 10, 1000, "Merci 999")
 
 
-def test_my_statement_csv_runs_the_same_queries_for_10_or_200_movements(app, client, auth):
+def test_my_statement_csv_runs_the_same_queries_for_10_or_1000_movements(app, client, auth):
     movements = Movements(auth)
-    holds(client, "statement_csv", "/compte/releve.csv", movements.grow, 10, 200, "Merci 199")
+    holds(client, "statement_csv", "/compte/releve.csv", movements.grow, 10, 1000, "Merci 999")
 
 
-def test_the_common_pot_runs_the_same_queries_for_10_or_200_movements(app, client, auth):
+def test_the_common_pot_runs_the_same_queries_for_10_or_1000_movements(app, client, auth):
     movements = Movements(auth)
 
     def grow(n):
         movements.grow(n)
         gifts.give(movements.alice.id, minutes=5, message=f"Don {n}")
 
-    holds(client, "pot", "/caisse-commune", grow, 10, 200, "Pour les communs 196")
+    holds(client, "pot", "/caisse-commune", grow, 10, 1000, "Pour les communs 996")
 
 
 # ---------------------------------------------------------------------------- moderation

@@ -411,6 +411,7 @@ DAYS = ["0001-01-01", "9999-12-31", "2026-02-30", "0000-00-00", "99999-01-01", "
 QUERY_KEYS = (
     "q", "type", "lieu", "categorie", "tag", "mode", "ville", "tri", "page", "du", "au",
     "membre", "a", "next", "email", "competence", "session_id", "frais", "etat", "lang",
+    "avant", "apres",
 )  # fmt: skip
 
 
