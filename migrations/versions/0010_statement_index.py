@@ -1,6 +1,6 @@
 """statement index: a period's totals read one index, whatever the account's age
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0010
 Create Date: 2026-12-10 10:00:00.000000
 
@@ -9,8 +9,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0010'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
