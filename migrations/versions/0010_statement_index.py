@@ -1,8 +1,8 @@
 """statement index: a period's totals read one index, whatever the account's age
 
 Revision ID: 0010
-Revises: 0010
-Create Date: 2026-12-10 10:00:00.000000
+Revises: 0009
+Create Date: 2026-12-03 10:00:00.000000
 
 """
 from alembic import op
