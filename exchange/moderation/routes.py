@@ -6,11 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.forms_common import attach_error, local_path
+from exchange.forms_common import attach_error, int_arg, local_path
 from exchange.moderation import bp
 from exchange.moderation.forms import ActForm, ReportForm, reason_label
 from exchange.services import exchange_queries, moderation, moderation_acts, reports
 from exchange.services.errors import Conflict, DomainError
+from exchange.services.paging import Window
 from exchange.spaces.forms import DecisionForm
 
 
@@ -120,21 +121,28 @@ def report_feedback(feedback_id: int):
 # ---------------------------------------------------------------------------- the desk
 
 
+DESK_PAGE = 20
+
+
 @bp.route("/moderation")
 @login_required
 def index():
     """Open reports, listings to approve, requests to join, suspended members, and the log."""
     if not moderation.is_moderator(current_user):
         abort(403)
-    pending = moderation.pending_requests(current_user)
+    # Each queue shows twenty at a time, the longest waiting first, with its own pages.
+    def window(arg: str) -> Window:
+        return Window(page=min(int_arg(arg, 1), 10000), per_page=DESK_PAGE)
+
+    pending = moderation.pending_requests(current_user, window("demandes"))
     return render_template(
         "moderation/index.html",
-        reports=reports.open_reports(current_user),
-        to_approve=moderation.pending_listings(current_user),
-        disputes=exchange_queries.disputed_for(current_user),
-        suspended=moderation.suspended_members(current_user),
+        reports=reports.open_reports(current_user, window("signalements")),
+        to_approve=moderation.pending_listings(current_user, window("annonces")),
+        disputes=exchange_queries.disputed_for(current_user, window("litiges")),
+        suspended=moderation.suspended_members(current_user, window("suspendus")),
         pending=pending,
-        forms={m.id: DecisionForm(prefix=f"m{m.id}") for m in pending},
+        forms={m.id: DecisionForm(prefix=f"m{m.id}") for m in pending.items},
         log=moderation.log_for(current_user),
         reason_label=reason_label,
     )

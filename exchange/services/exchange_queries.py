@@ -11,6 +11,7 @@ from exchange.services import moderation
 from exchange.services.disputes import can_resolve
 from exchange.services.errors import NotFound
 from exchange.services.fees import CALLED_OFF
+from exchange.services.paging import Page, Window, listed
 from models import Exchange, ExchangeEvent, Fee, User, db
 
 
@@ -170,12 +171,12 @@ def _closed_page(query, cursor, older: bool, per_page: int) -> tuple[list[Exchan
     return (rows, more, True) if older else (rows[::-1], True, more)
 
 
-def disputed_for(viewer) -> list[Exchange]:
+def disputed_for(viewer, window: Window | None = None):
     """Disputes the viewer may resolve (the moderation queue), oldest first. Chosen in SQL as
     `disputes.can_resolve` decides for one: an admin, or a coordinator of a space where either
     party is active; never the viewer's own."""
     if not getattr(viewer, "is_authenticated", False):
-        return []
+        return [] if window is None else Page([], 0, 1, window.per_page)
     query = _listed().where(
         Exchange.state == "disputed",
         Exchange.provider_id != viewer.id,
@@ -186,4 +187,4 @@ def disputed_for(viewer) -> list[Exchange]:
         query = query.where(
             or_(Exchange.provider_id.in_(members), Exchange.receiver_id.in_(members))
         )
-    return list(db.session.scalars(query.order_by(Exchange.updated_at)))
+    return listed(query.order_by(Exchange.updated_at, Exchange.id), window)

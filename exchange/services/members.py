@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from exchange.services.errors import InvalidInput, NotFound
+from exchange.services.paging import Page
 from exchange.text import fold, parse_tags, slugify, squash
 from models import Membership, Skill, Space, User, db, user_skills
 
@@ -75,26 +74,6 @@ def update_profile(
     refresh_search_text(user)
     db.session.commit()
     return user
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def search_members(

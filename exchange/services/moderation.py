@@ -11,6 +11,7 @@ from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import lazyload, selectinload
 
 from exchange.services.errors import Forbidden, InvalidInput
+from exchange.services.paging import Window, listed
 from exchange.services.spaces import pending_requests as requests_in_spaces
 from models import Feedback, Listing, Membership, ModerationAction, Report, User, db
 
@@ -176,12 +177,12 @@ def required(text: str | None, message) -> str:
 # ---------------------------------------------------------------------------- the queue
 
 
-def pending_requests(user: User) -> list[Membership]:
+def pending_requests(user: User, window: Window | None = None):
     """Requests to join waiting in the spaces this member coordinates."""
-    return requests_in_spaces(scope(user))
+    return requests_in_spaces(scope(user), window)
 
 
-def pending_listings(user: User) -> list[Listing]:
+def pending_listings(user: User, window: Window | None = None):
     """Listings of my spaces waiting for approval (pre-moderation), never my own."""
     query = (
         select(Listing)
@@ -196,21 +197,22 @@ def pending_listings(user: User) -> list[Listing]:
     spaces = scope(user)
     if spaces is not None:
         query = query.where(Listing.space_id.in_(spaces or [-1]))
-    return list(db.session.scalars(query))
+    return listed(query, window)
 
 
-def suspended_members(user: User) -> list[User]:
+def suspended_members(user: User, window: Window | None = None):
     """Suspended members of my spaces (all of them for admins), to reinstate."""
     query = (
         select(User)
         .where(User.suspended_at.is_not(None), User.id != user.id)
-        .order_by(User.suspended_at.desc())
+        .order_by(User.suspended_at.desc(), User.id.desc())
     )
     spaces = scope(user)
     if spaces is not None:
         query = query.where(User.id.in_(members_of(spaces)))
-    members = list(db.session.scalars(query))
-    preload_active_spaces(m.id for m in members)  # the desk asks, for each, who may act
+    members = listed(query, window)
+    shown = members.items if window is not None else members
+    preload_active_spaces(m.id for m in shown)  # the desk asks, for each, who may act
     return members
 
 

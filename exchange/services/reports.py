@@ -21,6 +21,7 @@ from exchange.services import (
     notifications,
 )
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from exchange.services.paging import Window, listed
 from exchange.services.spaces import coordinators
 from models import Feedback, Listing, Report, User, db
 from models.base import utcnow
@@ -263,7 +264,7 @@ def dismiss(actor_id: int, report_id: int, note: str = "") -> Report:
     return report
 
 
-def open_reports(user: User) -> list[Report]:
+def open_reports(user: User, window: Window | None = None):
     """Open reports on the listings of my spaces, on the members of my spaces and on the
     feedback about them (all, for admins), never those about me."""
     own_listings = select(Listing.id).where(Listing.author_id == user.id)
@@ -302,6 +303,7 @@ def open_reports(user: User) -> list[Report]:
                 Report.feedback_id.in_(feedback_here),
             )
         )
-    found = list(db.session.scalars(query))
-    moderation.preload_active_spaces(r.member_id for r in found)  # who may act, for each
+    found = listed(query, window)
+    shown = found.items if window is not None else found
+    moderation.preload_active_spaces(r.member_id for r in shown)  # who may act, for each
     return found

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from exchange.services import audit, notifications
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from exchange.services.paging import Window, listed
 from models import Membership, Space, User, db
 from models.base import utcnow
 from models.spaces import JOIN_POLICIES
@@ -372,17 +373,17 @@ def members(space_id: int, limit: int = 24) -> list[User]:
     )
 
 
-def pending_requests(space_ids: Collection[int] | None) -> list[Membership]:
+def pending_requests(space_ids: Collection[int] | None, window: Window | None = None):
     """Requests to join waiting in these spaces (None: in every space), oldest first."""
     query = (
         select(Membership)
         .where(Membership.status == "pending")
-        .order_by(Membership.requested_at)
+        .order_by(Membership.requested_at, Membership.id)
         .options(selectinload(Membership.user), selectinload(Membership.space))
     )
     if space_ids is not None:
         query = query.where(Membership.space_id.in_(list(space_ids) or [-1]))
-    return list(db.session.scalars(query))
+    return listed(query, window)
 
 
 def list_spaces() -> list[tuple[Space, int]]:
