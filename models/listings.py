@@ -61,6 +61,22 @@ class Listing(db.Model):
         CheckConstraint("estimated_minutes IS NULL OR estimated_minutes > 0", name="estimate"),
         # The search's filter: what is visible, newest first.
         Index("ix_listings_visible", "status", "moderation", "expires_at"),
+        # The search checks the filters and the date of every listing that matches (thousands
+        # for a common word) before it keeps a page: this narrow copy of those columns answers
+        # from the index alone, without reading the wide rows (listing_queries._search_page).
+        Index(
+            "ix_listings_search",
+            "id",
+            "status",
+            "moderation",
+            "expires_at",
+            "author_id",
+            "created_at",
+            "kind",
+            "space_id",
+            "category_id",
+            "mode",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,8 +128,9 @@ class Listing(db.Model):
 class ListingTerm(db.Model):
     """One distinct searchable word of a listing, with its French stem and weight.
 
-    The search joins queries to these words: prefixes ("compta" → "comptabilite"), French
-    word forms (same stem) and trigram similarity ("developpeur" ~ "developpeuse", typos).
+    The search finds the words that answer a query in `search_vocabulary`, then joins them
+    here by `term` (services/search.py, relevance); the index holds the listing and the weight
+    too, so that join never reads the table itself.
     """
 
     __tablename__ = "listing_terms"
@@ -122,18 +139,40 @@ class ListingTerm(db.Model):
         ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True
     )
     term: Mapped[str] = mapped_column(String(60), primary_key=True)
-    stem: Mapped[str] = mapped_column(String(60), index=True)
+    stem: Mapped[str] = mapped_column(String(60))
     weight: Mapped[int] = mapped_column(SmallInteger, default=1)  # 3 title/tags, 1 the rest
 
-    # On PostgreSQL the migrations add a GIN trigram index on `term` (see PG_ONLY below).
-    __table_args__ = (Index("ix_listing_terms_term", "term"),)
+    __table_args__ = (Index("ix_listing_terms_lookup", "term", "listing_id", "weight"),)
+
+
+class SearchVocabulary(db.Model):
+    """Every distinct word of the listings once, with its stem: what a query word is matched
+    against (prefix, stem, trigrams) before the listings are. Append-only: a word stays when
+    its last listing goes (it then matches nothing), so the ids only grow and SQLite workers
+    keep a copy in memory that they bring up to date with `id > last seen`."""
+
+    __tablename__ = "search_vocabulary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term: Mapped[str] = mapped_column(String(60), unique=True)
+    stem: Mapped[str] = mapped_column(String(60))
+
+    __table_args__ = (
+        # PostgreSQL finds "the stems that start with …" in this index (LIKE 'stem%' under
+        # any collation); on SQLite the words are matched in memory.
+        Index("ix_search_vocabulary_stem", "stem", postgresql_ops={"stem": "varchar_pattern_ops"}),
+        # AUTOINCREMENT: an id is never given twice, even after the rows were deleted, so a
+        # copy that has seen every id up to N knows it is complete up to N.
+        {"sqlite_autoincrement": True},
+    )
 
 
 # Schema objects that exist on PostgreSQL only, created by the migrations: the full-text
-# vector (French configuration, unaccent) kept by a trigger, and the GIN indexes.
+# vector (French configuration, unaccent) kept by a trigger, its GIN index, and the GIN
+# trigram index of the vocabulary (prefixes and typos).
 PG_ONLY = {
     "columns": {("listings", "search_vector")},
-    "indexes": {"ix_listings_search_vector", "ix_listing_terms_trgm"},
+    "indexes": {"ix_listings_search_vector", "ix_search_vocabulary_trgm"},
 }
 
 REPORT_REASONS = ("spam", "inappropriate", "misleading", "harassment", "other")

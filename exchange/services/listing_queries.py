@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from exchange.services import listing_stats, search
@@ -143,26 +143,7 @@ def find(f: Filters, page: int = 1, per_page: int = 20) -> Page:
     page = max(1, page)
     conditions = _filter_conditions(f)
     if search.query_words(f.q):
-        scored = search.matching_ids(f.q, conditions)
-        if not scored:
-            return Page([], 0, page, per_page)
-        created = dict(
-            db.session.execute(
-                select(Listing.id, Listing.created_at).where(Listing.id.in_([i for i, _ in scored]))
-            ).all()
-        )
-        if f.sort == "newest":
-            ordered = sorted(scored, key=lambda r: (created[r[0]], r[0]), reverse=True)
-        else:
-            ordered = sorted(scored, key=lambda r: (r[1], created[r[0]], r[0]), reverse=True)
-        ids = [i for i, _ in ordered[(page - 1) * per_page : page * per_page]]
-        by_id = {
-            item.id: item
-            for item in db.session.scalars(
-                select(Listing).where(Listing.id.in_(ids)).options(*_card_options())
-            )
-        }
-        return Page([by_id[i] for i in ids if i in by_id], len(scored), page, per_page)
+        return _search_page(f, conditions, page, per_page)
     where = and_(*conditions)
     total = listing_stats.visible_count(conditions, f.cache_key())
     items = db.session.scalars(
@@ -174,6 +155,54 @@ def find(f: Filters, page: int = 1, per_page: int = 20) -> Page:
         .options(*_card_options())
     ).all()
     return Page(list(items), total, page, per_page)
+
+
+def _search_page(f: Filters, conditions: list, page: int, per_page: int) -> Page:
+    """Score, filter, order and cut the page in one statement (search.relevance), with the
+    total beside each row; then read the page's listings.
+
+    The plan that matters (EXPLAIN ANALYZE, PostgreSQL 15, 50,000 synthetic listings, 2.2 M
+    listing_terms; "comptabilite": 30 words of the vocabulary, 11,200 rows, 6,367 found;
+    18-24 ms on a busy 2-core machine):
+      Limit → Sort (top-N heapsort) → WindowAgg (the total)
+        → Hash Join (listings.author_id = users.id; Seq Scan on users, 5,000 rows)
+          → Hash Join (listings.id = scored.listing_id)
+              → Index Only Scan Backward using ix_listings_search (status, moderation,
+                expires_at as index conditions: the 39,478 visible, never the wide rows)
+              → Hash ← HashAggregate (listing_id) ← Nested Loop
+                  → Function Scan on matched (unnest of the three arrays, rows=30 estimated
+                    right) → Index Only Scan using ix_listing_terms_lookup (term = …)
+    With few matches (a rare word, two words) the same statement turns to a nested loop on
+    ix_listings_search. SQLite 3.40: SCAN json_each → SEARCH listing_terms USING COVERING
+    INDEX ix_listing_terms_lookup → temp B-tree GROUP BY → SEARCH listings USING COVERING
+    INDEX ix_listings_search (id=? AND status=? AND moderation=? AND expires_at>?) → temp
+    B-tree ORDER BY.
+    """
+    scored = search.relevance(f.q)
+    if scored is None:
+        return Page([], 0, page, per_page)
+    by_relevance = [] if f.sort == "newest" else [scored.c.score.desc()]
+    matching = select(Listing.id).join(scored, scored.c.listing_id == Listing.id).where(*conditions)
+    rows = db.session.execute(
+        matching.add_columns(func.count().over())
+        .order_by(*by_relevance, Listing.created_at.desc(), Listing.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    if rows:
+        total = rows[0][1]
+    elif page > 1:  # past the last page: the total still says how many there are
+        total = db.session.scalar(select(func.count()).select_from(matching.subquery()))
+    else:
+        return Page([], 0, page, per_page)
+    ids = [listing_id for listing_id, _total in rows]
+    by_id = {
+        item.id: item
+        for item in db.session.scalars(
+            select(Listing).where(Listing.id.in_(ids)).options(*_card_options())
+        )
+    }
+    return Page([by_id[i] for i in ids if i in by_id], total, page, per_page)
 
 
 def cities() -> list[str]:

@@ -2,33 +2,35 @@
 word forms, the feminine and masculine of a trade, and a typo or two.
 
 Every listing keeps its distinct words in `listing_terms` (folded, with a French Snowball stem
-and a weight: 3 for the title and tags, 1 for the rest). A query word matches a listing when
-one of its words
-  - starts with it ("compta" → "comptabilite"),
-  - shares its French stem ("comptables" → "comptable"),
-  - or is close by trigram similarity ("developpeur" ~ "developpeuse", "comptabilte").
-Stemming alone never joins "développeur" and "développeuse"; trigrams do.
+and a weight: 3 for the title and tags, 1 for the rest), and `search_vocabulary` keeps every
+distinct word once. A search runs in two steps, the same on SQLite and PostgreSQL:
 
-PostgreSQL does the matching in the database: its French full-text configuration over
-unaccented text (a tsvector kept by a trigger, GIN index) and pg_trgm's `%` operator (GIN
-trigram index). SQLite has neither, so the same three rules run in Python over the vocabulary
-(the distinct words, far fewer than the rows). Both then rank the same way, here, from the
-matched words' weights and closeness, and the same tests pass on both.
+1. each query word is matched against the vocabulary (search_vocabulary.py): the words that
+   start with it, share its stem or its stem's beginning, or are close by trigrams
+   ("developpeur" ~ "developpeuse", "comptabilte"), each with a closeness, at most 200;
+2. one statement joins those (word, term, closeness) rows to `listing_terms`, scores each
+   listing (for each query word its best weight × closeness, summed over the words), keeps
+   the listings that match every word and pass the filters, and returns one page of them,
+   ordered, with the total (listing_queries.find). No match is ever read into Python.
 """
 
 from __future__ import annotations
 
+import json
+import operator
 import re
-from collections import defaultdict
-from functools import lru_cache
+from functools import lru_cache, reduce
 
 import snowballstemmer
-from sqlalchemy import and_, delete, func, literal_column, or_, select, text
+from sqlalchemy import Integer, String, and_, bindparam, case, column, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 
+from exchange.services import search_vocabulary
 from exchange.text import fold
 from models import Listing, ListingTerm, db
+from models.listings import SearchVocabulary
 
-SIMILARITY = 0.4  # pg_trgm's default is 0.3: a little stricter keeps the noise down
 MAX_WORDS = 8
 MIN_LENGTH = 2
 
@@ -60,21 +62,6 @@ def query_words(q: str | None) -> list[str]:
     return list(dict.fromkeys(words(q)))[:MAX_WORDS]
 
 
-def trigrams(word: str) -> set[str]:
-    """pg_trgm's trigrams of one word: padded with two spaces before and one after."""
-    padded = f"  {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def similarity(a: str, b: str) -> float:
-    """pg_trgm's similarity(): shared trigrams over all distinct trigrams."""
-    ta, tb = trigrams(a), trigrams(b)
-    if not ta or not tb:
-        return 0.0
-    shared = len(ta & tb)
-    return shared / (len(ta) + len(tb) - shared)
-
-
 # ---------------------------------------------------------------------------- indexing
 
 
@@ -97,97 +84,96 @@ def index_listing(listing: Listing) -> None:
         ListingTerm(listing_id=listing.id, term=w, stem=stem(w), weight=n)
         for w, n in weights.items()
     )
+    _add_to_vocabulary(sorted(weights))
 
 
-# ---------------------------------------------------------------------------- matching
+def _insert():
+    return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert
 
 
-def _closeness(term: str, word: str) -> float:
-    """How well a listing's word answers a query word: 1 exact … 0 unrelated."""
-    if term == word:
-        return 1.0
-    if term.startswith(word):
-        return 0.8
-    if stem(term) == stem(word):
-        return 0.8
-    return similarity(term, word)
-
-
-def _matching_terms_python(word: str, vocabulary: list[tuple[str, str]]) -> set[str]:
-    """SQLite: the vocabulary's words that answer `word` (prefix, stem, trigrams)."""
-    word_stem = stem(word)
-    found = set()
-    for term, term_stem in vocabulary:
-        if (
-            term.startswith(word)
-            or term_stem == word_stem
-            or (_length_allows(term, word) and similarity(term, word) >= SIMILARITY)
-        ):
-            found.add(term)
-    return found
-
-
-def _length_allows(term: str, word: str) -> bool:
-    # Words of very different lengths cannot reach the threshold: skip the trigram work.
-    a, b = len(term) + 2, len(word) + 2
-    return min(a, b) / max(a, b) >= SIMILARITY
-
-
-def _word_condition_postgresql(word: str):
-    """PostgreSQL: French full text (prefix on the stem) or a word close by trigrams."""
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    close_terms = select(ListingTerm.listing_id).where(
-        or_(
-            ListingTerm.term.like(f"{escaped}%", escape="\\"),
-            ListingTerm.stem == stem(word),
-            ListingTerm.term.op("%")(word),
-        )
-    )
-    # The column exists on PostgreSQL only (models.listings.PG_ONLY), hence no mapped attribute.
-    full_text = literal_column("listings.search_vector").op("@@")(
-        func.to_tsquery("french", f"{word}:*")
-    )
-    return or_(Listing.id.in_(close_terms), full_text)
-
-
-def matching_ids(q: str, base_conditions: list) -> list[tuple[int, float]]:
-    """(listing id, relevance) of the listings matching every word of `q` and the filters."""
-    query_w = query_words(q)
-    if not query_w:
-        return []
-    postgres = db.engine.dialect.name == "postgresql"
-    conditions = list(base_conditions)
-    per_word_terms: dict[str, set[str]] = {}
-    if postgres:
+def _add_to_vocabulary(terms: list[str]) -> None:
+    """The words the vocabulary does not have yet. Sorted: two listings saved at once insert
+    their common new words in the same order, so they wait for each other, never deadlock."""
+    if terms:
         db.session.execute(
-            text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
-            {"t": str(SIMILARITY)},
+            _insert()(SearchVocabulary)
+            .values([{"term": t, "stem": stem(t)} for t in terms])
+            .on_conflict_do_nothing(index_elements=["term"])
         )
-        conditions += [_word_condition_postgresql(w) for w in query_w]
-    else:
-        vocabulary = db.session.execute(select(ListingTerm.term, ListingTerm.stem).distinct()).all()
-        for w in query_w:
-            per_word_terms[w] = _matching_terms_python(w, vocabulary)
-            if not per_word_terms[w]:
-                return []
-            conditions.append(
-                Listing.id.in_(
-                    select(ListingTerm.listing_id).where(ListingTerm.term.in_(per_word_terms[w]))
-                )
-            )
-    candidates = select(Listing.id).where(and_(*conditions))
-    # Every listing has words (its title has some), so the candidates are those of the rows.
-    rows = db.session.execute(
-        select(ListingTerm.listing_id, ListingTerm.term, ListingTerm.weight).where(
-            ListingTerm.listing_id.in_(candidates)
-        )
+
+
+def sync_vocabulary() -> None:
+    """Add to the vocabulary every word of `listing_terms` it lacks, in one statement, and
+    commit: for a bulk insert of listing_terms, after it. Running it again adds nothing."""
+    lt, v = ListingTerm, SearchVocabulary
+    missing = (
+        select(lt.term, func.min(lt.stem))
+        .where(~select(v.id).where(v.term == lt.term).exists())
+        .group_by(lt.term)
+        .order_by(lt.term)
     )
-    # Relevance: for each query word, the best (weight × closeness) among the listing's words.
-    best: dict[int, dict[str, float]] = defaultdict(dict)
-    for listing_id, term, weight in rows:
-        scores = best[listing_id]
-        for w in query_w:
-            closeness = _closeness(term, w)
-            if closeness >= SIMILARITY or (postgres and term.startswith(w)):
-                scores[w] = max(scores.get(w, 0.0), weight * closeness)
-    return [(listing_id, sum(scores.values())) for listing_id, scores in best.items()]
+    db.session.execute(
+        _insert()(v)
+        .from_select(["term", "stem"], missing)
+        .on_conflict_do_nothing(index_elements=["term"])
+    )
+    db.session.commit()
+
+
+# ---------------------------------------------------------------------------- ranking
+
+# Closeness in millionths: the scores are integers, so equal scores are equal on both
+# databases whatever the order of the sum, and ties fall to the newest.
+SCALE = 1_000_000
+MATCHED = (column("word", Integer), column("term", String), column("closeness", Integer))
+
+
+def _matched(rows: list[tuple[int, str, int]]):
+    """The (word, term, closeness) rows as a table, each column one bound parameter: the
+    statement's text is the same for any number of rows (SQLAlchemy compiles it once)."""
+    if db.engine.dialect.name == "postgresql":
+        word, term, closeness = (list(c) for c in zip(*rows, strict=True))
+        return (
+            func.unnest(
+                bindparam("matched_word", word, ARRAY(Integer)),
+                bindparam("matched_term", term, ARRAY(String)),
+                bindparam("matched_closeness", closeness, ARRAY(Integer)),
+            )
+            .table_valued(*MATCHED)
+            .render_derived(name="matched")
+        )
+    each = func.json_each(bindparam("matched", json.dumps(rows))).table_valued("value")
+    return select(
+        *(
+            func.json_extract(each.c.value, f"$[{i}]", type_=c.type).label(c.name)
+            for i, c in enumerate(MATCHED)
+        )
+    ).subquery("matched")
+
+
+def relevance(q: str):
+    """A subquery of (listing_id, score): the listings that have, for every word of `q`, a
+    word that answers it; None when a query word answers nothing at all.
+
+    The score is the sum over the query words of the listing's best weight × closeness,
+    computed in one pass over the joined rows (a MAX per word): one row a listing.
+    """
+    query = [(w, stem(w)) for w in query_words(q)]
+    found = search_vocabulary.matches(query) if query else []
+    if not query or not all(found):
+        return None
+    matched = _matched(
+        [(i, term, round(c * SCALE)) for i, terms in enumerate(found) for term, c in terms]
+    )
+    per_word = [
+        func.max(case((matched.c.word == i, ListingTerm.weight * matched.c.closeness)))
+        for i in range(len(query))
+    ]
+    scored = (
+        select(ListingTerm.listing_id, reduce(operator.add, per_word).label("score"))
+        .join(matched, matched.c.term == ListingTerm.term)
+        .group_by(ListingTerm.listing_id)
+    )
+    if len(per_word) > 1:  # every word must match
+        scored = scored.having(and_(*(best.is_not(None) for best in per_word)))
+    return scored.subquery("scored")

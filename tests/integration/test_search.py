@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import product
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, insert, select
 
-from exchange.services import listing_queries, listings
+from exchange.services import listing_queries, listings, search
 from exchange.services.listing_queries import Filters
-from models import db
+from exchange.services.search_vocabulary import MAX_TERMS
+from models import ListingTerm, db
 from models.base import utcnow
+from models.listings import SearchVocabulary
 from tests import factories
+from tests.threads import race
 
 
 @pytest.fixture
@@ -134,9 +138,8 @@ def test_paused_closed_hidden_expired_and_suspended_leave_the_search(corpus):
         assert listing_queries.find(Filters(q=q)).total == 0
 
 
-def test_edit_reindexes(corpus):
-    made, *_ = corpus
-    item = made["bois"]
+def repair_bikes(item) -> None:
+    """The joiner's listing becomes a bike repairer's."""
     listings.update(
         item.author_id,
         item.id,
@@ -145,10 +148,119 @@ def test_edit_reindexes(corpus):
             space_id=item.space_id,
         ),
     )  # fmt: skip
+
+
+def test_edit_reindexes(corpus):
+    made, *_ = corpus
+    repair_bikes(made["bois"])
     assert titles(listing_queries.find(Filters(q="velo"))) == ["Réparation de vélos"]
     assert "Menuiserie et petits travaux" not in titles(
         listing_queries.find(Filters(q="menuiserie"))
     )
+
+
+def vocabulary() -> dict[str, int]:
+    return dict(db.session.execute(select(SearchVocabulary.term, SearchVocabulary.id)).all())
+
+
+def test_a_new_listing_adds_its_words_to_the_vocabulary_and_is_found_at_once(corpus):
+    assert listing_queries.find(Filters(q="apiculture")).total == 0  # the words are in memory
+    _made, lyon, _nantes = corpus
+    factories.listing(factories.member("Chloé"), lyon, "Initiation à l'apiculture")
+    assert {"initiation", "apiculture"} <= set(vocabulary())
+    assert titles(listing_queries.find(Filters(q="apicultur"))) == ["Initiation à l'apiculture"]
+
+
+def test_an_edit_adds_its_new_words_and_keeps_the_old_ones(corpus):
+    made, *_ = corpus
+    before = vocabulary()
+    repair_bikes(made["bois"])
+    after = vocabulary()
+    assert {"velos", "freins", "derailleurs"} <= set(after)
+    assert after.items() >= before.items()  # append-only: "menuiserie" keeps its id
+    assert listing_queries.find(Filters(q="menuiserie")).total == 0
+
+
+def test_sync_vocabulary_fills_it_from_the_listing_words_once(corpus):
+    made, *_ = corpus
+    # What a bulk import does: listing words written directly, the vocabulary left behind.
+    db.session.execute(
+        insert(ListingTerm).values(listing_id=made["trad"].id, term="interpretariat",
+                                   stem=search.stem("interpretariat"), weight=3)
+    )  # fmt: skip
+    db.session.execute(SearchVocabulary.__table__.delete())
+    db.session.commit()
+    search.sync_vocabulary()
+    first = vocabulary()
+    assert set(first) == set(db.session.scalars(select(ListingTerm.term).distinct()))
+    search.sync_vocabulary()
+    assert vocabulary() == first
+    assert titles(listing_queries.find(Filters(q="interpretariat"))) == [
+        "Traductrice anglais-français"
+    ]
+
+
+@pytest.mark.parametrize("repeat", range(3))
+def test_two_listings_with_the_same_new_words_saved_at_once_both_save(app, repeat):
+    space = factories.space("Les Ateliers", city="Lyon")
+    a, b = factories.member("Awa"), factories.member("Bruno")
+    for member in (a, b):
+        factories.join(member, space)
+    ids = a.id, b.id
+    words = ["zythologie", "brassage", "houblon", "fermentation", "levure"]
+
+    def publish(author_id, order):
+        return listings.create(
+            author_id,
+            listings.ListingInput(kind="offer", title=" ".join(order), summary="Bières.",
+                                  space_id=space.id),
+        ).id  # fmt: skip
+
+    results = race(app, lambda: publish(ids[0], words), lambda: publish(ids[1], words[::-1]))
+    assert all(isinstance(r, int) for r in results), results
+    assert set(words) <= set(vocabulary())
+    assert listing_queries.find(Filters(q="zythologie houblon")).total == 2
+
+
+def _codes(n: int) -> list[str]:
+    return ["".join(letters) for letters in product("abcdefghij", repeat=3)][:n]
+
+
+def test_a_word_that_matches_hundreds_of_words_pages_by_the_closest(app):
+    space = factories.space("Atelier vélo", city="Lyon")
+    near = [factories.listing(factories.member(f"M{i}"), space, f"Atelier vélo {i}")
+            for i in range(45)]  # fmt: skip
+    # 300 more words that start with "velo", a hundred a listing: only the closest count.
+    codes = _codes(300)
+    far = [
+        factories.listing(factories.member(f"Brocante {k}"), space, f"Brocante {k}",
+                          details=" ".join(f"velo{c}" for c in codes[k * 100 : (k + 1) * 100]))
+        for k in range(3)
+    ]  # fmt: skip
+    assert db.session.scalar(
+        select(func.count()).where(SearchVocabulary.term.like("velo%"))
+    ) == 301  # fmt: skip
+    pages = [listing_queries.find(Filters(q="velo"), page=n) for n in (1, 2, 3, 4)]
+    # "velo" itself and the 199 shortest, then first in alphabetical order: the words of
+    # the first two "Brocante" listings, not those of the third.
+    expected = [item.title for item in reversed(near)] + ["Brocante 1", "Brocante 0"]
+    assert [len(p.items) for p in pages] == [20, 20, 7, 0]
+    assert [p.total for p in pages] == [47] * 4
+    assert [t for p in pages for t in titles(p)] == expected
+    assert MAX_TERMS == 200 and far[2].title not in expected
+
+
+def test_the_newest_sort_pages_in_the_database_too(app):
+    space = factories.space("Couture", city="Lille")
+    made = [factories.listing(factories.member(f"C{i}"), space, f"Couture {i}") for i in range(25)]
+    for i, item in enumerate(made):
+        item.created_at = utcnow() - timedelta(days=i)
+    db.session.commit()
+    first, second = (
+        listing_queries.find(Filters(q="couture", sort="newest"), page=n) for n in (1, 2)
+    )
+    assert titles(first) + titles(second) == [f"Couture {i}" for i in range(25)]
+    assert (first.total, second.total, len(second.items)) == (25, 25, 5)
 
 
 def _count_queries(fn):
