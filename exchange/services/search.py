@@ -65,17 +65,32 @@ def query_words(q: str | None) -> list[str]:
 # ---------------------------------------------------------------------------- indexing
 
 
-def index_listing(listing: Listing) -> None:
-    """Recompute a listing's search text and words (inside the caller's transaction)."""
-    heavy = [listing.title, *(s.name for s in listing.skills)]
-    light = [listing.summary, listing.details, listing.next_steps]
-    if listing.category is not None:
-        light += [listing.category.name_fr, listing.category.name_en]
-    listing.search_text = fold(" ".join(filter(None, heavy + light)))
+def searchable(
+    title: str, summary: str, details: str, next_steps: str, skills=(), category_names=()
+) -> tuple[str, dict[str, int]]:
+    """A listing's search text and its distinct words with their weights, from its texts: 3 for
+    the title and the tags (skill names), 1 for the rest and the category's names. Pure."""
+    heavy = [title, *skills]
+    light = [summary, details, next_steps, *category_names]
+    search_text = fold(" ".join(filter(None, heavy + light)))
     weights: dict[str, int] = {}
     for weight, parts in ((3, heavy), (1, light)):
         for word in words(" ".join(filter(None, parts))):
             weights[word[:60]] = max(weights.get(word[:60], 0), weight)
+    return search_text, weights
+
+
+def index_listing(listing: Listing) -> None:
+    """Recompute a listing's search text and words (inside the caller's transaction)."""
+    category = listing.category
+    listing.search_text, weights = searchable(
+        listing.title,
+        listing.summary,
+        listing.details,
+        listing.next_steps,
+        [s.name for s in listing.skills],
+        (category.name_fr, category.name_en) if category is not None else (),
+    )
     if listing.id is not None:
         db.session.execute(delete(ListingTerm).where(ListingTerm.listing_id == listing.id))
     else:
