@@ -11,6 +11,9 @@ from exchange.services import accounts
 from exchange.services.errors import DomainError
 from models import User, db
 
+# `tiny` is for the tests: a few hundred rows of the same shapes.
+SEED_SCALES = ("demo", "small", "large", "tiny")
+
 
 def register(app: Flask) -> None:
     @app.cli.group("admin")
@@ -109,13 +112,34 @@ def register(app: Flask) -> None:
 
     @demo.command("seed")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database has members.")
-    def seed(if_empty: bool):
-        """Load a believable network: spaces, members, coordinators, one admin, listings."""
+    @click.option(
+        "--scale",
+        type=click.Choice(SEED_SCALES),
+        default="demo",
+        show_default=True,
+        metavar="[demo|small|large]",
+        help="demo: the hand-written network; large: 5,000 members, 50,000 listings, 200,000"
+        " exchanges (a few minutes); small: a tenth of it.",
+    )
+    def seed(if_empty: bool, scale: str):
+        """Load a believable network into an empty database: spaces, members, coordinators,
+        one admin, listings, exchanges, ledger, feedback."""
         from exchange import demo as demo_data
 
-        if if_empty and db.session.scalar(select(func.count(User.id))):
+        if db.session.scalar(select(func.count(User.id))):
+            if not if_empty:
+                raise click.ClickException(
+                    "The database already has members: nothing loaded. Seed an empty database"
+                    " (`flask db upgrade` on a new one), or pass --if-empty to skip quietly."
+                )
             click.echo("The database already has members: demo not loaded.")
             demo_data.print_logins(click.echo)
             return
-        demo_data.seed()
-        demo_data.print_logins(click.echo)
+        if scale == "demo":
+            demo_data.seed()
+            demo_data.print_logins(click.echo)
+            return
+        from exchange import demo_scale
+
+        built = demo_scale.build(demo_scale.SCALES[scale], click.echo)
+        demo_scale.describe(built, click.echo)
