@@ -6,7 +6,7 @@ from __future__ import annotations
 from exchange.demo_scale import bulk
 from exchange.demo_scale.world import World
 from exchange.services import search
-from models import Account, ModerationAction, db
+from models import Account, ModerationAction
 
 ACTION_DEFAULTS = {
     "space_id": None,
@@ -29,11 +29,7 @@ def add(w: World, phases: bulk.Phases) -> None:
         bar.update(1)
         bulk.move_sequences(w.ids)
         bar.update(1)
-        # The vocabulary of the search, once scale-search lands; until then nothing to sync.
-        sync = getattr(search, "sync_vocabulary", None)
-        if sync is not None:
-            sync()
-            db.session.commit()
+        search.sync_vocabulary()  # the search's vocabulary: every word of listing_terms, once
         bar.update(1)
         bulk.analyze()
         bar.update(1)

@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 
 from exchange import demo_scale
 from exchange.demo_scale import memberships
-from exchange.services import gifts, ledger, moderation, reports, reputation, search
+from exchange.services import (
+    gifts,
+    ledger,
+    listing_queries,
+    moderation,
+    reports,
+    reputation,
+    search,
+)
 from exchange.services import rules as network_rules
 from models import (
     Entry,
@@ -30,6 +38,7 @@ from models import (
 )
 from models.base import utcnow
 from models.feedback import WINDOW
+from models.listings import SearchVocabulary
 from tests import factories
 
 TINY = demo_scale.SCALES["tiny"]
@@ -140,8 +149,18 @@ def test_every_generated_listing_has_its_search_words_and_is_found(built):
     # The same words as a re-index would give (in the tags' order of the database's collation).
     assert sorted(listing.search_text.split()) == sorted(expected_text.split())
     assert stored == weights
+    # The search's vocabulary has every word, and a word of its title finds it.
+    assert (
+        db.session.scalar(
+            select(func.count(ListingTerm.term.distinct())).where(
+                ListingTerm.term.not_in(select(SearchVocabulary.term))
+            )
+        )
+        == 0
+    )
     word = max(search.words(listing.title), key=len)
-    assert listing.id in {i for i, _score in search.matching_ids(word, [])}
+    found = listing_queries.find(listing_queries.Filters(q=word), per_page=TINY.listings)
+    assert listing.id in {item.id for item in found.items}
 
 
 def test_the_reputed_member_has_the_reputation_its_feedback_gives(built):
