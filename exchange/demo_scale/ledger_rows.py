@@ -11,6 +11,7 @@ from typing import NamedTuple
 from exchange.demo_scale import bulk
 from exchange.demo_scale.lexicon import TRADES
 from exchange.demo_scale.world import World
+from exchange.services import ledger as ledger_service
 from models import Entry, Transfer
 
 GIFTS = (30, 60, 60, 90, 120)
@@ -44,12 +45,24 @@ class Ledger:
     next_id: int
     moves: list[Move] = field(default_factory=list)
 
+    def limits(self, account: int) -> ledger_service.Limits:
+        """The ledger's limits: the pot between 0 and no ceiling, members the network's."""
+        return (
+            ledger_service.Limits(0, None)
+            if account == self.pot
+            else ledger_service.Limits(self.floor, self.ceiling)
+        )
+
     def room(self, debit: int, credit: int, minutes: int) -> int:
-        """The most of `minutes` (in quarters of an hour) the limits let move now, or 0."""
-        floor = 0 if debit == self.pot else self.floor
-        most = min(minutes, self.balances[debit] - floor)
-        if credit != self.pot:
-            most = min(most, self.ceiling - self.balances[credit])
+        """The most of `minutes` (in quarters of an hour) the limits let move now, or 0, by
+        the ledger's own rule (`ledger.possible_move`)."""
+        most = minutes
+        for account, delta in ((debit, -minutes), (credit, minutes)):
+            possible = ledger_service.possible_move(
+                self.balances[account], delta, self.limits(account)
+            )
+            if possible is not None:
+                most = min(most, possible)
         return most // 15 * 15 if most >= 15 else 0
 
     def move(self, at, kind, debit, credit, minutes, reason, author, exchange=None, reverses=None):
