@@ -130,6 +130,7 @@ def index():
     """Open reports, listings to approve, requests to join, suspended members, and the log."""
     if not moderation.is_moderator(current_user):
         abort(403)
+
     # Each queue shows twenty at a time, the longest waiting first, with its own pages.
     def window(arg: str) -> Window:
         return Window(page=min(int_arg(arg, 1), 10000), per_page=DESK_PAGE)
