@@ -142,7 +142,14 @@ def _secondary_indexes(connection, table: str) -> list[tuple[str, str]]:
 
 
 def analyze() -> None:
-    """Fresh planner statistics for the pages that read the new rows."""
+    """Fresh planner statistics for the pages that read the new rows; on PostgreSQL also the
+    visibility map (VACUUM), without which the search's index-only scans read the heap and the
+    planner prefers a scan of all 2.4 M listing words (260 ms a search instead of 12 ms).
+    Autovacuum would get there after a while; a seed is measured at once."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+        return
     with db.engine.begin() as connection:
         connection.execute(text("ANALYZE"))
 
