@@ -54,6 +54,9 @@ class Exchange(db.Model):
         ),
         Index("ix_exchanges_provider", "provider_id", "state"),
         Index("ix_exchanges_receiver", "receiver_id", "state"),
+        # A member's history, newest first, one side at a time (exchange_queries.for_member).
+        Index("ix_exchanges_provider_recent", "provider_id", "updated_at", "id"),
+        Index("ix_exchanges_receiver_recent", "receiver_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

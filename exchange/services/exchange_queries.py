@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from exchange.services import moderation
@@ -122,12 +122,11 @@ def for_member(
             result.waiting_on_me.append(exchange)
         else:
             result.waiting_on_others.append(exchange)
-    closed = select(Exchange.id).where(_mine(user_id), Exchange.state.not_in(OPEN))
     cursor = _cursor(user_id, before or after)
-    rows, older, newer = _closed_page(closed, cursor, before is not None, per_page)
+    rows, older, newer = _closed_page(user_id, cursor, before is not None, per_page)
     if cursor is not None and not rows:  # nothing beyond it: the first page
         cursor = None
-        rows, older, newer = _closed_page(closed, None, True, per_page)
+        rows, older, newer = _closed_page(user_id, None, True, per_page)
     result.closed = expired + rows if cursor is None else rows  # the expired on the first
     result.newer = rows[0].id if rows and newer else None
     result.older = rows[-1].id if rows and older else None
@@ -145,25 +144,38 @@ def _cursor(user_id: int, exchange_id: int | None):
     ).first()
 
 
-def _closed_page(query, cursor, older: bool, per_page: int) -> tuple[list[Exchange], bool, bool]:
-    """One page of the exchanges whose ids `query` selects, newest first, keyset on (last
-    change, id): from the newest when `cursor` is None, else just `older` than it or just
-    newer. With whether more are older, and newer."""
+def _closed_page(user_id: int, cursor, older: bool, per_page: int):
+    """One page of my closed exchanges, newest first, keyset on (last change, id): from the
+    newest when `cursor` is None, else just `older` than it or just newer. With whether more
+    are older, and newer."""
     at, key = cursor if cursor is not None else (None, None)
-    if cursor is None or older:
-        if cursor is not None:
-            query = query.where(
+    newest_first = cursor is None or older
+    columns = (Exchange.updated_at, Exchange.id)
+    order = tuple(c.desc() for c in columns) if newest_first else columns
+    # Each side (provided, received) from its own index in order, a page of each, then the
+    # page of both; the parties are joined to the page's ids only (EXPLAIN ANALYZE, 10,000
+    # exchanges: the OR of both sides sorted the whole history in 15 ms; this reads 62 rows).
+    sides = []
+    for side in (Exchange.provider_id, Exchange.receiver_id):
+        one = select(Exchange.id, Exchange.updated_at).where(
+            side == user_id, Exchange.state.not_in(OPEN)
+        )
+        if cursor is not None and older:
+            one = one.where(
                 or_(Exchange.updated_at < at, and_(Exchange.updated_at == at, Exchange.id < key))
             )
-        order = (Exchange.updated_at.desc(), Exchange.id.desc())
-    else:
-        query = query.where(
-            or_(Exchange.updated_at > at, and_(Exchange.updated_at == at, Exchange.id > key))
-        )
-        order = (Exchange.updated_at, Exchange.id)
-    # The page's ids first, its parties joined to them only: not to all of a long history
-    # before the sort (EXPLAIN ANALYZE, 5,000 exchanges: 5.5 ms the other way round, 1.5 ms).
-    ids = query.order_by(*order).limit(per_page + 1).subquery()
+        elif cursor is not None:
+            one = one.where(
+                or_(Exchange.updated_at > at, and_(Exchange.updated_at == at, Exchange.id > key))
+            )
+        sides.append(select(one.order_by(*order).limit(per_page + 1).subquery()))
+    both = union_all(*sides).subquery()
+    ids = (
+        select(both.c.id)
+        .order_by(*(c.desc() if newest_first else c for c in (both.c.updated_at, both.c.id)))
+        .limit(per_page + 1)
+        .subquery()
+    )
     rows = list(db.session.scalars(_listed().join(ids, ids.c.id == Exchange.id).order_by(*order)))
     more, rows = len(rows) > per_page, rows[:per_page]
     if cursor is None:
