@@ -52,8 +52,9 @@ class Exchange(db.Model):
         CheckConstraint(
             "foreseen_minutes IS NULL OR foreseen_minutes > 0", name="foreseen_positive"
         ),
-        Index("ix_exchanges_provider", "provider_id", "state"),
-        Index("ix_exchanges_receiver", "receiver_id", "state"),
+        # A member's exchanges in a state, by when they closed (the feedback still to write).
+        Index("ix_exchanges_provider", "provider_id", "state", "closed_at"),
+        Index("ix_exchanges_receiver", "receiver_id", "state", "closed_at"),
         # A member's history, newest first, one side at a time (exchange_queries.for_member).
         Index("ix_exchanges_provider_recent", "provider_id", "updated_at", "id"),
         Index("ix_exchanges_receiver_recent", "receiver_id", "updated_at", "id"),
