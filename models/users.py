@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import UTCDateTime, db, utcnow
@@ -34,6 +34,8 @@ class User(db.Model):
     """A member of the network. Email and password are private; the rest is the profile."""
 
     __tablename__ = "users"
+    # The directory and the home page list members by name: read in order, not sorted.
+    __table_args__ = (Index("ix_users_display_name", "display_name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -7,6 +7,9 @@ Any committed change to a listing, its tags, a category, a skill or a member's s
 moves the cache's "listings" generation on, so a member sees their new listing counted at
 once, in every worker (the generation lives in Redis when REDIS_URL is set). What changes
 with time alone (a listing that expires) is seen within CACHE_SECONDS.
+
+The directory's and the home page's most listed member skills are cached the same way, in a
+"members" generation that moves on when a member joins, leaves or changes their skills.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from exchange.adapters import cache
 from models import Category, Listing, Skill, User, db, listing_skills
 
 NAMESPACE = "listings"
-_CHANGED = "archipel.listings_changed"
+MEMBERS = "members"
+_CHANGED = "archipel.cached_stats_changed"
 
 
-def cached(key: str, compute: Callable[[], object]):
-    return cache.get_or_compute(NAMESPACE, key, current_app.config["CACHE_SECONDS"], compute)
+def cached(key: str, compute: Callable[[], object], namespace: str = NAMESPACE):
+    return cache.get_or_compute(namespace, key, current_app.config["CACHE_SECONDS"], compute)
 
 
 def visible_count(conditions: list, key: str) -> int:
@@ -60,25 +64,36 @@ def popular_tags(visible: list, limit: int = 30) -> list[Skill]:
     return [found[i] for i in ids if i in found]
 
 
-def _touches_listings(session) -> bool:
+def _touched(session) -> set[str]:
+    """The cached generations this flush makes stale."""
+    touched: set[str] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, (Listing, Category, Skill)):
-            return True
-        if isinstance(obj, User) and inspect(obj).attrs.suspended_at.history.has_changes():
-            return True
-    return False
+        if isinstance(obj, (Listing, Category)):
+            touched.add(NAMESPACE)
+        elif isinstance(obj, Skill):
+            touched |= {NAMESPACE, MEMBERS}
+        elif isinstance(obj, User):
+            attrs = inspect(obj).attrs
+            if attrs.suspended_at.history.has_changes():
+                touched.add(NAMESPACE)
+            if obj in session.new or obj in session.deleted or attrs.skills.history.has_changes():
+                touched.add(MEMBERS)
+    return touched
 
 
 @event.listens_for(FlaskSession, "before_flush")
 def _note_changes(session, *args) -> None:
-    if _touches_listings(session):
-        session.info[_CHANGED] = True
+    touched = _touched(session)
+    if touched:
+        session.info.setdefault(_CHANGED, set()).update(touched)
 
 
 @event.listens_for(FlaskSession, "after_commit")
 def _invalidate(session) -> None:
-    if session.info.pop(_CHANGED, False) and has_app_context():
-        cache.bump(NAMESPACE)
+    touched = session.info.pop(_CHANGED, ())
+    if has_app_context():
+        for namespace in sorted(touched):
+            cache.bump(namespace)
 
 
 @event.listens_for(FlaskSession, "after_rollback")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
+from exchange.services import listing_stats
 from exchange.services.errors import InvalidInput, NotFound
 from exchange.services.paging import Page
 from exchange.text import fold, parse_tags, slugify, squash
@@ -115,16 +116,25 @@ def search_members(
 
 
 def popular_skills(limit: int = 30) -> list[tuple[Skill, int]]:
-    """Skills most members list, for the directory's filter."""
+    """Skills most members list, for the directory's filter (cached: listing_stats)."""
     count = func.count(user_skills.c.user_id).label("n")
-    rows = db.session.execute(
-        select(Skill, count)
-        .join(user_skills, user_skills.c.skill_id == Skill.id)
-        .group_by(Skill.id)
-        .order_by(count.desc(), Skill.name)
-        .limit(limit)
-    ).all()
-    return [(s, n) for s, n in rows]
+
+    def compute() -> list[tuple[int, int]]:
+        rows = db.session.execute(
+            select(Skill.id, count)
+            .join(user_skills, user_skills.c.skill_id == Skill.id)
+            .group_by(Skill.id, Skill.name)
+            .order_by(count.desc(), Skill.name)
+            .limit(limit)
+        ).all()
+        return [(skill_id, n) for skill_id, n in rows]
+
+    counted = listing_stats.cached(f"skills:{limit}", compute, listing_stats.MEMBERS)
+    if not counted:
+        return []
+    ids = [skill_id for skill_id, _ in counted]
+    found = {s.id: s for s in db.session.scalars(select(Skill).where(Skill.id.in_(ids)))}
+    return [(found[i], n) for i, n in counted if i in found]
 
 
 def all_spaces() -> list[Space]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from exchange.adapters import cache
-from exchange.services import listing_queries, listings, moderation_acts
+from exchange.services import listing_queries, listings, members, moderation_acts
 from exchange.services.listing_queries import Filters
 from models import Space, User, db
 from tests import factories
@@ -120,3 +120,35 @@ def test_redis_away_computes_without_it(make_app, redis_server, emptied_after):
             assert _total() == 1 and _total() == 1
     finally:
         redis_server.ensure_running()
+
+
+def _member_skills() -> list[tuple[str, int]]:
+    return [(s.slug, n) for s, n in members.popular_skills(5)]
+
+
+def _profile(user: User, skills: str) -> None:
+    members.update_profile(
+        user.id,
+        display_name=user.display_name,
+        bio="",
+        city="",
+        languages="",
+        contact="",
+        skills=skills,
+        locale="fr",
+    )
+
+
+def test_member_skills_are_counted_once_then_follow_every_profile_change(app):
+    ines = factories.member(display_name="Inès Roux", skills=("Compta", "Excel"))
+    factories.member(display_name="Paul Blanc", skills=("Excel",))
+    db.session.commit()
+    assert _member_skills() == [("excel", 2), ("compta", 1)]
+    with counting() as queries:
+        assert _member_skills() == [("excel", 2), ("compta", 1)]
+    assert "group by" not in " ".join(queries.sql).lower()
+    _profile(ines, "Menuiserie")
+    assert _member_skills() == [("excel", 1), ("menuiserie", 1)]
+    factories.member(display_name="Zoé Petit", skills=("Menuiserie",))
+    db.session.commit()
+    assert _member_skills() == [("menuiserie", 2), ("excel", 1)]
