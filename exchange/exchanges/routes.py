@@ -35,7 +35,11 @@ from exchange.services import (
     rules,
 )
 from exchange.services.errors import DomainError, LargeAmountUnconfirmed
+from exchange.services.paging import Window
 from models import db
+
+# My exchanges list the feedback I owe whose window closes first; the rest is a page of its own.
+TO_WRITE_SHOWN = 10
 
 
 def _needs_a_space():
@@ -57,7 +61,7 @@ def index():
         mine=exchange_queries.for_member(
             current_user.id, before=int_arg("avant"), after=int_arg("apres")
         ),
-        to_write=feedback.to_write(current_user.id),
+        to_write=feedback.to_write(current_user.id, Window(per_page=TO_WRITE_SHOWN)),
         window_end=feedback.window_end,
     )
 

@@ -11,6 +11,7 @@ from exchange.feedback.forms import FeedbackForm, ReplyForm
 from exchange.forms_common import int_arg, refuse
 from exchange.services import exchange_queries, feedback, members, reputation
 from exchange.services.errors import DomainError
+from exchange.services.paging import Window
 
 PER_PAGE = 20
 
@@ -56,6 +57,17 @@ def write(exchange_id: int):
         other=exchange.other(current_user.id),
         ends=feedback.window_end(exchange),
     ), 400 if request.method == "POST" else 200
+
+
+@bp.route("/echanges/retours-a-ecrire")
+@login_required
+def to_write():
+    """Every feedback I still owe, whose window closes first first, a page at a time."""
+    return render_template(
+        "feedback/to_write.html",
+        page=feedback.to_write(current_user.id, Window(int_arg("page", 1), PER_PAGE)),
+        window_end=feedback.window_end,
+    )
 
 
 @bp.route("/retours/<int:feedback_id>/repondre", methods=["POST"])
