@@ -1394,6 +1394,12 @@ def check_my_exchanges(w, role, r):
         assert (title in r.text) == (role in _parties(name)), name
 
 
+def check_feedback_to_write(w, role, r):
+    """Only my own feedback to write: never an exchange of others."""
+    if r.status_code == OK and role not in _parties("confirmed_exchange"):
+        assert EXCHANGES["confirmed_exchange"] not in r.text
+
+
 def _check_exchange_page(name: str, forms: dict[str, tuple[str, ...]]):
     """The exchange's page, with the forms (by the end of their address) each role gets."""
 
@@ -2679,6 +2685,13 @@ CASES = [
     # exchanges: its two parties only (a 404 for anybody else), each step in its turn; a
     # dispute opens it to the coordinators of either party's spaces, who settle it
     row("GET", "/echanges", MEMBERS_ONLY, check=check_my_exchanges, needs=tuple(EXCHANGES)),
+    row(
+        "GET",
+        "/echanges/retours-a-ecrire",
+        MEMBERS_ONLY,
+        check=check_feedback_to_write,
+        needs=("confirmed_exchange",),
+    ),
     row(
         "GET",
         "/echanges/{proposed_exchange}",

@@ -146,6 +146,7 @@ WALK: dict[tuple[str, str], Walk] = {
             ("exchanges.propose", "/annonces/{listing}/proposer", "other_member"),
             ("feedback.write", "/echanges/{confirmed_exchange}/retour", "member"),
             ("feedback.about", "/membres/{member}/retours", "member"),
+            ("feedback.to_write", "/echanges/retours-a-ecrire", "member"),
             ("account.statement", "/compte", "member"),
             ("account.statement_csv", "/compte/releve.csv", "member"),
             ("account.give", "/compte/donner", "member"),
