@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import g
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,7 +12,7 @@ from exchange import dates
 from exchange.durations import duration_words, format_minutes
 from exchange.feedback.forms import recommendation_label
 from exchange.forms_common import carried_args
-from exchange.i18n import switch_language_url
+from exchange.i18n import switch_language_url, translations
 from exchange.markdown import render_markdown
 from exchange.services import payments, reputation
 from exchange.services.notifications import describe_kind
@@ -29,32 +29,36 @@ def _unread() -> int:
     return g.unread
 
 
+# The moderation log's words for each act, translated only when one is shown.
+_ACTION_LABELS = {
+    "space_created": _l("Lieu créé"),
+    "space_updated": _l("Lieu modifié"),
+    "join_approved": _l("Adhésion acceptée"),
+    "join_declined": _l("Adhésion déclinée"),
+    "coordinator_named": _l("Coordination confiée"),
+    "coordinator_removed": _l("Rôle de coordination retiré"),
+    "listing_hidden": _l("Annonce masquée"),
+    "listing_restored": _l("Annonce rétablie"),
+    "listing_approved": _l("Annonce approuvée"),
+    "edit_requested": _l("Modification demandée"),
+    "report_dismissed": _l("Signalement classé sans suite"),
+    "member_suspended": _l("Compte suspendu"),
+    "member_reinstated": _l("Compte réactivé"),
+    "feedback_hidden": _l("Texte d'un retour masqué"),
+    "feedback_restored": _l("Texte d'un retour rétabli"),
+    "exchange_resolved": _l("Échange tranché"),
+    "fee_refunded": _l("Participation aux frais remboursée"),
+    "pot_retribution": _l("Rétribution de la caisse commune"),
+    "transfer_corrected": _l("Mouvement corrigé"),
+    "rules_updated": _l("Règles du réseau modifiées"),
+    "emails_retried": _l("Courriels renvoyés"),
+}
+
+
 def action_label(action: str) -> str:
     """The moderation log's words for an act."""
-    labels = {
-        "space_created": _("Lieu créé"),
-        "space_updated": _("Lieu modifié"),
-        "join_approved": _("Adhésion acceptée"),
-        "join_declined": _("Adhésion déclinée"),
-        "coordinator_named": _("Coordination confiée"),
-        "coordinator_removed": _("Rôle de coordination retiré"),
-        "listing_hidden": _("Annonce masquée"),
-        "listing_restored": _("Annonce rétablie"),
-        "listing_approved": _("Annonce approuvée"),
-        "edit_requested": _("Modification demandée"),
-        "report_dismissed": _("Signalement classé sans suite"),
-        "member_suspended": _("Compte suspendu"),
-        "member_reinstated": _("Compte réactivé"),
-        "feedback_hidden": _("Texte d'un retour masqué"),
-        "feedback_restored": _("Texte d'un retour rétabli"),
-        "exchange_resolved": _("Échange tranché"),
-        "fee_refunded": _("Participation aux frais remboursée"),
-        "pot_retribution": _("Rétribution de la caisse commune"),
-        "transfer_corrected": _("Mouvement corrigé"),
-        "rules_updated": _("Règles du réseau modifiées"),
-        "emails_retried": _("Courriels renvoyés"),
-    }
-    return labels.get(action, action)
+    label = _ACTION_LABELS.get(action)
+    return action if label is None else str(label)
 
 
 def kind_label(kind: str) -> str:
@@ -186,12 +190,12 @@ def _plural(singular: str, plural: str, n: int) -> str:
     gettext's fallback for untranslated text would use the English rule instead."""
     if str(get_locale()) == "fr":
         return singular if n <= 1 else plural
-    return get_translations().ungettext(singular, plural, n)
+    return translations().ungettext(singular, plural, n)
 
 
 def register(app) -> None:
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: get_translations().ugettext(s), ngettext=_plural, newstyle=True
+        gettext=lambda s: translations().ugettext(s), ngettext=_plural, newstyle=True
     )
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = dates.day

@@ -69,3 +69,16 @@ def test_zero_takes_the_singular_in_french_and_the_plural_in_english(client, app
     assert "0 annonce" in client.get("/annonces?q=astrophysique").text
     assert "0 annonces" not in client.get("/annonces?q=astrophysique").text
     assert "0 listings" in client.get("/annonces?q=astrophysique&lang=en").text
+
+
+def test_a_forced_language_inside_a_page_translates_its_templates_then_gives_way(app):
+    # An email rendered in its recipient's language while the page is drawn in another.
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    sentence = "{{ _('Annonces') }} · {{ ngettext('%(num)d annonce', '%(num)d annonces', 2) }}"
+    with app.test_request_context("/?lang=fr"):
+        assert render_template_string(sentence) == "Annonces · 2 annonces"
+        with force_locale("en"):
+            assert render_template_string(sentence) == "Listings · 2 listings"
+        assert render_template_string(sentence) == "Annonces · 2 annonces"
