@@ -222,6 +222,15 @@ class Queue:
         factories.join(member, self.space)
         reports.report_member(self.provider.id, member.id, "spam")
 
+    def reported_feedback(self, i: int) -> None:
+        """Bob reports what a counterpart of his wrote about him (both wrote: it shows)."""
+        member = factories.member(f"Plume {i}")
+        factories.join(member, self.space)
+        ex = confirmed_exchange(self.provider, member, self.offer)
+        about_bob = feedback.write(member.id, ex.id, "not_recommended", f"Retour signalé {i}")
+        feedback.write(self.provider.id, ex.id, "recommends", f"Merci {i}")
+        reports.report_feedback(self.provider.id, about_bob.id, "misleading")
+
     def to_approve(self, i: int) -> None:
         self._listing(i, approved=False)
 

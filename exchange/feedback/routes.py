@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from exchange.feedback import bp
 from exchange.feedback.forms import FeedbackForm, ReplyForm
 from exchange.forms_common import int_arg, refuse
-from exchange.services import exchange_queries, feedback, members, reputation
+from exchange.services import exchange_queries, feedback, members, moderation, reputation
 from exchange.services.errors import DomainError
 from exchange.services.paging import Window
 
@@ -107,11 +107,13 @@ def about(user_id: int):
     total = reputation.count_visible(member.id)
     pages = max(1, -(-total // PER_PAGE))
     page = min(page, pages)
+    items = reputation.latest(member.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    moderation.preload_feedback_spaces(current_user, items)
     return render_template(
         "feedback/about.html",
         member=member,
         summary=reputation.summary(member.id),
-        items=reputation.latest(member.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE),
+        items=items,
         page=page,
         pages=pages,
         reply_form=ReplyForm(formdata=None),

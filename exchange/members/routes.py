@@ -11,7 +11,7 @@ from exchange.feedback.forms import ReplyForm
 from exchange.forms_common import attach_error, int_arg
 from exchange.members import bp
 from exchange.members.forms import ProfileForm
-from exchange.services import connect, listing_queries, members, payments, reputation
+from exchange.services import connect, listing_queries, members, moderation, payments, reputation
 from exchange.services.errors import DomainError
 
 PROFILE_FEEDBACK = 5  # the latest ones; the rest on /membres/<id>/retours
@@ -45,13 +45,15 @@ def profile(user_id: int):
     member = members.get_member(user_id)
     own = current_user.is_authenticated and current_user.id == member.id
     fees_on = payments.online_fees_enabled()
+    latest = reputation.latest(member.id, limit=PROFILE_FEEDBACK)
+    moderation.preload_feedback_spaces(current_user, latest)
     return render_template(
         "members/profile.html",
         member=member,
         member_listings=listing_queries.by_author(member.id, public_only=not own),
         locale=str(get_locale()),
         summary=reputation.summary(member.id),
-        latest_feedback=reputation.latest(member.id, limit=PROFILE_FEEDBACK),
+        latest_feedback=latest,
         feedback_count=reputation.count_visible(member.id),
         reply_form=ReplyForm(formdata=None),
         fees_on=fees_on,

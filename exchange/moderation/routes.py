@@ -136,9 +136,13 @@ def index():
         return Window(page=min(int_arg(arg, 1), 10000), per_page=DESK_PAGE)
 
     pending = moderation.pending_requests(current_user, window("demandes"))
+    reported = reports.open_reports(current_user, window("signalements"))
+    moderation.preload_feedback_spaces(
+        current_user, [r.feedback for r in reported.items if r.feedback]
+    )
     return render_template(
         "moderation/index.html",
-        reports=reports.open_reports(current_user, window("signalements")),
+        reports=reported,
         to_approve=moderation.pending_listings(current_user, window("annonces")),
         disputes=exchange_queries.disputed_for(current_user, window("litiges")),
         suspended=moderation.suspended_members(current_user, window("suspendus")),

@@ -77,6 +77,15 @@ def preload_active_spaces(user_ids) -> None:
     known.update({uid: sorted(ids) for uid, ids in found.items()})
 
 
+def preload_feedback_spaces(viewer, feedbacks) -> None:
+    """For a moderator's page, read at once the spaces of the parties of the feedback it will
+    ask `can_act_on_feedback` about one by one; other readers ask nothing, so read nothing."""
+    if not getattr(viewer, "is_authenticated", False):
+        return
+    if viewer.is_admin or viewer.coordinated_space_ids():
+        preload_active_spaces({uid for f in feedbacks for uid in (f.author_id, f.subject_id)})
+
+
 @event.listens_for(FlaskSession, "before_flush")
 @event.listens_for(FlaskSession, "after_commit")
 @event.listens_for(FlaskSession, "after_rollback")
