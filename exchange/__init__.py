@@ -110,7 +110,7 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
     mail.init_app(app)
     # The outbox's sweep (retries that are due, rows the queue never got) runs every so often.
-    jobs.init_app(app, periodic=("exchange.services.outbox.sweep",))
+    jobs.init_app(app, periodic=("exchange.services.notify.outbox.sweep",))
 
     from exchange.i18n import select_locale, select_timezone
 

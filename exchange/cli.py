@@ -7,7 +7,7 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from exchange.services import accounts
+from exchange.services.community import accounts
 from exchange.services.errors import DomainError
 from models import User, db
 
@@ -49,9 +49,9 @@ def register(app: Flask) -> None:
     @ledger_group.command("verify")
     def verify():
         """Recompute every balance from the entries; exit 1 with a report on any breach."""
-        from exchange.services import ledger
+        from exchange.services.ledger import transfers
 
-        report = ledger.verify()
+        report = transfers.verify()
         click.echo(
             f"{report.transfers} transfers, {report.entries} entries, {report.accounts} accounts;"
             f" balances sum to {report.total}."
@@ -70,9 +70,9 @@ def register(app: Flask) -> None:
     @exchanges_group.command("expire")
     def expire():
         """Expire logged times nobody confirmed in time (run it daily from cron)."""
-        from exchange.services import exchanges
+        from exchange.services.exchanges import lifecycle
 
-        click.echo(f"{exchanges.expire_stale()} unconfirmed logs expired.")
+        click.echo(f"{lifecycle.expire_stale()} unconfirmed logs expired.")
 
     @app.cli.group("feedback")
     def feedback_group():
@@ -81,7 +81,7 @@ def register(app: Flask) -> None:
     @feedback_group.command("publish")
     def publish():
         """Tell both parties when a feedback window has closed (run it daily from cron)."""
-        from exchange.services import feedback
+        from exchange.services.reputation import feedback
 
         click.echo(f"{feedback.publish_due()} exchanges' feedback announced.")
 
@@ -94,7 +94,7 @@ def register(app: Flask) -> None:
         """Handle Stripe events still waiting (Stripe unreachable, a worker stopped after the
         answer), then ask Stripe about fees still due; run it every few minutes from cron.
         Exits 1 while events fail or wait for a person."""
-        from exchange.services import stripe_events
+        from exchange.services.money import stripe_events
 
         done, failed = stripe_events.handle_pending()
         paid = stripe_events.reconcile()

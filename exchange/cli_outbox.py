@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from exchange.adapters import jobs
 from exchange.email_labels import email_label
-from exchange.services import outbox
+from exchange.services.notify import outbox
 
 
 def register(app: Flask) -> None:

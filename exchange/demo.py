@@ -16,8 +16,10 @@ from sqlalchemy import select
 from exchange import demo_exchanges, demo_feedback
 from exchange.config import DEMO_DOMAIN
 from exchange.demo_listings import HIDDEN_REASON, LISTINGS, REPORT_REASON, REPORT_TEXT, REPORTER
-from exchange.services import audit, members, passwords, search
-from exchange.services.listings import DEFAULT_DAYS, categories
+from exchange.services.community import members, passwords
+from exchange.services.listings import search
+from exchange.services.listings.publishing import DEFAULT_DAYS, categories
+from exchange.services.moderation import audit
 from exchange.text import slugify
 from models import Listing, Membership, Report, Space, User, db
 from models.base import utcnow

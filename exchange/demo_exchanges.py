@@ -4,7 +4,7 @@ waiting in every state, so that `/echanges`, `/compte` and `/caisse-commune` are
 History (everything settled or closed before the last days) is decided first, in date order,
 with the balances kept aside so that no movement passes a credit limit as it stood then; it
 is then written directly: the exchanges and their steps, and every movement through
-`ledger.transfer(at=…)` in date order, so that the running balances follow the dates (and the
+`transfers.transfer(at=…)` in date order, so that the running balances follow the dates (and the
 ledger checks the limits once more). The exchanges still open (proposed, accepted, done,
 disputed) reach their state through the real services, then get their dates: their
 notifications exist, their emails go nowhere.
@@ -29,8 +29,11 @@ from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
-from exchange.services import audit, disputes, exchanges, ledger, outbox
-from exchange.services import rules as network_rules
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.ledger import rules as network_rules
+from exchange.services.ledger import transfers
+from exchange.services.moderation import audit
+from exchange.services.notify import outbox
 from exchange.text import slugify
 from models import (
     Account,
@@ -770,7 +773,7 @@ class _Move:
     transfer: Transfer | None = None
 
     def write(self) -> None:
-        self.transfer = ledger.transfer(
+        self.transfer = transfers.transfer(
             kind=self.kind,
             from_account=self.payer,
             to_account=self.payee,
@@ -964,13 +967,13 @@ def _load(rng: random.Random, now: datetime, admin: User) -> _World:
         skills={u.id: {s.slug for s in u.skills} for u in users.values()},
         listings={li.title: li for li in db.session.scalars(select(Listing).order_by(Listing.id))},
         accounts=accounts,
-        pot=ledger.pot(),
+        pot=transfers.pot(),
         floor=rules.credit_floor,
         ceiling=rules.credit_ceiling,
         featured=featured,
-        log_days=exchanges.log_days(),
+        log_days=lifecycle.log_days(),
         rules=db.session.get(NetworkSettings, 1),
-        balance={a.id: a.balance for a in [*accounts.values(), ledger.pot()]},
+        balance={a.id: a.balance for a in [*accounts.values(), transfers.pot()]},
     )
 
 
@@ -1815,7 +1818,7 @@ def _play(w: _Recent, story: Recent) -> None:
     times = _recent_times(w, story.days, earliest)
     if not story.steps:
         call = partial(
-            exchanges.propose,
+            lifecycle.propose,
             initiator_id,
             listing_id,
             message=story.message,
@@ -1880,10 +1883,10 @@ def _play(w: _Recent, story: Recent) -> None:
         return
     at, verb = times[len(story.steps)], last[0]
     if verb == "accept":
-        call = partial(exchanges.accept, author_id, exchange.id, last[1])
+        call = partial(lifecycle.accept, author_id, exchange.id, last[1])
     elif verb == "log":
         call = partial(
-            exchanges.log_time,
+            lifecycle.log_time,
             people[last[1]],
             exchange.id,
             minutes=last[2],
@@ -1904,7 +1907,7 @@ def _play_log(w: _Recent, provider, receiver, days, title, minutes, message) -> 
         w,
         at,
         partial(
-            exchanges.log_direct,
+            lifecycle.log_direct,
             giver,
             counterpart_id=taker,
             gave=True,

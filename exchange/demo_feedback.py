@@ -36,7 +36,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from exchange.services import audit, feedback, moderation, notifications, reports
+from exchange.services.moderation import audit, reports, rights
+from exchange.services.notify import notifications
+from exchange.services.reputation import feedback
 from exchange.text import fold
 from models import (
     Exchange,
@@ -981,7 +983,7 @@ def _hidden_candidate(w: _World, notes: list[_Note]) -> tuple[_Note, User] | Non
             and note.visible_from < w.now - timedelta(days=12)
             and not {note.author.display_name, note.subject.display_name} & shaped
         ):
-            spaces = moderation.active_space_ids(note.subject.id)
+            spaces = rights.active_space_ids(note.subject.id)
             coordinators = sorted(
                 db.session.scalars(
                     select(Membership.user_id).where(
@@ -1096,7 +1098,7 @@ def _hide(w: _World, note: _Note, coordinator: User) -> None:
     db.session.add(report)
     db.session.flush()
     row.comment_hidden_at, row.comment_hidden_reason = hidden_at, reason
-    spaces = moderation.feedback_space_ids(row)
+    spaces = rights.feedback_space_ids(row)
     entry = audit.record(
         coordinator.id,
         "feedback_hidden",

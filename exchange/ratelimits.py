@@ -15,7 +15,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from exchange.adapters.redis_client import connection_options, is_redis_url
-from exchange.services.accounts import normalise_email
+from exchange.services.community.accounts import normalise_email
 
 
 def _per_client() -> str:

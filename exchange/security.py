@@ -35,7 +35,7 @@ CSP = csp()
 
 def _policy() -> str:
     """With online fees on, the pay and connect buttons lead to Stripe's own pages."""
-    from exchange.services.payments import online_fees_enabled
+    from exchange.services.money.amounts import online_fees_enabled
 
     if online_fees_enabled():
         return csp(current_app.config["STRIPE_PAGE_ORIGINS"])
@@ -68,7 +68,7 @@ def _same_site_referrer() -> str | None:
 
 
 def register(app) -> None:
-    from exchange.services import accounts
+    from exchange.services.community import accounts
 
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"

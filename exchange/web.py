@@ -14,8 +14,9 @@ from exchange.feedback.forms import recommendation_label
 from exchange.forms_common import carried_args
 from exchange.i18n import switch_language_url, translations
 from exchange.markdown import render_markdown
-from exchange.services import payments, reputation
-from exchange.services.notifications import describe_kind
+from exchange.services.money import amounts
+from exchange.services.notify.notifications import describe_kind
+from exchange.services.reputation import summaries
 from exchange.text import one_line
 
 
@@ -23,7 +24,7 @@ def _unread() -> int:
     if not current_user.is_authenticated:
         return 0
     if "unread" not in g:
-        from exchange.services.notifications import unread_count
+        from exchange.services.notify.notifications import unread_count
 
         g.unread = unread_count(current_user.id)
     return g.unread
@@ -221,9 +222,9 @@ def register(app) -> None:
         dispute_badge=dispute_badge,
         carried_args=carried_args,
         stripe_state_label=stripe_state_label,
-        euros=payments.euros_text,
+        euros=amounts.euros_text,
         notification_text=describe_kind,
-        reputation_card=reputation.card,
+        reputation_card=summaries.card,
         recommendation_label=recommendation_label,
     )
     app.jinja_env.trim_blocks = True

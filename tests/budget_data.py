@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from exchange.services import disputes, exchanges, feedback, ledger, moderation_acts, reports
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.ledger import transfers
+from exchange.services.moderation import acts, reports
+from exchange.services.reputation import feedback
 from models import Exchange, db
 from models.base import utcnow
 from tests import factories
@@ -46,10 +49,10 @@ class Network:
 
 
 def confirmed_exchange(provider, receiver, listing):
-    ex = exchanges.propose(receiver.id, listing.id, message="Samedi ?", foreseen_minutes=60)
-    exchanges.accept(provider.id, ex.id)
-    exchanges.log_time(provider.id, ex.id, minutes=60)
-    return exchanges.confirm(receiver.id, ex.id)
+    ex = lifecycle.propose(receiver.id, listing.id, message="Samedi ?", foreseen_minutes=60)
+    lifecycle.accept(provider.id, ex.id)
+    lifecycle.log_time(provider.id, ex.id, minutes=60)
+    return lifecycle.confirm(receiver.id, ex.id)
 
 
 class Reputation:
@@ -93,9 +96,9 @@ class MyExchanges:
                 if i % 2:
                     feedback.write(provider.id, ex.id, "recommends", "Merci")
                 continue
-            ex = exchanges.propose(self.alice.id, offer.id, message="Quand ?", foreseen_minutes=30)
+            ex = lifecycle.propose(self.alice.id, offer.id, message="Quand ?", foreseen_minutes=30)
             if i % 3 == 1:
-                exchanges.accept(provider.id, ex.id)
+                lifecycle.accept(provider.id, ex.id)
         self.made = n
 
 
@@ -155,13 +158,13 @@ class Movements:
             other = factories.member(f"Contrepartie {len(self.counterparts)}")
             factories.join(other, self.space)
             self.counterparts.append(other)
-        mine = ledger.account_of(self.alice.id).id
-        pot = ledger.pot().id
+        mine = transfers.account_of(self.alice.id).id
+        pot = transfers.pot().id
         for i in range(self.moved, n):
             other = self.counterparts[i % len(self.counterparts)]
-            theirs = ledger.account_of(other.id).id
+            theirs = transfers.account_of(other.id).id
             giver, there, back = (self.alice, mine, theirs) if i % 2 else (other, theirs, mine)
-            ledger.transfer(
+            transfers.transfer(
                 kind="gift",
                 from_account=there,
                 to_account=back,
@@ -170,7 +173,7 @@ class Movements:
                 author_id=giver.id,
             )
             if i % 4 == 0:
-                ledger.transfer(
+                transfers.transfer(
                     kind="gift",
                     from_account=theirs,
                     to_account=pot,
@@ -194,7 +197,7 @@ class Queue:
         self.provider = factories.member("Bob")
         factories.join(self.provider, self.space)
         self.offer = factories.listing(self.provider, self.space, "Réparation de vélo")
-        moderation_acts.approve_listing(self.coordinator.id, self.offer.id)
+        acts.approve_listing(self.coordinator.id, self.offer.id)
         auth.login(self.coordinator)
         self.made = 0
 
@@ -209,7 +212,7 @@ class Queue:
         factories.join(author, self.space)
         listing = factories.listing(author, self.space, f"Annonce {i}")
         if approved:
-            moderation_acts.approve_listing(self.coordinator.id, listing.id)
+            acts.approve_listing(self.coordinator.id, listing.id)
         return author, listing
 
     def reported(self, i: int) -> None:
@@ -236,7 +239,7 @@ class Queue:
 
     def hidden(self, i: int) -> None:
         _author, listing = self._listing(i)
-        moderation_acts.hide_listing(self.coordinator.id, listing.id, f"Hors sujet {i}")
+        acts.hide_listing(self.coordinator.id, listing.id, f"Hors sujet {i}")
 
     def to_join(self, i: int) -> None:
         factories.join(factories.member(f"Candidate {i}"), self.space, status="pending")
@@ -244,12 +247,12 @@ class Queue:
     def disputed(self, i: int) -> None:
         member = factories.member(f"Receveuse {i}")
         factories.join(member, self.space)
-        ex = exchanges.propose(member.id, self.offer.id, message="?", foreseen_minutes=60)
-        exchanges.accept(self.provider.id, ex.id)
-        exchanges.log_time(self.provider.id, ex.id, minutes=60)
+        ex = lifecycle.propose(member.id, self.offer.id, message="?", foreseen_minutes=60)
+        lifecycle.accept(self.provider.id, ex.id)
+        lifecycle.log_time(self.provider.id, ex.id, minutes=60)
         disputes.dispute(member.id, ex.id, "Une demi-heure seulement.")
 
     def suspended(self, i: int) -> None:
         member = factories.member(f"Suspendue {i}")
         factories.join(member, self.space)
-        moderation_acts.suspend_member(self.coordinator.id, member.id, f"Abus {i}")
+        acts.suspend_member(self.coordinator.id, member.id, f"Abus {i}")

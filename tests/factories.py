@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from exchange.services import passwords
-from exchange.services.members import refresh_search_text, skills_by_name
+from exchange.services.community import passwords
+from exchange.services.community.members import refresh_search_text, skills_by_name
 from models import Membership, Space, User, db
 from models.base import utcnow
 
@@ -91,7 +91,7 @@ def listing(
 
     from sqlalchemy import select
 
-    from exchange.services import listings
+    from exchange.services.listings import publishing
     from models import Category, Membership
 
     if not db.session.scalar(
@@ -108,9 +108,9 @@ def listing(
         else None
     )
     expires_on: date | None = extra.pop("expires_on", None)
-    item = listings.create(
+    item = publishing.create(
         author.id,
-        listings.ListingInput(
+        publishing.ListingInput(
             kind=kind,
             title=title,
             summary=summary,

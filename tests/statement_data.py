@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
-from exchange.services import ledger
+from exchange.services.ledger import transfers
 from models import Account, Entry, Transfer, db
 from tests import factories
 
@@ -39,9 +39,9 @@ class History:
 
     def _planned(self, n: int):
         """(giver, taker, minutes, reason, instant) of the movements up to `n`, in order."""
-        mine = ledger.account_of(self.member.id).id
-        theirs = ledger.account_of(self.counterpart.id).id
-        a, b = (ledger.account_of(u.id).id for u in self.others)
+        mine = transfers.account_of(self.member.id).id
+        theirs = transfers.account_of(self.counterpart.id).id
+        a, b = (transfers.account_of(u.id).id for u in self.others)
         for i in range(self.written, n):
             giver, taker = (theirs, mine) if i % 2 == 0 else (mine, theirs)
             yield giver, taker, 10 + i % 5, f"Mouvement {i}", self.at(i)
@@ -58,7 +58,7 @@ class History:
             _bulk(planned)
         else:
             for giver, taker, minutes, reason, at in planned:
-                ledger.transfer(
+                transfers.transfer(
                     kind="gift", from_account=giver, to_account=taker, minutes=minutes,
                     reason=reason, author_id=None, at=at,
                 )  # fmt: skip
@@ -67,7 +67,7 @@ class History:
 
     def entries(self) -> list[Entry]:
         """The member's entries, oldest first, as the database holds them."""
-        account = ledger.account_of(self.member.id)
+        account = transfers.account_of(self.member.id)
         return list(
             db.session.scalars(
                 db.select(Entry).where(Entry.account_id == account.id).order_by(Entry.id)
@@ -77,9 +77,9 @@ class History:
 
 def gifts_to_the_pot(member, n: int, reason: str) -> None:
     """`n` gifts of a minute from `member` to the common pot ("<reason> <i>"), committed."""
-    mine, pot = ledger.account_of(member.id).id, ledger.pot().id
+    mine, pot = transfers.account_of(member.id).id, transfers.pot().id
     for i in range(n):
-        ledger.transfer(
+        transfers.transfer(
             kind="gift", from_account=mine, to_account=pot, minutes=1,
             reason=f"{reason} {i}", author_id=member.id,
         )  # fmt: skip
@@ -88,7 +88,7 @@ def gifts_to_the_pot(member, n: int, reason: str) -> None:
 
 def _bulk(planned) -> None:
     """The transfers and entries of `planned`, in two statements, and the accounts' cached
-    balances: what `ledger.transfer` writes one by one (`flask ledger verify` agrees)."""
+    balances: what `transfers.transfer` writes one by one (`flask ledger verify` agrees)."""
     ids = {giver for giver, *_ in planned} | {taker for _g, taker, *_ in planned}
     balances = {
         a.id: a.balance for a in db.session.scalars(select(Account).where(Account.id.in_(ids)))

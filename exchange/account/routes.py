@@ -21,8 +21,11 @@ from exchange.account import bp
 from exchange.account.forms import POT, GiftForm, PeriodForm, RetributeForm
 from exchange.forms_common import int_arg, refuse
 from exchange.forms_time import ask_to_confirm
-from exchange.services import gifts, ledger, members, moderation, payments, statements
+from exchange.services.community import members
 from exchange.services.errors import DomainError, LargeAmountUnconfirmed
+from exchange.services.ledger import gifts, statements, transfers
+from exchange.services.moderation import rights
+from exchange.services.money import amounts
 from exchange.web import transfer_kind_label
 from models import db
 from models.ledger import TRANSFER_KINDS
@@ -50,11 +53,11 @@ def statement():
     """My balance, my limits and my statement with its running balance, newest first, a
     page at a time."""
     form, start, end = _period()
-    account = ledger.account_of(current_user.id)
+    account = transfers.account_of(current_user.id)
     return render_template(
         "account/statement.html",
         account=account,
-        limits=ledger.limits_of(account),
+        limits=transfers.limits_of(account),
         st=statements.page(account, start, end, **_cursor()),
         period=form,
     )
@@ -81,7 +84,7 @@ def statement_csv():
     """My statement as CSV: UTF-8 with its BOM, `;` between cells (LibreOffice, Excel in French),
     every movement of the period oldest first, streamed as it is read."""
     _form, start, end = _period()
-    found = statements.movements(ledger.account_of(current_user.id), start, end)
+    found = statements.movements(transfers.account_of(current_user.id), start, end)
     headers = [
         _("Date"),
         _("Mouvement"),
@@ -149,12 +152,12 @@ def give():
         else:
             flash(_("Merci : votre don est enregistré."), "success")
             return redirect(url_for("account.statement"))
-    account = ledger.account_of(current_user.id)
+    account = transfers.account_of(current_user.id)
     return render_template(
         "account/give.html",
         form=form,
         account=account,
-        limits=ledger.limits_of(account),
+        limits=transfers.limits_of(account),
         large=large,
     ), status
 
@@ -168,8 +171,8 @@ def pot():
         "account/pot.html",
         st=statements.pot_page(start, end, for_members=current_user.is_authenticated, **_cursor()),
         period=form,
-        can_retribute=moderation.is_moderator(current_user),
-        fees_on=payments.online_fees_enabled(),
+        can_retribute=rights.is_moderator(current_user),
+        fees_on=amounts.online_fees_enabled(),
     )
 
 
@@ -177,12 +180,12 @@ def pot():
 @login_required
 def retribute():
     """A coordinator pays a member from the pot for a contribution to the commons."""
-    if not moderation.is_moderator(current_user):
+    if not rights.is_moderator(current_user):
         abort(403)
     form = RetributeForm()
     form.recipient.choices = [SelectChoice("", _("— choisir —"))] + [
         SelectChoice(str(m.id), m.display_name)
-        for m in members.exchange_partners(current_user.id, moderation.scope(current_user))
+        for m in members.exchange_partners(current_user.id, rights.scope(current_user))
     ]
     if request.method == "GET" and (wanted := int_arg("membre")):
         form.recipient.data = str(wanted)
@@ -201,5 +204,5 @@ def retribute():
             flash(_("Rétribution versée et consignée au journal."), "success")
             return redirect(url_for("account.pot"))
     return render_template(
-        "account/retribute.html", form=form, pot=ledger.pot()
+        "account/retribute.html", form=form, pot=transfers.pot()
     ), 400 if request.method == "POST" else 200

@@ -10,7 +10,7 @@ from flask_login import current_user
 from exchange.admin import bp
 from exchange.email_labels import email_label
 from exchange.forms_common import Form, int_arg
-from exchange.services import outbox
+from exchange.services.notify import outbox
 
 
 @bp.route("/admin/courriels")

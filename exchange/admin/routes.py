@@ -10,9 +10,11 @@ from exchange.admin import bp
 from exchange.admin.forms import CategoryForm, CorrectionForm, RulesForm
 from exchange.durations import duration_text
 from exchange.forms_common import Form, attach_error, int_arg
-from exchange.services import categories, gifts, payments, statements
-from exchange.services import rules as network_rules
 from exchange.services.errors import DomainError, InvalidInput
+from exchange.services.ledger import gifts, statements
+from exchange.services.ledger import rules as network_rules
+from exchange.services.listings import categories
+from exchange.services.money import amounts
 
 
 @bp.before_request
@@ -85,8 +87,8 @@ def rules():
         form.ceiling.data = duration_text(current.credit_ceiling)
         form.welcome_grant.data = duration_text(current.welcome_grant)
         form.large_amount.data = duration_text(current.large_amount)
-        form.fee_cap.data = payments.euros_input(current.fee_cap_cents)
-        form.commons.data = payments.percent_input(current.commons_bp)
+        form.fee_cap.data = amounts.euros_input(current.fee_cap_cents)
+        form.commons.data = amounts.percent_input(current.commons_bp)
     if form.validate_on_submit():
         try:
             network_rules.update(
@@ -94,8 +96,8 @@ def rules():
                 credit_floor=-form.overdraft.minutes,
                 credit_ceiling=form.ceiling.minutes,
                 welcome_grant=form.welcome_grant.minutes or 0,
-                fee_cap_cents=_typed(form.fee_cap.data, payments.parse_euros, "fee_cap_cents"),
-                commons_bp=_typed(form.commons.data, payments.parse_percent, "commons_bp"),
+                fee_cap_cents=_typed(form.fee_cap.data, amounts.parse_euros, "fee_cap_cents"),
+                commons_bp=_typed(form.commons.data, amounts.parse_percent, "commons_bp"),
                 large_amount=form.large_amount.minutes,
                 reason=form.reason.data or "",
             )
@@ -116,9 +118,9 @@ def rules():
         "admin/rules.html",
         form=form,
         current=current,
-        fees_on=payments.online_fees_enabled(),
-        euros=payments.euros_text,
-        percent=payments.percent_text,
+        fees_on=amounts.online_fees_enabled(),
+        euros=amounts.euros_text,
+        percent=amounts.percent_text,
     ), 400 if request.method == "POST" else 200
 
 

@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from exchange.forms_common import Form
 from exchange.forms_people import EmailAddress
-from exchange.services.passwords import MAX_LENGTH, MIN_LENGTH
+from exchange.services.community.passwords import MAX_LENGTH, MIN_LENGTH
 
 
 class SignupForm(Form):

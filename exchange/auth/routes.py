@@ -17,7 +17,7 @@ from exchange.auth.forms import (
     SignupForm,
 )
 from exchange.forms_common import attach_error, local_path
-from exchange.services import accounts
+from exchange.services.community import accounts
 from exchange.services.errors import DomainError, EmailNotConfirmed, InvalidToken
 
 

@@ -22,7 +22,8 @@ from exchange.demo_scale import desk, feedback, finish, history, listings, membe
 from exchange.demo_scale.bulk import Phases
 from exchange.demo_scale.texts import Writer
 from exchange.demo_scale.world import SCALES, Scale, World
-from exchange.services import passwords, reputation
+from exchange.services.community import passwords
+from exchange.services.reputation import summaries
 from models import Account, Entry, Exchange, Listing, Report, db
 from models.base import utcnow
 
@@ -71,7 +72,7 @@ def sizes(w: World) -> dict[str, dict]:
         "statement": {"member": statement, "note": f"{entries} ledger movements"},
         "profile": {
             "member": profile,
-            "note": f"{reputation.count_visible(profile.id)} feedback shown on the profile",
+            "note": f"{summaries.count_visible(profile.id)} feedback shown on the profile",
         },
         "desk": {
             "member": coordinator,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from exchange.demo_scale import bulk
 from exchange.demo_scale.world import World
-from exchange.services import search
+from exchange.services.listings import search
 from models import Account, ModerationAction
 
 ACTION_DEFAULTS = {

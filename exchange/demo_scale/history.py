@@ -1,7 +1,7 @@
 """Three years of movements, played in date order: confirmed exchanges settled receiver →
 provider, gifts to members and to the common pot, retributions from the pot, a few
 corrections. Each movement is checked against the network's limits on the balances as they
-are then, exactly as `services.ledger.transfer` checks them, and its two entries carry the
+are then, exactly as `services.ledger.transfers.transfer` checks them, and its two entries carry the
 running balances; transfers and entries get their ids in date order.
 """
 
@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from exchange.demo_scale import bulk, exchanges, ledger_rows, opened
 from exchange.demo_scale.world import HISTORY_DAYS, Member, World
-from exchange.services import rules as network_rules
+from exchange.services.ledger import rules as network_rules
 from models import Entry, Exchange, ExchangeEvent, Transfer
 
 MINUTES = (30, 45, 60, 60, 60, 90, 90, 120, 120, 150, 180, 240)

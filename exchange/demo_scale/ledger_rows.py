@@ -1,5 +1,5 @@
 """The ledger as the history plays it: balances checked against the network's limits as
-`services.ledger.transfer` checks them, each movement with its two entries and their running
+`services.ledger.transfers.transfer` checks them, each movement with its two entries and their running
 balances; gifts, retributions from the pot and corrections; and the rows they make."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import NamedTuple
 from exchange.demo_scale import bulk
 from exchange.demo_scale.lexicon import TRADES
 from exchange.demo_scale.world import World
-from exchange.services import ledger as ledger_service
+from exchange.services.ledger import transfers as ledger_transfers
 from models import Entry, Transfer
 
 GIFTS = (30, 60, 60, 90, 120)
@@ -45,20 +45,20 @@ class Ledger:
     next_id: int
     moves: list[Move] = field(default_factory=list)
 
-    def limits(self, account: int) -> ledger_service.Limits:
+    def limits(self, account: int) -> ledger_transfers.Limits:
         """The ledger's limits: the pot between 0 and no ceiling, members the network's."""
         return (
-            ledger_service.Limits(0, None)
+            ledger_transfers.Limits(0, None)
             if account == self.pot
-            else ledger_service.Limits(self.floor, self.ceiling)
+            else ledger_transfers.Limits(self.floor, self.ceiling)
         )
 
     def room(self, debit: int, credit: int, minutes: int) -> int:
         """The most of `minutes` (in quarters of an hour) the limits let move now, or 0, by
-        the ledger's own rule (`ledger.possible_move`)."""
+        the ledger's own rule (`transfers.possible_move`)."""
         most = minutes
         for account, delta in ((debit, -minutes), (credit, minutes)):
-            possible = ledger_service.possible_move(
+            possible = ledger_transfers.possible_move(
                 self.balances[account], delta, self.limits(account)
             )
             if possible is not None:

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from exchange.demo_scale import bulk
 from exchange.demo_scale.lexicon import TRADES
 from exchange.demo_scale.world import HISTORY_DAYS, Member, Roster, World
-from exchange.services import search
-from exchange.services.listings import DEFAULT_DAYS
+from exchange.services.listings import search
+from exchange.services.listings.publishing import DEFAULT_DAYS
 from models import Listing, ListingTerm, listing_skills
 
 PENDING_DAYS = 21  # the pre-moderated space's coordinators are about three weeks behind

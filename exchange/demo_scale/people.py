@@ -14,7 +14,7 @@ from exchange.config import DEMO_DOMAIN
 from exchange.demo_scale import bulk, memberships, names
 from exchange.demo_scale.lexicon import TRADES
 from exchange.demo_scale.world import HISTORY_DAYS, Member, World
-from exchange.services import members as member_rules
+from exchange.services.community import members as member_rules
 from exchange.text import slugify
 from models import Account, Category, Membership, Skill, Space, User, db, user_skills
 

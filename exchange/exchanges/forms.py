@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from exchange.forms_common import Form
 from exchange.forms_people import MemberField
 from exchange.forms_time import ConfirmedField, DurationField
-from exchange.services.payments import parse_euros
+from exchange.services.money.amounts import parse_euros
 
 
 class EurosField(StringField):

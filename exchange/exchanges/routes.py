@@ -22,20 +22,15 @@ from exchange.exchanges.forms import (
 from exchange.forms_common import int_arg, refuse
 from exchange.forms_time import ask_to_confirm
 from exchange.payments.forms import RefundForm
-from exchange.services import (
-    connect,
-    disputes,
-    exchange_queries,
-    exchanges,
-    feedback,
-    fees,
-    listing_queries,
-    members,
-    payments,
-    rules,
-)
+from exchange.services.community import members
 from exchange.services.errors import DomainError, LargeAmountUnconfirmed
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.exchanges import queries as exchange_queries
+from exchange.services.ledger import rules
+from exchange.services.listings import queries as listing_queries
+from exchange.services.money import amounts, connect, fees
 from exchange.services.paging import Window
+from exchange.services.reputation import feedback
 from models import db
 
 # My exchanges list the feedback I owe whose window closes first; the rest is a page of its own.
@@ -83,7 +78,7 @@ def propose(listing_id: int):
         form.minutes.data = duration_text(listing.estimated_minutes)
     if form.validate_on_submit():
         try:
-            exchange = exchanges.propose(
+            exchange = lifecycle.propose(
                 current_user.id,
                 listing.id,
                 message=form.message.data,
@@ -112,7 +107,7 @@ def _page(exchange_id: int, status: int = 200, large: int | None = None, **forms
     }
     defaults.update(forms)
     fee = fees.of_exchange(exchange.id)
-    fees_on = payments.online_fees_enabled()
+    fees_on = amounts.online_fees_enabled()
     return render_template(
         "exchanges/show.html",
         exchange=exchange,
@@ -124,7 +119,7 @@ def _page(exchange_id: int, status: int = 200, large: int | None = None, **forms
         fees_on=fees_on,
         # The provider may attach a fee while accepting or logging, if none is attached yet.
         may_attach_fee=fees_on and fee is None and current_user.id == exchange.provider_id,
-        fee_cap=payments.euros_text(rules.current().fee_cap_cents),
+        fee_cap=amounts.euros_text(rules.current().fee_cap_cents),
         provider_stripe=connect.state_of(exchange.provider_id) if fees_on else "none",
         can_refund=fee is not None and fees.can_refund(current_user, fee),
         large=large,
@@ -168,7 +163,7 @@ def accept(exchange_id: int):
     return _act(
         exchange_id,
         AcceptForm(),
-        lambda f: exchanges.accept(
+        lambda f: lifecycle.accept(
             current_user.id,
             exchange_id,
             f.message.data,
@@ -187,7 +182,7 @@ def decline(exchange_id: int):
     return _act(
         exchange_id,
         MessageForm(),
-        lambda f: exchanges.decline(current_user.id, exchange_id, f.message.data),
+        lambda f: lifecycle.decline(current_user.id, exchange_id, f.message.data),
         _("Proposition déclinée."),
         "message_form",
     )
@@ -200,7 +195,7 @@ def cancel(exchange_id: int):
     return _act(
         exchange_id,
         MessageForm(),
-        lambda f: exchanges.cancel(current_user.id, exchange_id, f.message.data),
+        lambda f: lifecycle.cancel(current_user.id, exchange_id, f.message.data),
         _("Échange annulé."),
         "message_form",
     )
@@ -213,7 +208,7 @@ def log_time(exchange_id: int):
     return _act(
         exchange_id,
         LogTimeForm(),
-        lambda f: exchanges.log_time(
+        lambda f: lifecycle.log_time(
             current_user.id,
             exchange_id,
             minutes=f.minutes.minutes,
@@ -235,7 +230,7 @@ def confirm(exchange_id: int):
     return _act(
         exchange_id,
         MessageForm(),
-        lambda f: exchanges.confirm(current_user.id, exchange_id),
+        lambda f: lifecycle.confirm(current_user.id, exchange_id),
         _("Temps confirmé : les crédits ont bougé."),
         "message_form",
     )
@@ -291,7 +286,7 @@ def log_direct():
     if form.validate_on_submit():
         who = (form.counterpart.data, form.direction.data)  # what the confirmation names
         try:
-            exchange = exchanges.log_direct(
+            exchange = lifecycle.log_direct(
                 current_user.id,
                 counterpart_id=int(form.counterpart.data),
                 gave=form.direction.data == "gave",
@@ -317,8 +312,8 @@ def log_direct():
     return render_template(
         "exchanges/log.html",
         form=form,
-        fees_on=payments.online_fees_enabled(),
-        fee_cap=payments.euros_text(rules.current().fee_cap_cents),
+        fees_on=amounts.online_fees_enabled(),
+        fee_cap=amounts.euros_text(rules.current().fee_cap_cents),
         direct_log=True,
         large=large,
     ), status

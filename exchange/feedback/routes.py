@@ -9,9 +9,12 @@ from flask_login import current_user, login_required
 from exchange.feedback import bp
 from exchange.feedback.forms import FeedbackForm, ReplyForm
 from exchange.forms_common import int_arg, refuse
-from exchange.services import exchange_queries, feedback, members, moderation, reputation
+from exchange.services.community import members
 from exchange.services.errors import DomainError
+from exchange.services.exchanges import queries as exchange_queries
+from exchange.services.moderation import rights
 from exchange.services.paging import Window
+from exchange.services.reputation import feedback, summaries
 
 PER_PAGE = 20
 
@@ -104,15 +107,15 @@ def about(user_id: int):
     """Every feedback about a member that has appeared, newest first."""
     member = members.get_member(user_id)
     page = int_arg("page", 1)
-    total = reputation.count_visible(member.id)
+    total = summaries.count_visible(member.id)
     pages = max(1, -(-total // PER_PAGE))
     page = min(page, pages)
-    items = reputation.latest(member.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-    moderation.preload_feedback_spaces(current_user, items)
+    items = summaries.latest(member.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    rights.preload_feedback_spaces(current_user, items)
     return render_template(
         "feedback/about.html",
         member=member,
-        summary=reputation.summary(member.id),
+        summary=summaries.summary(member.id),
         items=items,
         page=page,
         pages=pages,

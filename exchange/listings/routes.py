@@ -13,10 +13,13 @@ from exchange.durations import duration_text
 from exchange.forms_common import attach_error, int_arg
 from exchange.listings import bp
 from exchange.listings.forms import ActionForm, ListingForm
-from exchange.services import listing_queries, listings, members, reputation
+from exchange.services.community import members
 from exchange.services.errors import DomainError
-from exchange.services.listing_queries import Filters
-from exchange.services.listings import ListingInput
+from exchange.services.listings import publishing
+from exchange.services.listings import queries as listing_queries
+from exchange.services.listings.publishing import ListingInput
+from exchange.services.listings.queries import Filters
+from exchange.services.reputation import summaries
 
 
 @bp.route("/annonces")
@@ -36,14 +39,14 @@ def search():
         sort="newest" if args.get("tri") == "recent" else "relevance",
     )
     page = listing_queries.find(filters, page=min(int_arg("page", 1), 1000))
-    reputation.preload_cards([listing.author_id for listing in page.items])
+    summaries.preload_cards([listing.author_id for listing in page.items])
     return render_template(
         "listings/search.html",
         page=page,
         filters=filters,
         args=args,
         spaces=members.all_spaces(),
-        categories=listings.categories(),
+        categories=publishing.categories(),
         cities=listing_queries.cities(),
         tags=listing_queries.popular_tags(24),
         locale=str(get_locale()),
@@ -60,7 +63,7 @@ def show(listing_id: int):
         is_author=current_user.is_authenticated and current_user.id == listing.author_id,
         can_moderate=listing_queries.can_moderate(current_user, listing),
         action_form=ActionForm(),
-        author_actions=listings.author_actions(listing),
+        author_actions=publishing.author_actions(listing),
         locale=str(get_locale()),
     )
 
@@ -68,7 +71,7 @@ def show(listing_id: int):
 def _fill_choices(form: ListingForm) -> None:
     locale = str(get_locale())
     form.category_id.choices = [SelectChoice("", _("— choisir —"))] + [
-        SelectChoice(str(c.id), c.name(locale)) for c in listings.categories()
+        SelectChoice(str(c.id), c.name(locale)) for c in publishing.categories()
     ]
     form.space_id.choices = [
         SelectChoice(str(m.space_id), m.space.name) for m in current_user.active_memberships()
@@ -102,12 +105,12 @@ def create():
     _fill_choices(form)
     if request.method == "GET":
         form.kind.data = "request" if request.args.get("type") == "demande" else "offer"
-        form.expires_on.data = listings.default_expiry()
+        form.expires_on.data = publishing.default_expiry()
         if len(form.space_id.choices) == 1:
             form.space_id.data = form.space_id.choices[0].value
     if form.validate_on_submit():
         try:
-            listing = listings.create(current_user.id, _input(form))
+            listing = publishing.create(current_user.id, _input(form))
         except DomainError as e:
             if not attach_error(form, e):
                 flash(str(e.message), "error")
@@ -144,7 +147,7 @@ def edit(listing_id: int):
             form.estimated_hours.data = duration_text(listing.estimated_minutes)
     if form.validate_on_submit():
         try:
-            updated = listings.update(current_user.id, listing.id, _input(form))
+            updated = publishing.update(current_user.id, listing.id, _input(form))
         except DomainError as e:
             if not attach_error(form, e):
                 flash(str(e.message), "error")
@@ -170,7 +173,7 @@ def change_status(listing_id: int):
     listing_queries.get_for(current_user, listing_id)  # 404 for a listing this member cannot see
     if ActionForm().validate_on_submit():
         try:
-            listings.change_status(current_user.id, listing_id, action)
+            publishing.change_status(current_user.id, listing_id, action)
         except DomainError as e:
             if e.status_code in (403, 404):
                 raise
@@ -192,7 +195,7 @@ def renew(listing_id: int):
     listing_queries.get_for(current_user, listing_id)  # 404 for a listing this member cannot see
     if ActionForm().validate_on_submit():
         try:
-            listing = listings.renew(current_user.id, listing_id)
+            listing = publishing.renew(current_user.id, listing_id)
         except DomainError as e:
             if e.status_code in (403, 404):
                 raise

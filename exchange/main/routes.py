@@ -8,7 +8,10 @@ from flask_login import current_user, login_required
 
 from exchange.forms_common import Form
 from exchange.main import bp
-from exchange.services import listing_queries, members, notifications, reputation, spaces
+from exchange.services.community import members, spaces
+from exchange.services.listings import queries as listing_queries
+from exchange.services.notify import notifications
+from exchange.services.reputation import summaries
 
 
 @bp.route("/")
@@ -16,7 +19,7 @@ def index():
     """What Archipel is, the spaces, the latest members, and the way in."""
     latest = listing_queries.latest(6)
     newcomers = members.search_members(per_page=8).items
-    reputation.preload_cards([listing.author_id for listing in latest])
+    summaries.preload_cards([listing.author_id for listing in latest])
     return render_template(
         "main/index.html",
         latest=latest,

@@ -11,8 +11,12 @@ from exchange.feedback.forms import ReplyForm
 from exchange.forms_common import attach_error, int_arg
 from exchange.members import bp
 from exchange.members.forms import ProfileForm
-from exchange.services import connect, listing_queries, members, moderation, payments, reputation
+from exchange.services.community import members
 from exchange.services.errors import DomainError
+from exchange.services.listings import queries as listing_queries
+from exchange.services.moderation import rights
+from exchange.services.money import amounts, connect
+from exchange.services.reputation import summaries
 
 PROFILE_FEEDBACK = 5  # the latest ones; the rest on /membres/<id>/retours
 
@@ -26,7 +30,7 @@ def directory():
     page = members.search_members(
         q=q, skill=skill, space_id=space_id, page=int_arg("page", 1), per_page=24
     )
-    reputation.preload_cards([m.id for m in page.items])
+    summaries.preload_cards([m.id for m in page.items])
     return render_template(
         "members/directory.html",
         page=page,
@@ -44,17 +48,17 @@ def profile(user_id: int):
     only for members who are logged in."""
     member = members.get_member(user_id)
     own = current_user.is_authenticated and current_user.id == member.id
-    fees_on = payments.online_fees_enabled()
-    latest = reputation.latest(member.id, limit=PROFILE_FEEDBACK)
-    moderation.preload_feedback_spaces(current_user, latest)
+    fees_on = amounts.online_fees_enabled()
+    latest = summaries.latest(member.id, limit=PROFILE_FEEDBACK)
+    rights.preload_feedback_spaces(current_user, latest)
     return render_template(
         "members/profile.html",
         member=member,
         member_listings=listing_queries.by_author(member.id, public_only=not own),
         locale=str(get_locale()),
-        summary=reputation.summary(member.id),
+        summary=summaries.summary(member.id),
         latest_feedback=latest,
-        feedback_count=reputation.count_visible(member.id),
+        feedback_count=summaries.count_visible(member.id),
         reply_form=ReplyForm(formdata=None),
         fees_on=fees_on,
         stripe_state=connect.state_of(member.id) if fees_on else "none",

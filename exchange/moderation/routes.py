@@ -9,8 +9,10 @@ from flask_login import current_user, login_required
 from exchange.forms_common import attach_error, int_arg, local_path
 from exchange.moderation import bp
 from exchange.moderation.forms import ActForm, ReportForm, reason_label
-from exchange.services import exchange_queries, moderation, moderation_acts, reports
 from exchange.services.errors import Conflict, DomainError
+from exchange.services.exchanges import queries as exchange_queries
+from exchange.services.moderation import acts as moderation_acts
+from exchange.services.moderation import reports, rights
 from exchange.services.paging import Window
 from exchange.spaces.forms import DecisionForm
 
@@ -18,13 +20,13 @@ from exchange.spaces.forms import DecisionForm
 @bp.app_template_global()
 def can_moderate_member(member) -> bool:
     """Whether the person looking may suspend or reinstate this member (for the profile)."""
-    return moderation.can_act_on_member(current_user, member)
+    return rights.can_act_on_member(current_user, member)
 
 
 @bp.app_template_global()
 def can_moderate_feedback(item) -> bool:
     """Whether the person looking may hide or restore this feedback's words."""
-    return moderation.can_act_on_feedback(current_user, item)
+    return rights.can_act_on_feedback(current_user, item)
 
 
 def _back(default: str) -> str:
@@ -128,27 +130,25 @@ DESK_PAGE = 20
 @login_required
 def index():
     """Open reports, listings to approve, requests to join, suspended members, and the log."""
-    if not moderation.is_moderator(current_user):
+    if not rights.is_moderator(current_user):
         abort(403)
 
     # Each queue shows twenty at a time, the longest waiting first, with its own pages.
     def window(arg: str) -> Window:
         return Window(page=min(int_arg(arg, 1), 10000), per_page=DESK_PAGE)
 
-    pending = moderation.pending_requests(current_user, window("demandes"))
+    pending = rights.pending_requests(current_user, window("demandes"))
     reported = reports.open_reports(current_user, window("signalements"))
-    moderation.preload_feedback_spaces(
-        current_user, [r.feedback for r in reported.items if r.feedback]
-    )
+    rights.preload_feedback_spaces(current_user, [r.feedback for r in reported.items if r.feedback])
     return render_template(
         "moderation/index.html",
         reports=reported,
-        to_approve=moderation.pending_listings(current_user, window("annonces")),
+        to_approve=rights.pending_listings(current_user, window("annonces")),
         disputes=exchange_queries.disputed_for(current_user, window("litiges")),
-        suspended=moderation.suspended_members(current_user, window("suspendus")),
+        suspended=rights.suspended_members(current_user, window("suspendus")),
         pending=pending,
         forms={m.id: DecisionForm(prefix=f"m{m.id}") for m in pending.items},
-        log=moderation.log_for(current_user),
+        log=rights.log_for(current_user),
         reason_label=reason_label,
     )
 
@@ -157,7 +157,7 @@ def index():
 @login_required
 def about_me():
     """The moderation acts that concern me, with their reasons."""
-    return render_template("moderation/about_me.html", acts=moderation.acts_about(current_user.id))
+    return render_template("moderation/about_me.html", acts=rights.acts_about(current_user.id))
 
 
 def _act(call, done: str):

@@ -21,15 +21,9 @@ from exchange.extensions import csrf
 from exchange.forms_common import int_arg
 from exchange.payments import bp
 from exchange.payments.forms import RefundForm
-from exchange.services import (
-    connect,
-    exchange_queries,
-    fees,
-    money_ledger,
-    payments,
-    stripe_events,
-)
 from exchange.services.errors import DomainError
+from exchange.services.exchanges import queries as exchange_queries
+from exchange.services.money import amounts, connect, fees, records, stripe_events
 from exchange.web import dispute_label, fee_state_label
 
 # ---------------------------------------------------------------------------- Stripe's calls
@@ -40,7 +34,7 @@ from exchange.web import dispute_label, fee_state_label
 def stripe_webhook():
     """Stripe's events: 400 for anything not signed by Stripe within five minutes (nothing is
     written); otherwise recorded once and answered at once, handled after the answer."""
-    if not payments.online_fees_enabled():
+    if not amounts.online_fees_enabled():
         abort(404)
     try:
         row = stripe_events.receive(request.get_data(), request.headers.get("Stripe-Signature"))
@@ -83,7 +77,7 @@ def connect_start():
 def connect_refresh():
     """Stripe's link expired or was used: a fresh one, for an account already opened (a GET
     never opens one: that takes the profile's button)."""
-    if not payments.online_fees_enabled() or not connect.has_account(current_user.id):
+    if not amounts.online_fees_enabled() or not connect.has_account(current_user.id):
         return _back_to_profile()
     return connect_start()
 
@@ -213,14 +207,14 @@ def money():
     if "frais" in request.args:  # a notice's link to a fee's line: the page that lists it
         fee_id = int_arg("frais", 0)
         return redirect(
-            url_for("payments.money", page=money_ledger.page_of(fee_id), _anchor=f"frais-{fee_id}")
+            url_for("payments.money", page=records.page_of(fee_id), _anchor=f"frais-{fee_id}")
         )
     return render_template(
         "payments/money.html",
-        fees_on=payments.online_fees_enabled(),
-        totals=money_ledger.totals(),
-        page=money_ledger.page(int_arg("page", 1)),
-        shows_dispute=money_ledger.shows_dispute,
+        fees_on=amounts.online_fees_enabled(),
+        totals=records.totals(),
+        page=records.page(int_arg("page", 1)),
+        shows_dispute=records.shows_dispute,
     )
 
 
@@ -245,7 +239,7 @@ def money_csv():
         _("Référence"),
     ]
     return Response(
-        money_ledger.to_csv(headers, fee_state_label, dispute_label),
+        records.to_csv(headers, fee_state_label, dispute_label),
         mimetype="text/csv",
         headers={
             "Content-Disposition": 'attachment; filename="argent-archipel.csv"',

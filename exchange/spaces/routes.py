@@ -8,8 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.forms_common import attach_error
-from exchange.services import listing_queries, reputation, spaces
+from exchange.services.community import spaces
 from exchange.services.errors import DomainError
+from exchange.services.listings import queries as listing_queries
+from exchange.services.reputation import summaries
 from exchange.spaces import bp
 from exchange.spaces.forms import (
     AppointForm,
@@ -49,7 +51,7 @@ def _show_page(space, *, appoint_form=None, failed_remove=None, status: int = 20
     if failed_remove is not None:
         remove_forms[failed_remove[0]] = failed_remove[1]
     space_listings = listing_queries.find(listing_queries.Filters(space_id=space.id), per_page=6)
-    reputation.preload_cards([listing.author_id for listing in space_listings.items])
+    summaries.preload_cards([listing.author_id for listing in space_listings.items])
     page = render_template(
         "spaces/show.html",
         space=space,

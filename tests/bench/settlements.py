@@ -1,6 +1,6 @@
 """Settlements per second through the real services: exchanges awaiting confirmation are
-logged first (`exchanges.log_direct`, not timed), then confirmed from many threads at once
-(`exchanges.confirm`, the step that writes the settlement: timed), each call in an app
+logged first (`lifecycle.log_direct`, not timed), then confirmed from many threads at once
+(`lifecycle.confirm`, the step that writes the settlement: timed), each call in an app
 context of its own as a request would be. The ledger is verified afterwards."""
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from sqlalchemy import select
 
 from exchange import create_app
 from exchange.config import Config, _database_url
-from exchange.services import exchanges, ledger, rules
 from exchange.services.errors import DomainError
+from exchange.services.exchanges import lifecycle
+from exchange.services.ledger import rules
+from exchange.services.ledger import transfers as ledger_transfers
 from models import Account, Membership, User, db
 from tests.bench.members import Cast
 
@@ -111,7 +113,7 @@ def log_awaiting(app, cast: Cast, count: int, threads: int = 4) -> list[tuple[in
     def log(pair):
         provider, receiver = pair
         with app.app_context():
-            exchange = exchanges.log_direct(
+            exchange = lifecycle.log_direct(
                 provider,
                 counterpart_id=receiver,
                 gave=True,
@@ -173,7 +175,7 @@ def confirm_all(app, awaiting: list[tuple[int, int]], threads: int) -> dict:
         exchange_id, receiver = item
         with app.app_context():
             try:
-                exchanges.confirm(receiver, exchange_id)
+                lifecycle.confirm(receiver, exchange_id)
                 outcome = "settled"
             except DomainError:  # a limit reached: the rule held, nothing moved
                 outcome = "refused"
@@ -186,9 +188,9 @@ def confirm_all(app, awaiting: list[tuple[int, int]], threads: int) -> dict:
 
 
 def verify(app) -> dict:
-    """`ledger.verify()` on the whole ledger, as `flask ledger verify` runs it."""
+    """`transfers.verify()` on the whole ledger, as `flask ledger verify` runs it."""
     with app.app_context():
-        report = ledger.verify()
+        report = ledger_transfers.verify()
     return {
         "ok": report.ok,
         "transfers": report.transfers,

@@ -31,7 +31,8 @@ from babel.dates import format_date
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from exchange.services import connect, exchanges, fees, money_ledger
+from exchange.services.exchanges import lifecycle
+from exchange.services.money import connect, fees, records
 from models import StripeEvent, db
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS
@@ -319,7 +320,7 @@ def test_fee_attached_on_accepting_is_paid_on_checkout_and_shows_in_the_money_le
     expect(totals.locator("dl.facts")).to_contain_text(
         text("En attente de règlement 0 participation")
     )
-    (month,) = money_ledger.totals().months
+    (month,) = records.totals().months
     months = hugo.get_by_role("region", name="Totaux par mois").locator("tbody tr")
     expect(months).to_have_count(1)
     expect(months.first.locator("th, td")).to_have_text(
@@ -385,8 +386,8 @@ def test_a_bank_dispute_reaches_the_provider_and_the_admin_and_shows_in_the_ledg
     connect.onboarding_url(provider.id)
     fake_stripe.make_account_ready(connect.account_of(provider.id).stripe_id)
     connect.refresh(provider.id)
-    exchange = exchanges.propose(receiver.id, offer.id, message=PROPOSAL, foreseen_minutes=60)
-    exchanges.accept(provider.id, exchange.id, fee_cents=1250, fee_covers=COVERS)
+    exchange = lifecycle.propose(receiver.id, offer.id, message=PROPOSAL, foreseen_minutes=60)
+    lifecycle.accept(provider.id, exchange.id, fee_cents=1250, fee_covers=COVERS)
     fees.start_checkout(receiver.id, exchange.id)
     session_id = fees.of_exchange(exchange.id).checkout_session_id
     db.session.commit()
@@ -442,8 +443,8 @@ def test_stripe_buttons_lead_to_stripe_under_the_sites_csp(
         connect.onboarding_url(provider.id)
         fake_stripe.make_account_ready(connect.account_of(provider.id).stripe_id)
         connect.refresh(provider.id)
-        exchange = exchanges.propose(receiver.id, offer.id, message=PROPOSAL, foreseen_minutes=60)
-        exchanges.accept(provider.id, exchange.id, fee_cents=1250, fee_covers=COVERS)
+        exchange = lifecycle.propose(receiver.id, offer.id, message=PROPOSAL, foreseen_minutes=60)
+        lifecycle.accept(provider.id, exchange.id, fee_cents=1250, fee_covers=COVERS)
     db.session.commit()
 
     page = new_page()  # the site's own Content-Security-Policy applies

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from exchange.services import exchanges
+from exchange.services.exchanges import lifecycle
 from models import db
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS
@@ -130,12 +130,12 @@ def test_feedback_double_blind_then_on_both_profiles_and_no_way_in_for_a_third_m
         tags=TAGS,
         estimated_minutes=90,
     )
-    made = exchanges.propose(
+    made = lifecycle.propose(
         yanis.id, offer.id, message="Pour l'entrée de l'atelier ?", foreseen_minutes=90
     )
-    exchanges.accept(sabine.id, made.id)
-    exchanges.log_time(sabine.id, made.id, minutes=90)
-    exchanges.confirm(yanis.id, made.id)
+    lifecycle.accept(sabine.id, made.id)
+    lifecycle.log_time(sabine.id, made.id, minutes=90)
+    lifecycle.confirm(yanis.id, made.id)
     exchange_path = f"/echanges/{made.id}"
     write_path = f"{exchange_path}/retour"
     profile_a = f"{live_server.url}/membres/{yanis.id}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from exchange.services import accounts
+from exchange.services.community import accounts
 from models import User, db
 
 

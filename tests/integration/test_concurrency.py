@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services import accounts, spaces
+from exchange.services.community import accounts, spaces
 from exchange.services.errors import Conflict
 from models import Membership, ModerationAction, Notification, User, db
 from tests import factories

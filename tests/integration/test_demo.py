@@ -9,20 +9,17 @@ from datetime import timedelta
 from sqlalchemy import func, select, text
 
 from exchange import demo, demo_exchanges, demo_feedback, demo_listings
-from exchange.services import (
-    accounts,
-    exchange_queries,
-    feedback,
-    feedback_texts,
-    ledger,
-    listing_queries,
-    moderation,
-    reputation,
-    statements,
-)
-from exchange.services import rules as network_rules
-from exchange.services.listing_queries import Filters
-from exchange.services.listings import DEFAULT_DAYS, MAX_SUMMARY_LINES
+from exchange.services.community import accounts
+from exchange.services.exchanges import queries as exchange_queries
+from exchange.services.ledger import rules as network_rules
+from exchange.services.ledger import statements
+from exchange.services.ledger import transfers as ledger_transfers
+from exchange.services.listings import queries as listing_queries
+from exchange.services.listings.publishing import DEFAULT_DAYS, MAX_SUMMARY_LINES
+from exchange.services.listings.queries import Filters
+from exchange.services.moderation import rights
+from exchange.services.reputation import feedback, feedback_texts
+from exchange.services.reputation import summaries as reputation_summaries
 from exchange.text import fold
 from models import (
     Account,
@@ -606,7 +603,7 @@ def test_history_spans_months_in_date_order(app):
 
 def test_the_ledger_verifies_and_balances_keep_their_limits(app):
     demo.seed()
-    report = ledger.verify()
+    report = ledger_transfers.verify()
     assert report.ok, report.problems
     assert report.transfers >= 150 and report.total == 0
     rules = network_rules.current()
@@ -644,7 +641,7 @@ def test_running_balances_follow_the_dates(app):
 
 def test_the_pot_receives_gifts_and_pays_retributions(app):
     demo.seed()
-    pot = ledger.pot()
+    pot = ledger_transfers.pot()
     lines = statements.pot_statement().lines
     gifts = [line for line in lines if line.transfer.kind == "gift"]
     paid = [line for line in lines if line.transfer.kind == "retribution"]
@@ -697,7 +694,7 @@ def test_the_demo_logins_have_statements_worth_reading(app):
     logins = _logins()
     assert logins[0].is_admin and len(logins) == 9
     for user in logins:
-        account = ledger.account_of(user.id)
+        account = ledger_transfers.account_of(user.id)
         movements = len(statements.statement(account).lines)
         if _joined(user.id) < now - timedelta(days=60):
             assert movements >= 12, (user.email, movements)
@@ -715,7 +712,7 @@ def test_the_demo_logins_have_statements_worth_reading(app):
             ), (user.email, exchange.title)
         assert mine.closed or movements < 12
     first = logins[1]  # the first coordinator listed
-    assert len(statements.statement(ledger.account_of(first.id)).lines) >= 12
+    assert len(statements.statement(ledger_transfers.account_of(first.id)).lines) >= 12
 
 
 def test_notifications_are_dated_with_their_step(app):
@@ -750,7 +747,7 @@ def test_account_pages_of_the_demo(client, auth):
     demo.seed()
     first = _logins()[1]
     assert auth.login(first, demo.DEMO_PASSWORD).status_code == 302
-    lines = statements.statement(ledger.account_of(first.id)).lines
+    lines = statements.statement(ledger_transfers.account_of(first.id)).lines
     page = client.get("/compte")
     assert page.status_code == 200
     assert all(line.transfer.reason in page.text for line in lines[-5:])
@@ -871,7 +868,9 @@ def test_recent_exchanges_wait_double_blind(app):
         assert feedback.refusal(f.author, exchange, now) is None  # its author may still edit it
         seen = feedback.on_exchange(exchange, f.subject, now)
         assert seen.theirs is None and seen.theirs_waits and seen.can_write
-        assert f.id not in {g.id for g in reputation.latest(f.subject_id, limit=100, now=now)}
+        assert f.id not in {
+            g.id for g in reputation_summaries.latest(f.subject_id, limit=100, now=now)
+        }
     logins = {u.id for u in _logins()}
     assert sum(f.subject_id in logins for f in blind) >= 2  # waiting for demo log-ins
     # Among the exchanges still open, some were answered by both sides already.
@@ -931,7 +930,7 @@ def test_some_feedback_has_a_public_reply(app):
     assert all(f.is_visible(now) for f in replied)
     # Thanks, and calm answers to those who did not recommend.
     assert {f.recommendation for f in replied} == {"recommends", "neutral", "not_recommended"}
-    shown = reputation.latest(replied[0].subject_id, limit=100, now=now)
+    shown = reputation_summaries.latest(replied[0].subject_id, limit=100, now=now)
     assert replied[0].reply in [f.reply for f in shown]
 
 
@@ -952,9 +951,9 @@ def test_one_hidden_comment_was_reported_and_logged(client):
     )
     coordinator = db.session.get(User, entry.actor_id)
     assert entry.actor_id == report.handled_by_id
-    assert moderation.can_act_on_feedback(coordinator, hidden)  # neither party, coordinates
+    assert rights.can_act_on_feedback(coordinator, hidden)  # neither party, coordinates
     assert coordinator.is_coordinator_of(entry.space_id)
-    assert entry.space_id in moderation.active_space_ids(hidden.subject_id)
+    assert entry.space_id in rights.active_space_ids(hidden.subject_id)
     assert (entry.target_type, entry.target_id) == ("feedback", hidden.id)
     assert entry.subject_user_id == hidden.author_id
     assert entry.reason == hidden.comment_hidden_reason
@@ -976,7 +975,7 @@ def test_one_hidden_comment_was_reported_and_logged(client):
     assert "Commentaire masqué par la coordination." in page.text
     assert hidden.comment not in page.text
     about = [f for f in _feedback() if f.subject_id == hidden.subject_id and f.is_visible(now)]
-    summary = reputation.summary(hidden.subject_id, now)
+    summary = reputation_summaries.summary(hidden.subject_id, now)
     assert summary.voices == len({f.author_id for f in about}) and summary.recommends >= 1
 
 
@@ -984,7 +983,7 @@ def test_members_with_very_different_histories(app):
     demo.seed()
     now = utcnow()
     members = _members()
-    found = reputation.summaries([u.id for u in members], now)
+    found = reputation_summaries.summaries([u.id for u in members], now)
     items = _feedback()
     about = Counter(f.subject_id for f in items)
     wrote = Counter(f.author_id for f in items)
@@ -995,7 +994,7 @@ def test_members_with_very_different_histories(app):
         if found[u.id].voices >= 6 and found[u.id].recommends == found[u.id].voices
     ]
     assert veterans
-    skills = [reputation.summary(u.id, now).skills for u in veterans]
+    skills = [reputation_summaries.summary(u.id, now).skills for u in veterans]
     assert any(len(s) >= 3 and max(n for _, n in s) >= 2 for s in skills)
     # A member whose counterparts say different things.
     assert any(s.recommends and s.neutral and s.not_recommended for s in found.values())
@@ -1057,8 +1056,8 @@ def test_demo_logins_find_feedback_waiting_and_profiles_with_reputation(client, 
     assert mine.status_code == 200 and "Retours à écrire" in mine.text
     # The most recommended member's profile shows their latest comments.
     members = _members()
-    found = reputation.summaries([u.id for u in members], now)
+    found = reputation_summaries.summaries([u.id for u in members], now)
     best = max(members, key=lambda u: (found[u.id].voices, -u.id))
-    shown = [f.comment for f in reputation.latest(best.id, now=now) if f.comment]
+    shown = [f.comment for f in reputation_summaries.latest(best.id, now=now) if f.comment]
     profile = client.get(f"/membres/{best.id}")
     assert profile.status_code == 200 and shown and shown[0] in profile.text

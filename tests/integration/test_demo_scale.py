@@ -10,16 +10,13 @@ from sqlalchemy import func, select
 
 from exchange import demo_scale
 from exchange.demo_scale import memberships
-from exchange.services import (
-    gifts,
-    ledger,
-    listing_queries,
-    moderation,
-    reports,
-    reputation,
-    search,
-)
-from exchange.services import rules as network_rules
+from exchange.services.ledger import gifts
+from exchange.services.ledger import rules as network_rules
+from exchange.services.ledger import transfers as ledger_transfers
+from exchange.services.listings import queries as listing_queries
+from exchange.services.listings import search
+from exchange.services.moderation import reports, rights
+from exchange.services.reputation import summaries as reputation_summaries
 from models import (
     Entry,
     Exchange,
@@ -59,11 +56,11 @@ def _in_id_order(table, column="created_at") -> bool:
 
 
 def test_the_ledger_of_a_generated_network_is_balanced(built):
-    report = ledger.verify()
+    report = ledger_transfers.verify()
     assert report.ok, report.problems[:5]
     assert report.transfers >= TINY.confirmed and report.entries == 2 * report.transfers
     rules = network_rules.current()
-    pot = ledger.pot().id
+    pot = ledger_transfers.pot().id
     running: dict[int, int] = {}
     for account_id, amount, after in db.session.execute(
         select(Entry.account_id, Entry.amount, Entry.balance_after).order_by(Entry.id)
@@ -165,13 +162,13 @@ def test_every_generated_listing_has_its_search_words_and_is_found(built):
 
 def test_the_reputed_member_has_the_reputation_its_feedback_gives(built):
     reputed = built.named["profile"]
-    summary = reputation.summaries([reputed.id])[reputed.id]
+    summary = reputation_summaries.summaries([reputed.id])[reputed.id]
     assert (summary.recommends, summary.neutral, summary.not_recommended) == (
         built.world.expected["recommends"],
         built.world.expected["neutral"],
         built.world.expected["not_recommended"],
     )
-    assert reputation.count_visible(reputed.id) == built.world.expected["shown"]
+    assert reputation_summaries.count_visible(reputed.id) == built.world.expected["shown"]
     assert summary.voices >= 1
 
 
@@ -224,13 +221,13 @@ def test_the_benchmark_members_have_what_was_promised(built):
     statement, profile, desk = (built.named[r] for r in ("statement", "profile", "desk"))
     account = statement.account_id
     assert _count(Entry.id, Entry.account_id == account) == TINY.hub_entries
-    assert reputation.count_visible(profile.id) >= TINY.reputed_feedback
+    assert reputation_summaries.count_visible(profile.id) >= TINY.reputed_feedback
     coordinator = db.session.get(User, desk.id)
     desk_space = db.session.scalar(select(Space.id).where(Space.name == "Coop'Sud Entreprendre"))
     assert coordinator.is_coordinator_of(desk_space)
     waiting = (
-        len(moderation.pending_requests(coordinator))
-        + len(moderation.pending_listings(coordinator))
+        len(rights.pending_requests(coordinator))
+        + len(rights.pending_listings(coordinator))
         + len(reports.open_reports(coordinator))
     )
     assert waiting >= 2
@@ -257,4 +254,4 @@ def test_the_services_go_on_after_a_generated_network(built):
     giver = built.named["profile"]
     moved = gifts.give(giver.id, minutes=15, message="Merci !")
     assert newcomer.id > TINY.members and moved.id > TINY.confirmed
-    assert ledger.verify().ok
+    assert ledger_transfers.verify().ok

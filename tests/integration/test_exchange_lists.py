@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, select
 
-from exchange.services import disputes, exchange_queries, exchanges
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.exchanges import queries as exchange_queries
 from models import Exchange, Membership, db
 from tests import factories
 from tests.budget_data import declined_exchanges
@@ -15,9 +16,9 @@ from tests.budget_data import declined_exchanges
 
 def _dispute(provider, receiver, home) -> Exchange:
     offer = factories.listing(provider, home, f"Offre {provider.display_name}")
-    ex = exchanges.propose(receiver.id, offer.id, message="Samedi ?", foreseen_minutes=60)
-    exchanges.accept(provider.id, ex.id)
-    exchanges.log_time(provider.id, ex.id, minutes=60)
+    ex = lifecycle.propose(receiver.id, offer.id, message="Samedi ?", foreseen_minutes=60)
+    lifecycle.accept(provider.id, ex.id)
+    lifecycle.log_time(provider.id, ex.id, minutes=60)
     return disputes.dispute(receiver.id, ex.id, "Une demi-heure seulement.")
 
 
@@ -101,7 +102,7 @@ def test_a_cursor_that_is_not_one_of_my_closed_exchanges_gives_the_first_page(al
     rows = declined_exchanges(alice, [bob], 40)
     theirs = declined_exchanges(bob, [factories.member("Carol")], 1)[0]
     offer = factories.listing(bob, factories.space("Lieu"), "Réparation de vélo")
-    still_open = exchanges.propose(alice.id, offer.id, message="?", foreseen_minutes=30)
+    still_open = lifecycle.propose(alice.id, offer.id, message="?", foreseen_minutes=30)
     first = _titles(exchange_queries.for_member(alice.id))
     assert first == [f"Terminé {i}" for i in range(39, 9, -1)]
     for cursor in ({"before": theirs.id}, {"after": still_open.id}, {"before": 10**9}):

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services import disputes, exchanges, gifts, ledger, rules, statements
 from exchange.services.errors import (
     Conflict,
     CreditLimitExceeded,
@@ -20,6 +19,9 @@ from exchange.services.errors import (
     InvalidInput,
     NotFound,
 )
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.ledger import gifts, rules, statements
+from exchange.services.ledger import transfers as ledger_transfers
 from models import Exchange, ModerationAction, Notification, Transfer, db
 from models.base import utcnow
 from tests import factories
@@ -70,7 +72,7 @@ def net(app) -> Net:
 
 def balance(user) -> int:
     db.session.expire_all()
-    return ledger.account_of(user.id).balance
+    return ledger_transfers.account_of(user.id).balance
 
 
 def transfers() -> list[Transfer]:
@@ -104,7 +106,7 @@ def state(exchange_id: int) -> str:
 
 
 def propose(net, who=None, listing=None, minutes=60) -> Exchange:
-    return exchanges.propose(
+    return lifecycle.propose(
         (who or net.alice).id,
         (listing or net.offer).id,
         message="Samedi matin ?",
@@ -115,8 +117,8 @@ def propose(net, who=None, listing=None, minutes=60) -> Exchange:
 def logged(net, minutes=90, by=None) -> Exchange:
     """Bob's offer: Alice proposed, Bob accepted, `by` (Bob) logged the time."""
     ex = propose(net)
-    exchanges.accept(net.bob.id, ex.id)
-    exchanges.log_time((by or net.bob).id, ex.id, minutes=minutes)
+    lifecycle.accept(net.bob.id, ex.id)
+    lifecycle.log_time((by or net.bob).id, ex.id, minutes=minutes)
     return ex
 
 
@@ -137,7 +139,7 @@ def refuses(error, call):
 
 
 def test_on_an_offer_the_proposer_receives_and_the_whole_lifecycle_moves_credits_once(net, outbox):
-    ex = exchanges.propose(
+    ex = lifecycle.propose(
         net.alice.id, net.offer.id, message="Mon vélo grince.", foreseen_minutes=60
     )
     assert (ex.provider_id, ex.receiver_id, ex.initiator_id) == (
@@ -155,11 +157,11 @@ def test_on_an_offer_the_proposer_receives_and_the_whole_lifecycle_moves_credits
     assert kinds(net.bob) == ["exchange_proposed"]
     assert mailed(outbox, net.bob) == ["Alice vous propose un échange : « Réparation de vélo »."]
 
-    exchanges.accept(net.bob.id, ex.id, "Avec plaisir")
+    lifecycle.accept(net.bob.id, ex.id, "Avec plaisir")
     assert state(ex.id) == "accepted"
     assert kinds(net.alice) == ["exchange_accepted"]
 
-    exchanges.log_time(net.bob.id, ex.id, minutes=90, performed_on=utcnow().date(), note="Fait")
+    lifecycle.log_time(net.bob.id, ex.id, minutes=90, performed_on=utcnow().date(), note="Fait")
     assert state(ex.id) == "done"
     assert kinds(net.alice) == ["exchange_accepted", "exchange_logged"]
     assert f"Bob a déclaré 1{NB}h{NB}30 pour « Réparation de vélo » : confirmez ou contestez." in (
@@ -167,7 +169,7 @@ def test_on_an_offer_the_proposer_receives_and_the_whole_lifecycle_moves_credits
     )
     assert transfers() == []  # nothing moves until the other side confirms
 
-    exchanges.confirm(net.alice.id, ex.id)
+    lifecycle.confirm(net.alice.id, ex.id)
     db.session.expire_all()
     ex = db.session.get(Exchange, ex.id)
     assert (ex.state, ex.minutes) == ("confirmed", 90)
@@ -189,32 +191,32 @@ def test_on_an_offer_the_proposer_receives_and_the_whole_lifecycle_moves_credits
         ("logged", net.bob.id, 90),
         ("confirmed", net.alice.id, 90),
     ]
-    assert ledger.verify().ok
+    assert ledger_transfers.verify().ok
 
 
 def test_on_a_request_the_proposer_gives(net):
     ex = propose(net, listing=net.request)
     assert (ex.provider_id, ex.receiver_id) == (net.alice.id, net.bob.id)
-    exchanges.accept(net.bob.id, ex.id)
-    exchanges.log_time(net.alice.id, ex.id, minutes=45)
-    exchanges.confirm(net.bob.id, ex.id)
+    lifecycle.accept(net.bob.id, ex.id)
+    lifecycle.log_time(net.alice.id, ex.id, minutes=45)
+    lifecycle.confirm(net.bob.id, ex.id)
     assert (balance(net.alice), balance(net.bob)) == (45, -45)
 
 
 def test_either_party_may_log_and_the_other_confirms(net):
     ex = propose(net)
-    exchanges.accept(net.bob.id, ex.id)
-    exchanges.log_time(net.alice.id, ex.id, minutes=30)  # the receiver logs
+    lifecycle.accept(net.bob.id, ex.id)
+    lifecycle.log_time(net.alice.id, ex.id, minutes=30)  # the receiver logs
     assert kinds(net.bob)[-1] == "exchange_logged"
-    exchanges.confirm(net.bob.id, ex.id)
+    lifecycle.confirm(net.bob.id, ex.id)
     assert (balance(net.alice), balance(net.bob)) == (-30, 30)
 
 
 def test_the_second_confirmation_moves_credits_once(net, outbox):
     ex = logged(net)
-    exchanges.confirm(net.alice.id, ex.id)
+    lifecycle.confirm(net.alice.id, ex.id)
     sent = len(outbox)
-    error = refuses(Conflict, lambda: exchanges.confirm(net.alice.id, ex.id))
+    error = refuses(Conflict, lambda: lifecycle.confirm(net.alice.id, ex.id))
     assert "confirmé" in str(error.message)
     assert len(transfers()) == 1
     assert (balance(net.alice), balance(net.bob)) == (-90, 90)
@@ -224,11 +226,11 @@ def test_the_second_confirmation_moves_credits_once(net, outbox):
 
 def test_a_declined_proposal_closes_and_may_be_proposed_again(net):
     ex = propose(net)
-    exchanges.decline(net.bob.id, ex.id, "Pas ce mois-ci")
+    lifecycle.decline(net.bob.id, ex.id, "Pas ce mois-ci")
     db.session.expire_all()
     assert db.session.get(Exchange, ex.id).closed_at is not None
     assert kinds(net.alice) == ["exchange_declined"]
-    refuses(Conflict, lambda: exchanges.accept(net.bob.id, ex.id))
+    refuses(Conflict, lambda: lifecycle.accept(net.bob.id, ex.id))
     again = propose(net)
     assert again.id != ex.id and again.state == "proposed"
 
@@ -238,10 +240,10 @@ def test_a_declined_proposal_closes_and_may_be_proposed_again(net):
 def test_either_party_may_cancel_before_the_time_is_logged(net, who, when):
     ex = propose(net)
     if when == "accepted":
-        exchanges.accept(net.bob.id, ex.id)
+        lifecycle.accept(net.bob.id, ex.id)
     actor = getattr(net, who)
     other = net.bob if who == "alice" else net.alice
-    exchanges.cancel(actor.id, ex.id, "Empêchement")
+    lifecycle.cancel(actor.id, ex.id, "Empêchement")
     assert state(ex.id) == "cancelled"
     assert kinds(other)[-1] == "exchange_cancelled"
     assert history(ex.id)[-1] == ("cancelled", actor.id, None)
@@ -275,7 +277,7 @@ def test_a_suspended_member_cannot_propose(net):
 def test_a_proposal_needs_a_message(net):
     error = refuses(
         InvalidInput,
-        lambda: exchanges.propose(net.alice.id, net.offer.id, message="  ", foreseen_minutes=None),
+        lambda: lifecycle.propose(net.alice.id, net.offer.id, message="  ", foreseen_minutes=None),
     )
     assert error.field == "message"
 
@@ -297,16 +299,16 @@ def test_a_hidden_listing_cannot_be_answered(net):
 
 def test_the_proposer_cannot_accept_or_decline_their_own_proposal(net):
     ex = propose(net)
-    refuses(Forbidden, lambda: exchanges.accept(net.alice.id, ex.id))
-    refuses(Forbidden, lambda: exchanges.decline(net.alice.id, ex.id))
+    refuses(Forbidden, lambda: lifecycle.accept(net.alice.id, ex.id))
+    refuses(Forbidden, lambda: lifecycle.decline(net.alice.id, ex.id))
     assert state(ex.id) == "proposed"
 
 
 def test_an_answer_is_given_once(net):
     ex = propose(net)
-    exchanges.accept(net.bob.id, ex.id)
-    refuses(Conflict, lambda: exchanges.accept(net.bob.id, ex.id))
-    refuses(Conflict, lambda: exchanges.decline(net.bob.id, ex.id))
+    lifecycle.accept(net.bob.id, ex.id)
+    refuses(Conflict, lambda: lifecycle.accept(net.bob.id, ex.id))
+    refuses(Conflict, lambda: lifecycle.decline(net.bob.id, ex.id))
     assert state(ex.id) == "accepted"
 
 
@@ -317,16 +319,16 @@ def test_an_answer_is_given_once(net):
 def test_someone_outside_the_exchange_sees_nothing_and_does_nothing(net, step):
     ex = propose(net)
     if step in ("log_time",):
-        exchanges.accept(net.bob.id, ex.id)
+        lifecycle.accept(net.bob.id, ex.id)
     if step in ("confirm", "dispute"):
-        exchanges.accept(net.bob.id, ex.id)
-        exchanges.log_time(net.bob.id, ex.id, minutes=60)
+        lifecycle.accept(net.bob.id, ex.id)
+        lifecycle.log_time(net.bob.id, ex.id, minutes=60)
     calls = {
-        "accept": lambda who: exchanges.accept(who.id, ex.id),
-        "decline": lambda who: exchanges.decline(who.id, ex.id),
-        "cancel": lambda who: exchanges.cancel(who.id, ex.id),
-        "log_time": lambda who: exchanges.log_time(who.id, ex.id, minutes=60),
-        "confirm": lambda who: exchanges.confirm(who.id, ex.id),
+        "accept": lambda who: lifecycle.accept(who.id, ex.id),
+        "decline": lambda who: lifecycle.decline(who.id, ex.id),
+        "cancel": lambda who: lifecycle.cancel(who.id, ex.id),
+        "log_time": lambda who: lifecycle.log_time(who.id, ex.id, minutes=60),
+        "confirm": lambda who: lifecycle.confirm(who.id, ex.id),
         "dispute": lambda who: disputes.dispute(who.id, ex.id, "Non"),
     }
     before = state(ex.id)
@@ -338,39 +340,39 @@ def test_someone_outside_the_exchange_sees_nothing_and_does_nothing(net, step):
 
 def test_the_time_is_logged_only_once_accepted(net):
     ex = propose(net)
-    refuses(Conflict, lambda: exchanges.log_time(net.bob.id, ex.id, minutes=60))
+    refuses(Conflict, lambda: lifecycle.log_time(net.bob.id, ex.id, minutes=60))
     assert state(ex.id) == "proposed"
 
 
 def test_the_time_cannot_be_cancelled_once_logged(net):
     ex = logged(net)
-    refuses(Conflict, lambda: exchanges.cancel(net.alice.id, ex.id))
-    refuses(Conflict, lambda: exchanges.cancel(net.bob.id, ex.id))
+    refuses(Conflict, lambda: lifecycle.cancel(net.alice.id, ex.id))
+    refuses(Conflict, lambda: lifecycle.cancel(net.bob.id, ex.id))
     assert state(ex.id) == "done"
 
 
-@pytest.mark.parametrize("minutes", [0, -60, 1.5, ledger.MAX_MINUTES + 1])
+@pytest.mark.parametrize("minutes", [0, -60, 1.5, ledger_transfers.MAX_MINUTES + 1])
 def test_the_time_logged_is_a_positive_whole_number_of_minutes(net, minutes):
     ex = propose(net)
-    exchanges.accept(net.bob.id, ex.id)
-    refuses(InvalidInput, lambda: exchanges.log_time(net.bob.id, ex.id, minutes=minutes))
+    lifecycle.accept(net.bob.id, ex.id)
+    refuses(InvalidInput, lambda: lifecycle.log_time(net.bob.id, ex.id, minutes=minutes))
     assert state(ex.id) == "accepted"
 
 
 @pytest.mark.parametrize("days", [3, -400])
 def test_the_day_of_the_work_is_neither_future_nor_long_past(net, days):
     ex = propose(net)
-    exchanges.accept(net.bob.id, ex.id)
+    lifecycle.accept(net.bob.id, ex.id)
     day = utcnow().date() + timedelta(days=days)
     error = refuses(
-        InvalidInput, lambda: exchanges.log_time(net.bob.id, ex.id, minutes=60, performed_on=day)
+        InvalidInput, lambda: lifecycle.log_time(net.bob.id, ex.id, minutes=60, performed_on=day)
     )
     assert error.field == "performed_on"
 
 
 def test_who_logged_cannot_confirm_or_dispute_their_own_time(net):
     ex = logged(net)
-    refuses(Forbidden, lambda: exchanges.confirm(net.bob.id, ex.id))
+    refuses(Forbidden, lambda: lifecycle.confirm(net.bob.id, ex.id))
     refuses(Forbidden, lambda: disputes.dispute(net.bob.id, ex.id, "Je me suis trompé"))
     assert state(ex.id) == "done"
     assert transfers() == []
@@ -378,15 +380,15 @@ def test_who_logged_cannot_confirm_or_dispute_their_own_time(net):
 
 def test_nothing_is_confirmed_before_the_time_is_logged(net):
     ex = propose(net)
-    exchanges.accept(net.bob.id, ex.id)
-    refuses(Conflict, lambda: exchanges.confirm(net.alice.id, ex.id))
+    lifecycle.accept(net.bob.id, ex.id)
+    refuses(Conflict, lambda: lifecycle.confirm(net.alice.id, ex.id))
     assert transfers() == []
 
 
 def test_a_confirmation_past_the_receivers_floor_is_refused_and_the_log_waits(net):
     rules.update(net.admin.id, credit_floor=-60, credit_ceiling=600, welcome_grant=0)
     ex = logged(net, minutes=90)
-    error = refuses(CreditLimitExceeded, lambda: exchanges.confirm(net.alice.id, ex.id))
+    error = refuses(CreditLimitExceeded, lambda: lifecycle.confirm(net.alice.id, ex.id))
     assert error.possible == 60
     assert "Votre solde passerait à −1" in str(error.message)
     assert state(ex.id) == "done"
@@ -394,14 +396,14 @@ def test_a_confirmation_past_the_receivers_floor_is_refused_and_the_log_waits(ne
     assert "exchange_confirmed" not in kinds(net.bob)
     # Once Alice has credits again, the same log can be confirmed.
     gifts.give(net.carol.id, minutes=30, message="Pour ton vélo", to_member_id=net.alice.id)
-    exchanges.confirm(net.alice.id, ex.id)
+    lifecycle.confirm(net.alice.id, ex.id)
     assert (balance(net.alice), balance(net.bob)) == (-60, 90)
 
 
 def test_a_confirmation_past_the_providers_ceiling_names_the_provider(net):
     rules.update(net.admin.id, credit_floor=-600, credit_ceiling=60, welcome_grant=0)
     ex = logged(net, minutes=90)
-    error = refuses(CreditLimitExceeded, lambda: exchanges.confirm(net.alice.id, ex.id))
+    error = refuses(CreditLimitExceeded, lambda: lifecycle.confirm(net.alice.id, ex.id))
     assert error.possible == 60
     assert "Le solde de Bob passerait à 1" in str(error.message)
     assert state(ex.id) == "done"
@@ -424,7 +426,7 @@ def test_a_dispute_goes_to_the_coordinators_of_both_parties_spaces(net, outbox):
     assert mailed(outbox, net.coord_a) == [subject] and mailed(outbox, net.coord_b) == [subject]
     assert history(ex.id)[-1] == ("disputed", net.alice.id, None)
     assert transfers() == []
-    refuses(Conflict, lambda: exchanges.confirm(net.alice.id, ex.id))  # a coordinator decides
+    refuses(Conflict, lambda: lifecycle.confirm(net.alice.id, ex.id))  # a coordinator decides
 
 
 def test_a_dispute_needs_a_reason(net):
@@ -437,8 +439,8 @@ def test_a_dispute_needs_a_reason(net):
 def test_a_coordinator_who_is_a_party_is_not_asked_to_resolve(net):
     factories.join(net.coord_a, net.phare)  # Aurèle may exchange with Bob
     ex = propose(net, who=net.coord_a)
-    exchanges.accept(net.bob.id, ex.id)
-    exchanges.log_time(net.bob.id, ex.id, minutes=60)
+    lifecycle.accept(net.bob.id, ex.id)
+    lifecycle.log_time(net.bob.id, ex.id, minutes=60)
     disputes.dispute(net.coord_a.id, ex.id, "Trop")
     assert "dispute_opened" not in kinds(net.coord_a)
     assert kinds(net.coord_b) == ["dispute_opened"]
@@ -562,7 +564,7 @@ def test_only_a_disputed_exchange_is_resolved(net):
 
 
 def test_a_direct_log_moves_nothing_until_the_other_confirms(net, outbox):
-    ex = exchanges.log_direct(
+    ex = lifecycle.log_direct(
         net.alice.id,
         counterpart_id=net.bob.id,
         gave=True,
@@ -581,13 +583,13 @@ def test_a_direct_log_moves_nothing_until_the_other_confirms(net, outbox):
     assert transfers() == []
     assert kinds(net.bob) == ["exchange_logged"]
     assert len(mailed(outbox, net.bob)) == 1
-    refuses(Forbidden, lambda: exchanges.confirm(net.alice.id, ex.id))
-    exchanges.confirm(net.bob.id, ex.id)
+    refuses(Forbidden, lambda: lifecycle.confirm(net.alice.id, ex.id))
+    lifecycle.confirm(net.bob.id, ex.id)
     assert (balance(net.alice), balance(net.bob)) == (90, -90)
 
 
 def test_a_direct_log_of_time_received_makes_the_logger_the_receiver(net):
-    ex = exchanges.log_direct(
+    ex = lifecycle.log_direct(
         net.alice.id,
         counterpart_id=net.bob.id,
         gave=False,
@@ -596,7 +598,7 @@ def test_a_direct_log_of_time_received_makes_the_logger_the_receiver(net):
         performed_on=None,
     )
     assert (ex.provider_id, ex.receiver_id) == (net.bob.id, net.alice.id)
-    exchanges.confirm(net.bob.id, ex.id)
+    lifecycle.confirm(net.bob.id, ex.id)
     assert (balance(net.alice), balance(net.bob)) == (-30, 30)
 
 
@@ -624,14 +626,14 @@ def test_a_direct_log_is_checked(net, change, field):
         net.bob.suspended_at = utcnow()
         db.session.commit()
         values["counterpart_id"] = net.bob.id
-    error = refuses(InvalidInput, lambda: exchanges.log_direct(net.alice.id, **values))
+    error = refuses(InvalidInput, lambda: lifecycle.log_direct(net.alice.id, **values))
     assert error.field == field
     assert db.session.scalar(select(func.count(Exchange.id))) == 0
 
 
 def test_an_unconfirmed_direct_log_expires_after_the_configured_days_moving_nothing(app, net):
     app.config["EXCHANGE_LOG_DAYS"] = 3
-    ex = exchanges.log_direct(
+    ex = lifecycle.log_direct(
         net.alice.id,
         counterpart_id=net.bob.id,
         gave=True,
@@ -641,10 +643,10 @@ def test_an_unconfirmed_direct_log_expires_after_the_configured_days_moving_noth
     )
     logged_at = ex.logged_at
     assert ex.expires_at - logged_at == timedelta(days=3)
-    assert exchanges.expire_stale(now=logged_at + timedelta(days=3) - timedelta(minutes=1)) == 0
+    assert lifecycle.expire_stale(now=logged_at + timedelta(days=3) - timedelta(minutes=1)) == 0
     assert state(ex.id) == "done"
 
-    assert exchanges.expire_stale(now=logged_at + timedelta(days=3, minutes=1)) == 1
+    assert lifecycle.expire_stale(now=logged_at + timedelta(days=3, minutes=1)) == 1
     db.session.expire_all()
     ex = db.session.get(Exchange, ex.id)
     assert (ex.state, ex.closed_at) == ("expired", logged_at + timedelta(days=3, minutes=1))
@@ -652,10 +654,10 @@ def test_an_unconfirmed_direct_log_expires_after_the_configured_days_moving_noth
     for party in (net.alice, net.bob):
         assert kinds(party)[-1] == "exchange_expired"
     assert transfers() == []
-    error = refuses(Conflict, lambda: exchanges.confirm(net.bob.id, ex.id))
+    error = refuses(Conflict, lambda: lifecycle.confirm(net.bob.id, ex.id))
     assert "expiré" in str(error.message)
     refuses(Conflict, lambda: disputes.dispute(net.bob.id, ex.id, "Trop tard"))
-    assert exchanges.expire_stale(now=logged_at + timedelta(days=30)) == 0  # once
+    assert lifecycle.expire_stale(now=logged_at + timedelta(days=30)) == 0  # once
     assert transfers() == []
 
 
@@ -664,14 +666,14 @@ def test_a_log_past_its_deadline_cannot_be_confirmed_even_before_the_job_runs(ne
     ex.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert ex.effective_state == "expired"
-    refuses(Conflict, lambda: exchanges.confirm(net.alice.id, ex.id))
+    refuses(Conflict, lambda: lifecycle.confirm(net.alice.id, ex.id))
     refuses(Conflict, lambda: disputes.dispute(net.alice.id, ex.id, "Non"))
     assert transfers() == []
 
 
 def test_a_log_from_a_listing_expires_too(net):
     ex = logged(net)
-    assert exchanges.expire_stale(now=utcnow() + timedelta(days=31)) == 1
+    assert lifecycle.expire_stale(now=utcnow() + timedelta(days=31)) == 1
     assert state(ex.id) == "expired"
 
 
@@ -694,7 +696,7 @@ def _at(day: str, hour: int = 12, minute: int = 0) -> datetime:
 
 def _history(net) -> None:
     """Alice's year, written in date order as an import would."""
-    a, b, c = (ledger.account_of(u.id).id for u in (net.alice, net.bob, net.carol))
+    a, b, c = (ledger_transfers.account_of(u.id).id for u in (net.alice, net.bob, net.carol))
     for day, frm, to, minutes, reason in [
         ("2026-01-10", b, a, 90, "Réparation de vélo"),
         ("2026-01-31", a, c, 30, '=HYPERLINK("http://evil";"clic")'),  # 23:30 UTC: Feb 1
@@ -702,7 +704,7 @@ def _history(net) -> None:
         ("2026-03-20", a, b, 60, "-- Cours de cuisine"),
     ]:
         hour, minute = (23, 30) if day == "2026-01-31" else (12, 0)
-        ledger.transfer(
+        ledger_transfers.transfer(
             kind="gift",
             from_account=frm,
             to_account=to,
@@ -716,7 +718,7 @@ def _history(net) -> None:
 
 def test_a_statement_has_the_running_balance_of_every_movement(net):
     _history(net)
-    st = statements.statement(ledger.account_of(net.alice.id))
+    st = statements.statement(ledger_transfers.account_of(net.alice.id))
     assert [(line.amount, line.balance_after) for line in st.lines] == [
         (90, 90),
         (-30, 60),
@@ -735,7 +737,7 @@ def test_a_statement_has_the_running_balance_of_every_movement(net):
 
 def test_a_statement_filtered_by_period_opens_with_the_balance_before_it(net):
     _history(net)
-    account = ledger.account_of(net.alice.id)
+    account = ledger_transfers.account_of(net.alice.id)
     # 2026-01-31 23:30 UTC is already February 1st in Paris.
     february = statements.statement(account, date(2026, 2, 1), date(2026, 2, 28))
     assert [line.amount for line in february.lines] == [-30, 45]
@@ -761,7 +763,7 @@ def test_the_pot_statement_shows_every_movement_of_the_pot(net):
 
 def _csv_rows(net) -> tuple[str, list[list[str]]]:
     _history(net)
-    found = statements.movements(ledger.account_of(net.alice.id))
+    found = statements.movements(ledger_transfers.account_of(net.alice.id))
     body = "".join(
         statements.csv_chunks(
             found,

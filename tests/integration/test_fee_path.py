@@ -8,7 +8,9 @@ import json
 
 from sqlalchemy import func, select
 
-from exchange.services import connect, exchanges, fees, ledger
+from exchange.services.exchanges import lifecycle
+from exchange.services.ledger import transfers
+from exchange.services.money import connect, fees
 from models import Fee, Notification, StripeEvent, db
 from tests import factories
 from tests.conftest import WEBHOOK_SECRET
@@ -50,8 +52,8 @@ def test_fee_from_accepting_to_paid_through_checkout_and_webhook(app, client, fa
     provider, receiver, offer = _pair()
     account = _ready_account(fake_stripe, provider)
     assert account.state == "ready"
-    exchange = exchanges.propose(receiver.id, offer.id, message="Samedi ?", foreseen_minutes=60)
-    exchanges.accept(provider.id, exchange.id, "Oui", fee_cents=1250, fee_covers="Chambre à air")
+    exchange = lifecycle.propose(receiver.id, offer.id, message="Samedi ?", foreseen_minutes=60)
+    lifecycle.accept(provider.id, exchange.id, "Oui", fee_cents=1250, fee_covers="Chambre à air")
     fee = fees.of_exchange(exchange.id)
     assert (fee.amount_cents, fee.state, fee.covers) == (1250, "due", "Chambre à air")
 
@@ -80,9 +82,9 @@ def test_fee_from_accepting_to_paid_through_checkout_and_webhook(app, client, fa
         == 1
     )
 
-    exchanges.log_time(provider.id, exchange.id, minutes=60)
-    exchanges.confirm(receiver.id, exchange.id)
-    assert ledger.account_of(provider.id).balance == 60
+    lifecycle.log_time(provider.id, exchange.id, minutes=60)
+    lifecycle.confirm(receiver.id, exchange.id)
+    assert transfers.account_of(provider.id).balance == 60
 
 
 def test_with_fees_on_the_pages_let_the_pay_and_connect_buttons_reach_stripe(app, client):

@@ -19,20 +19,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from exchange.services import (
-    disputes,
-    exchanges,
-    feedback,
-    gifts,
-    members,
-    moderation,
-    moderation_acts,
-    notifications,
-    reports,
-    reputation,
-    spaces,
-)
+from exchange.services.community import members, spaces
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.ledger import gifts
+from exchange.services.moderation import acts as moderation_acts
+from exchange.services.moderation import reports, rights
+from exchange.services.notify import notifications
+from exchange.services.reputation import feedback
+from exchange.services.reputation import summaries as reputation_summaries
 from models import Exchange, Feedback, ModerationAction, Notification, Report, Skill, db
 from models.base import utcnow
 from models.feedback import WINDOW
@@ -88,28 +83,28 @@ def net(app) -> Net:
 
 
 def propose(net, receiver=None) -> Exchange:
-    return exchanges.propose(
+    return lifecycle.propose(
         (receiver or net.alice).id, net.offer.id, message="Samedi matin ?", foreseen_minutes=60
     )
 
 
 def accepted(net, receiver=None) -> Exchange:
     ex = propose(net, receiver)
-    exchanges.accept(net.bob.id, ex.id)
+    lifecycle.accept(net.bob.id, ex.id)
     return ex
 
 
 def logged(net, receiver=None) -> Exchange:
     """Bob logged an hour of his offer; the receiver has not confirmed it yet."""
     ex = accepted(net, receiver)
-    exchanges.log_time(net.bob.id, ex.id, minutes=60)
+    lifecycle.log_time(net.bob.id, ex.id, minutes=60)
     return ex
 
 
 def confirmed(net, receiver=None) -> Exchange:
     """Bob repaired the receiver's bike (Alice by default); she confirmed the hour."""
     ex = logged(net, receiver)
-    exchanges.confirm((receiver or net.alice).id, ex.id)
+    lifecycle.confirm((receiver or net.alice).id, ex.id)
     return fresh(ex.id)
 
 
@@ -164,7 +159,7 @@ def skill(name: str) -> Skill:
     return db.session.scalar(select(Skill).where(Skill.name == name))
 
 
-def snapshot(summary: reputation.Summary) -> tuple:
+def snapshot(summary: reputation_summaries.Summary) -> tuple:
     """What a summary says, comparable: the counts, and each skill with its voices."""
     return (
         summary.recommends,
@@ -175,7 +170,7 @@ def snapshot(summary: reputation.Summary) -> tuple:
     )
 
 
-def counts(summary: reputation.Summary) -> tuple:
+def counts(summary: reputation_summaries.Summary) -> tuple:
     return snapshot(summary)[:4]
 
 
@@ -218,19 +213,19 @@ def test_a_suspended_party_may_not_write(net):
 
 def _expired(net) -> Exchange:
     ex = logged(net)
-    assert exchanges.expire_stale(now=ex.expires_at + timedelta(minutes=1)) == 1
+    assert lifecycle.expire_stale(now=ex.expires_at + timedelta(minutes=1)) == 1
     return ex
 
 
 def _cancelled(net) -> Exchange:
     ex = propose(net)
-    exchanges.cancel(net.alice.id, ex.id, "Finalement réparé seule.")
+    lifecycle.cancel(net.alice.id, ex.id, "Finalement réparé seule.")
     return ex
 
 
 def _declined(net) -> Exchange:
     ex = propose(net)
-    exchanges.decline(net.bob.id, ex.id, "Pas disponible ce mois-ci.")
+    lifecycle.decline(net.bob.id, ex.id, "Pas disponible ce mois-ci.")
     return ex
 
 
@@ -359,9 +354,9 @@ def test_double_blind_until_both_have_written_then_both_show_together(net):
     # Bob sees nothing of it: not on his exchange, not in his own reputation.
     view = feedback.on_exchange(fresh(ex.id), net.bob, now=t2)
     assert (view.mine, view.theirs, view.theirs_waits, view.can_write) == (None, None, True, True)
-    assert reputation.summary(net.bob.id, now=t2).is_new
-    assert reputation.latest(net.bob.id, now=t2) == []
-    assert reputation.count_visible(net.bob.id, now=t2) == 0
+    assert reputation_summaries.summary(net.bob.id, now=t2).is_new
+    assert reputation_summaries.latest(net.bob.id, now=t2) == []
+    assert reputation_summaries.count_visible(net.bob.id, now=t2) == 0
 
     # Alice sees her own, and may still change it.
     mine = feedback.on_exchange(fresh(ex.id), net.alice, now=t2)
@@ -383,11 +378,11 @@ def test_double_blind_until_both_have_written_then_both_show_together(net):
         view = feedback.on_exchange(fresh(ex.id), party, now=t3)
         assert view.theirs.id == theirs.id and not view.theirs_waits and not view.can_write
         assert told(party, "feedback_published") == 1
-    assert [f.comment for f in reputation.latest(net.bob.id, now=t3)] == [
+    assert [f.comment for f in reputation_summaries.latest(net.bob.id, now=t3)] == [
         "Patient, précis, et de bons conseils."
     ]
-    assert reputation.summary(net.bob.id, now=t3).recommends == 1
-    assert reputation.summary(net.alice.id, now=t3).recommends == 1
+    assert reputation_summaries.summary(net.bob.id, now=t3).recommends == 1
+    assert reputation_summaries.summary(net.alice.id, now=t3).recommends == 1
 
     # From then on nobody edits.
     refuses(Conflict, lambda: write(net.alice, ex, "not_recommended", now=after(ex, days=4)))
@@ -424,13 +419,15 @@ def test_alone_it_shows_when_the_window_closes_and_then_nothing_can_be_written(n
     write(net.alice, ex, "recommends", "Merci Bob !", now=after(ex, hours=1))
     before, at_end = after(ex, days=13), after(ex, days=14)
 
-    assert reputation.summary(net.bob.id, now=before).is_new
+    assert reputation_summaries.summary(net.bob.id, now=before).is_new
     assert feedback.on_exchange(fresh(ex.id), net.bob, now=before).theirs is None
     assert feedback.publish_due(now=before) == 0
     assert told(net.bob, "feedback_published") == 0
 
-    assert reputation.summary(net.bob.id, now=at_end).recommends == 1
-    assert [f.comment for f in reputation.latest(net.bob.id, now=at_end)] == ["Merci Bob !"]
+    assert reputation_summaries.summary(net.bob.id, now=at_end).recommends == 1
+    assert [f.comment for f in reputation_summaries.latest(net.bob.id, now=at_end)] == [
+        "Merci Bob !"
+    ]
     view = feedback.on_exchange(fresh(ex.id), net.bob, now=at_end)
     assert view.theirs.comment == "Merci Bob !" and not view.can_write
 
@@ -544,7 +541,7 @@ def test_the_provider_has_no_skill_to_confirm(net):
 
 
 def test_a_direct_log_names_no_skill_so_it_confirms_none(net):
-    ex = exchanges.log_direct(
+    ex = lifecycle.log_direct(
         net.bob.id,
         counterpart_id=net.alice.id,
         gave=True,
@@ -552,7 +549,7 @@ def test_a_direct_log_names_no_skill_so_it_confirms_none(net):
         title="Étagère fixée au mur",
         performed_on=None,
     )
-    exchanges.confirm(net.alice.id, ex.id)
+    lifecycle.confirm(net.alice.id, ex.id)
     ex = fresh(ex.id)
     assert ex.listing_id is None
     assert net.bob.skills  # his profile lists some: they are his word, not this exchange's
@@ -588,7 +585,7 @@ def history(net):
 
 
 def test_the_summary_counts_distinct_voices_by_their_latest_feedback(net, history):
-    summary = reputation.summary(net.bob.id, now=history)
+    summary = reputation_summaries.summary(net.bob.id, now=history)
     # Alice's three exchanges are one voice: her latest, which does not recommend.
     assert (summary.recommends, summary.neutral, summary.not_recommended) == (2, 0, 1)
     assert summary.voices == 3 and not summary.is_new
@@ -599,42 +596,46 @@ def test_the_summary_counts_distinct_voices_by_their_latest_feedback(net, histor
         ("Réglage des freins", 1),
     ]
     # Every feedback is listed, newest first; only the counting is by voice.
-    assert [f.comment for f in reputation.latest(net.bob.id, limit=10, now=history)] == [
+    assert [f.comment for f in reputation_summaries.latest(net.bob.id, limit=10, now=history)] == [
         "Dan",
         "Carol",
         "Échange 3",
         "Échange 2",
         "Échange 1",
     ]
-    assert reputation.count_visible(net.bob.id, now=history) == 5
+    assert reputation_summaries.count_visible(net.bob.id, now=history) == 5
 
 
 def test_while_the_later_ones_are_blind_a_voice_counts_by_its_latest_that_shows(net, history):
     """A day after, only the first exchange with Alice shows (Bob answered it): her voice is
     that recommendation; her later, blind ones do not count yet, nor do Carol's and Dan's."""
     early = history - timedelta(days=14)
-    summary = reputation.summary(net.bob.id, now=early)
+    summary = reputation_summaries.summary(net.bob.id, now=early)
     assert snapshot(summary) == (1, 0, 0, 5, [("Mécanique vélo", 1)])
-    assert [f.comment for f in reputation.latest(net.bob.id, limit=10, now=early)] == ["Échange 1"]
+    assert [f.comment for f in reputation_summaries.latest(net.bob.id, limit=10, now=early)] == [
+        "Échange 1"
+    ]
 
 
 def test_a_member_with_nothing_reads_as_new(net, history):
-    summary = reputation.summary(net.eve.id, now=history)
+    summary = reputation_summaries.summary(net.eve.id, now=history)
     assert summary.is_new
     assert snapshot(summary) == (0, 0, 0, 0, [])
     # Carol exchanged once but nobody wrote about her: new, with her exchange counted.
-    carol = reputation.summary(net.carol.id, now=history)
+    carol = reputation_summaries.summary(net.carol.id, now=history)
     assert carol.is_new and carol.exchanges == 1
 
 
 def test_summaries_of_several_members_match_each_summary(net, history):
     ids = [net.bob.id, net.alice.id, net.carol.id, net.dan.id, net.eve.id]
-    together = reputation.summaries([*ids, net.bob.id], now=history)
+    together = reputation_summaries.summaries([*ids, net.bob.id], now=history)
     assert sorted(together) == sorted(ids)
     for user_id in ids:
-        assert counts(together[user_id]) == counts(reputation.summary(user_id, now=history))
+        assert counts(together[user_id]) == counts(
+            reputation_summaries.summary(user_id, now=history)
+        )
     assert counts(together[net.alice.id]) == (1, 0, 0, 3)
-    assert reputation.summaries([], now=history) == {}
+    assert reputation_summaries.summaries([], now=history) == {}
 
 
 # ---------------------------------------------------------------------------- rule 4
@@ -643,7 +644,7 @@ def test_summaries_of_several_members_match_each_summary(net, history):
 def pay_a_fee(net, fake) -> None:
     """A fee paid online each way between Bob and Alice (on exchanges still open, whose
     confirmation would be a step of its own): money says nothing about anyone's work."""
-    from exchange.services import connect, fees
+    from exchange.services.money import connect, fees
 
     for person in (net.alice, net.bob):
         connect.onboarding_url(person.id)
@@ -655,8 +656,8 @@ def pay_a_fee(net, fake) -> None:
         (net.bob, net.alice, net.offer),
         (net.alice, net.bob, cooking),
     ):
-        ex = exchanges.propose(receiver.id, listing.id, message="Bientôt ?", foreseen_minutes=60)
-        exchanges.accept(provider.id, ex.id, fee_cents=1500, fee_covers="Matériel")
+        ex = lifecycle.propose(receiver.id, listing.id, message="Bientôt ?", foreseen_minutes=60)
+        lifecycle.accept(provider.id, ex.id, fee_cents=1500, fee_covers="Matériel")
         fees.start_checkout(receiver.id, ex.id)
         session_id = fees.of_exchange(ex.id).checkout_session_id
         fake.complete_checkout(session_id)
@@ -672,9 +673,9 @@ def test_nothing_but_feedback_moves_the_summary(net, fake_stripe):
     write(net.bob, ex, "recommends")
     write(net.carol, with_carol, "neutral", "Correct")
     write(net.bob, with_carol, "recommends")
-    before = snapshot(reputation.summary(net.bob.id))
+    before = snapshot(reputation_summaries.summary(net.bob.id))
     assert before == (1, 1, 0, 2, [("Mécanique vélo", 1)])
-    card_before = counts(reputation.summaries([net.bob.id])[net.bob.id])
+    card_before = counts(reputation_summaries.summaries([net.bob.id])[net.bob.id])
 
     # Gifts, both ways.
     gifts.give(net.bob.id, minutes=30, message="Merci pour le café", to_member_id=net.alice.id)
@@ -703,8 +704,8 @@ def test_nothing_but_feedback_moves_the_summary(net, fake_stripe):
 
     db.session.expire_all()
     assert net.bob.is_coordinator_of(net.quai.id)
-    assert snapshot(reputation.summary(net.bob.id)) == before
-    assert counts(reputation.summaries([net.bob.id])[net.bob.id]) == card_before
+    assert snapshot(reputation_summaries.summary(net.bob.id)) == before
+    assert counts(reputation_summaries.summaries([net.bob.id])[net.bob.id]) == card_before
 
 
 # ---------------------------------------------------------------------------- reports, hiding
@@ -766,7 +767,7 @@ def test_every_coordinator_of_either_party_reads_the_acts_on_their_feedback(net,
     reports.dismiss(net.coord_a.id, report.id, "Rien d'anormal.")
 
     def seen(user):
-        return {(a.action, a.target_type) for a in moderation.log_for(user)}
+        return {(a.action, a.target_type) for a in rights.log_for(user)}
 
     both = {("feedback_hidden", "feedback"), ("report_dismissed", "report")}
     assert seen(net.coord_a) >= both
@@ -783,7 +784,7 @@ def test_one_open_report_per_member_and_feedback(net, published):
 
 def test_a_coordinator_hides_the_comment_the_recommendation_still_counts(net, published):
     hers = published.hers
-    before = snapshot(reputation.summary(net.bob.id))
+    before = snapshot(reputation_summaries.summary(net.bob.id))
     carols = reports.report_feedback(net.carol.id, hers.id, "inappropriate")
     dans = reports.report_feedback(net.dan.id, hers.id, "harassment", "Propos sur un tiers.")
 
@@ -796,8 +797,8 @@ def test_a_coordinator_hides_the_comment_the_recommendation_still_counts(net, pu
     assert row.recommendation == "recommends"
     assert row.comment == "Bob est ponctuel, mais son voisin est bruyant."  # kept, restorable
     assert row.reply_hidden_at is None
-    assert snapshot(reputation.summary(net.bob.id)) == before
-    assert hers.id in [f.id for f in reputation.latest(net.bob.id)]
+    assert snapshot(reputation_summaries.summary(net.bob.id)) == before
+    assert hers.id in [f.id for f in reputation_summaries.latest(net.bob.id)]
 
     [act] = acts("feedback_hidden")
     assert (act.actor_id, act.reason, act.target_type, act.target_id) == (
@@ -940,8 +941,8 @@ def test_both_parties_writing_at_the_same_instant_both_show_and_each_is_told_onc
     )
     # Whoever came first was told the other's waited: once, to one of them.
     assert told(net.alice, "feedback_waiting") + told(net.bob, "feedback_waiting") == 1
-    assert reputation.summary(bob_id).recommends == 1
-    assert reputation.summary(alice_id).neutral == 1
+    assert reputation_summaries.summary(bob_id).recommends == 1
+    assert reputation_summaries.summary(alice_id).neutral == 1
 
 
 @pytest.mark.parametrize("repeat", range(3))

@@ -22,17 +22,11 @@ import pytest
 from sqlalchemy import func, select
 
 from exchange.adapters import stripe_api
-from exchange.services import (
-    connect,
-    disputes,
-    exchanges,
-    fees,
-    ledger,
-    money_ledger,
-    notifications,
-    rules,
-)
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentUnavailable
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.ledger import rules, transfers
+from exchange.services.money import connect, fees, records
+from exchange.services.notify import notifications
 from models import (
     Account,
     Entry,
@@ -103,20 +97,20 @@ def offer(w, title="Réparer un vélo"):
 
 
 def proposed(w, title="Réparer un vélo") -> Exchange:
-    return exchanges.propose(
+    return lifecycle.propose(
         w.receiver.id, offer(w, title).id, message="Samedi ?", foreseen_minutes=60
     )
 
 
 def accepted(w, cents: int | None = 1250, covers: str = "Chambre à air", **kw) -> Exchange:
     ex = proposed(w, **kw)
-    exchanges.accept(w.provider.id, ex.id, "Oui", fee_cents=cents, fee_covers=covers)
+    lifecycle.accept(w.provider.id, ex.id, "Oui", fee_cents=cents, fee_covers=covers)
     return ex
 
 
 def logged(w, cents: int | None = 1250, covers: str = "Chambre à air") -> Exchange:
     ex = accepted(w, cents, covers)
-    exchanges.log_time(w.provider.id, ex.id, minutes=60)
+    lifecycle.log_time(w.provider.id, ex.id, minutes=60)
     return ex
 
 
@@ -156,7 +150,7 @@ def disputed_and_paid(fake, w) -> Exchange:
     ready(fake, w.provider)
     ex = accepted(w)
     pay(fake, w, ex)
-    exchanges.log_time(w.provider.id, ex.id, minutes=60)
+    lifecycle.log_time(w.provider.id, ex.id, minutes=60)
     disputes.dispute(w.receiver.id, ex.id, "Le vélo grince encore.")
     return ex
 
@@ -230,7 +224,7 @@ def test_the_provider_attaches_a_fee_on_accepting(w, fake_stripe):
 def test_the_provider_attaches_a_fee_on_logging_the_time(w, fake_stripe):
     ex = accepted(w, cents=None, covers="")
     assert fee_of(ex) is None
-    exchanges.log_time(w.provider.id, ex.id, minutes=90, fee_cents=800, fee_covers="Trajet en car")
+    lifecycle.log_time(w.provider.id, ex.id, minutes=90, fee_cents=800, fee_covers="Trajet en car")
     fee = fee_of(ex)
     assert (fee.amount_cents, fee.covers, fee.state) == (800, "Trajet en car", "due")
     assert fresh(ex.id).state == "done"
@@ -247,24 +241,24 @@ def test_without_stripe_keys_a_fee_is_refused_and_nothing_is_written(w):
     before = written()
     error = refuses(
         InvalidInput,
-        lambda: exchanges.accept(w.provider.id, ex.id, fee_cents=1000, fee_covers="Matériel"),
+        lambda: lifecycle.accept(w.provider.id, ex.id, fee_cents=1000, fee_covers="Matériel"),
     )
     assert error.field == "fee_amount"
     assert written() == before
     assert fresh(ex.id).state == "proposed"
     # Without a fee, the same acceptance goes through: credits work without Stripe.
-    exchanges.accept(w.provider.id, ex.id)
+    lifecycle.accept(w.provider.id, ex.id)
     assert fresh(ex.id).state == "accepted"
 
 
 def test_the_receiver_cannot_attach_a_fee_on_accepting(w, fake_stripe):
     """On a request the provider proposes and the receiver accepts: the receiver asks no fee."""
     request = factories.listing(w.receiver, w.ruche, "Cherche un vélo réparé", kind="request")
-    ex = exchanges.propose(w.provider.id, request.id, message="Je peux", foreseen_minutes=60)
+    ex = lifecycle.propose(w.provider.id, request.id, message="Je peux", foreseen_minutes=60)
     before = written()
     error = refuses(
         Forbidden,
-        lambda: exchanges.accept(w.receiver.id, ex.id, fee_cents=1000, fee_covers="Matériel"),
+        lambda: lifecycle.accept(w.receiver.id, ex.id, fee_cents=1000, fee_covers="Matériel"),
     )
     assert error.field == "fee_amount"
     assert written() == before
@@ -276,7 +270,7 @@ def test_the_receiver_cannot_attach_a_fee_on_logging_the_time(w, fake_stripe):
     before = written()
     refuses(
         Forbidden,
-        lambda: exchanges.log_time(
+        lambda: lifecycle.log_time(
             w.receiver.id, ex.id, minutes=60, fee_cents=1000, fee_covers="Matériel"
         ),
     )
@@ -303,7 +297,7 @@ def test_a_refused_fee_rolls_back_the_whole_acceptance(w, fake_stripe, cents, co
     before = written()
     error = refuses(
         InvalidInput,
-        lambda: exchanges.accept(w.provider.id, ex.id, fee_cents=cents, fee_covers=covers),
+        lambda: lifecycle.accept(w.provider.id, ex.id, fee_cents=cents, fee_covers=covers),
     )
     assert error.field == field
     assert written() == before
@@ -317,7 +311,7 @@ def test_a_refused_fee_rolls_back_the_whole_log(w, fake_stripe):
     before = written()
     refuses(
         InvalidInput,
-        lambda: exchanges.log_time(
+        lambda: lifecycle.log_time(
             w.provider.id, ex.id, minutes=60, fee_cents=2001, fee_covers="Matériel"
         ),
     )
@@ -339,9 +333,9 @@ def test_the_default_cap_is_fifty_euros(w, fake_stripe):
     ex = proposed(w)
     refuses(
         InvalidInput,
-        lambda: exchanges.accept(w.provider.id, ex.id, fee_cents=50_01, fee_covers="Matériel"),
+        lambda: lifecycle.accept(w.provider.id, ex.id, fee_cents=50_01, fee_covers="Matériel"),
     )
-    exchanges.accept(w.provider.id, ex.id, fee_cents=50_00, fee_covers="Matériel")
+    lifecycle.accept(w.provider.id, ex.id, fee_cents=50_00, fee_covers="Matériel")
     assert fee_of(ex).amount_cents == 50_00
 
 
@@ -350,7 +344,7 @@ def test_one_fee_per_exchange(w, fake_stripe):
     before = written()
     error = refuses(
         Conflict,
-        lambda: exchanges.log_time(
+        lambda: lifecycle.log_time(
             w.provider.id, ex.id, minutes=60, fee_cents=500, fee_covers="Encore"
         ),
     )
@@ -377,7 +371,7 @@ def test_the_commons_share_is_fixed_when_the_fee_is_attached(w, fake_stripe):
 
 def test_the_receiver_is_told_of_the_fee_before_confirming(w, fake_stripe):
     ex = accepted(w, cents=None, covers="")
-    exchanges.log_time(w.provider.id, ex.id, minutes=60, fee_cents=1250, fee_covers="Chambre")
+    lifecycle.log_time(w.provider.id, ex.id, minutes=60, fee_cents=1250, fee_covers="Chambre")
     assert fresh(ex.id).state == "done"  # not confirmed yet
     notices = list(
         db.session.scalars(select(Notification).where(Notification.kind == "fee_attached"))
@@ -708,8 +702,8 @@ def test_an_undisputed_confirmed_exchange_keeps_its_paid_fee(w, fake_stripe):
     ready(fake_stripe, w.provider)
     ex = accepted(w)
     pay(fake_stripe, w, ex)
-    exchanges.log_time(w.provider.id, ex.id, minutes=60)
-    exchanges.confirm(w.receiver.id, ex.id)
+    lifecycle.log_time(w.provider.id, ex.id, minutes=60)
+    lifecycle.confirm(w.receiver.id, ex.id)
     before = written()
     for actor in (w.coord_p, w.admin):
         refuses(Forbidden, lambda actor=actor: fees.refund(actor.id, ex.id, "Pourquoi pas"))
@@ -818,7 +812,7 @@ def test_a_session_paid_meanwhile_is_not_settled_outside(w, fake_stripe):
 
 def test_cancelling_an_accepted_exchange_withdraws_its_due_fee(w, fake_stripe):
     ex = accepted(w)
-    exchanges.cancel(w.receiver.id, ex.id, "Plus besoin")
+    lifecycle.cancel(w.receiver.id, ex.id, "Plus besoin")
     fee = fee_of(ex)
     assert (fee.state, fee.closed_at is not None) == ("withdrawn", True)
     refuses(Conflict, lambda: fees.start_checkout(w.receiver.id, ex.id))
@@ -827,7 +821,7 @@ def test_cancelling_an_accepted_exchange_withdraws_its_due_fee(w, fake_stripe):
 
 def test_an_expired_log_withdraws_its_due_fee(w, fake_stripe):
     ex = logged(w)
-    assert exchanges.expire_stale(now=utcnow() + timedelta(days=exchanges.log_days() + 1)) == 1
+    assert lifecycle.expire_stale(now=utcnow() + timedelta(days=lifecycle.log_days() + 1)) == 1
     assert fresh(ex.id).state == "expired"
     assert fee_of(ex).state == "withdrawn"
 
@@ -844,14 +838,14 @@ def test_a_paid_fee_stays_paid_when_its_exchange_is_called_off(w, fake_stripe):
     ready(fake_stripe, w.provider)
     cancelled = accepted(w, title="Annulé")
     pay(fake_stripe, w, cancelled)
-    exchanges.cancel(w.provider.id, cancelled.id, "Empêchée")
+    lifecycle.cancel(w.provider.id, cancelled.id, "Empêchée")
     expired = accepted(w, title="Expiré")
     pay(fake_stripe, w, expired)
-    exchanges.log_time(w.provider.id, expired.id, minutes=60)
-    exchanges.expire_stale(now=utcnow() + timedelta(days=exchanges.log_days() + 1))
+    lifecycle.log_time(w.provider.id, expired.id, minutes=60)
+    lifecycle.expire_stale(now=utcnow() + timedelta(days=lifecycle.log_days() + 1))
     resolved = accepted(w, title="Tranché")
     pay(fake_stripe, w, resolved)
-    exchanges.log_time(w.provider.id, resolved.id, minutes=60)
+    lifecycle.log_time(w.provider.id, resolved.id, minutes=60)
     disputes.dispute(w.receiver.id, resolved.id, "Personne n'est venu.")
     disputes.resolve(w.coord_p.id, resolved.id, outcome="cancel", reason="Annulé")
     for ex in (cancelled, expired, resolved):
@@ -872,7 +866,7 @@ def test_confirmation_moves_the_same_credits_whatever_the_fee(w, fake_stripe, fe
     ex = accepted(w, cents, covers)
     if fee_state in ("paid", "refunded"):
         pay(fake_stripe, w, ex)
-    exchanges.log_time(w.provider.id, ex.id, minutes=75)
+    lifecycle.log_time(w.provider.id, ex.id, minutes=75)
     if fee_state == "settled":
         fees.settle_outside(w.provider.id, ex.id)
     if fee_state == "refunded":  # refunded from Stripe's dashboard, read back from Stripe
@@ -880,10 +874,10 @@ def test_confirmation_moves_the_same_credits_whatever_the_fee(w, fake_stripe, fe
         fees.sync_charge(fee_of(ex).charge_id)
     assert (fee_of(ex).state if fee_state else None) == fee_state
 
-    exchanges.confirm(w.receiver.id, ex.id)
+    lifecycle.confirm(w.receiver.id, ex.id)
     db.session.expire_all()
-    assert ledger.account_of(w.provider.id).balance == 75
-    assert ledger.account_of(w.receiver.id).balance == -75
+    assert transfers.account_of(w.provider.id).balance == 75
+    assert transfers.account_of(w.receiver.id).balance == -75
     (transfer,) = db.session.scalars(select(Transfer))
     assert (transfer.kind, transfer.exchange_id) == ("settlement", ex.id)
     assert sorted(e.amount for e in db.session.scalars(select(Entry))) == [-75, 75]
@@ -894,7 +888,7 @@ def test_no_fee_operation_touches_the_time_ledger(w, fake_stripe):
     ready(fake_stripe, w.provider)
     # Credits already moved once, so the ledger has rows to keep.
     confirmed = logged(w, 900, "Salle")
-    exchanges.confirm(w.receiver.id, confirmed.id)
+    lifecycle.confirm(w.receiver.id, confirmed.id)
     ex = accepted(w, title="Second")
     rows = time_ledger()
     assert rows[0] and rows[1]
@@ -909,7 +903,7 @@ def test_no_fee_operation_touches_the_time_ledger(w, fake_stripe):
     fees.settle_outside(w.provider.id, confirmed.id)
     assert fee_of(confirmed).state == "settled"
     assert time_ledger() == rows
-    exchanges.log_time(w.provider.id, ex.id, minutes=60)
+    lifecycle.log_time(w.provider.id, ex.id, minutes=60)
     disputes.dispute(w.receiver.id, ex.id, "Le vélo grince encore.")
     rows = time_ledger()
     fees.refund(w.coord_p.id, ex.id, "Le vélo n'a pas été réparé.")
@@ -974,7 +968,7 @@ def money(w, fake_stripe):
 
 
 def test_the_money_ledger_counts_each_month_in_the_networks_time_zone(money):
-    totals = money_ledger.totals()
+    totals = records.totals()
     months = {
         m.first_day.isoformat(): (
             m.paid_count,
@@ -1000,7 +994,7 @@ def test_the_money_ledger_counts_each_month_in_the_networks_time_zone(money):
 
 
 def test_the_money_ledger_totals_and_the_commons_keep_only_paid_fees_shares(money):
-    totals = money_ledger.totals()
+    totals = records.totals()
     assert totals.paid_cents == 1000 + 2000 + 1500 + 500
     assert totals.refunded_cents == 1500
     assert totals.settled_cents == 700
@@ -1012,7 +1006,7 @@ def test_the_money_ledger_totals_and_the_commons_keep_only_paid_fees_shares(mone
 
 
 def test_the_money_ledger_lists_the_newest_first(money):
-    page = money_ledger.page()
+    page = records.page()
     assert [f.covers for f in page.items] == [
         "Frais de Retiré",
         "Frais de Attendu",
@@ -1023,7 +1017,7 @@ def test_the_money_ledger_lists_the_newest_first(money):
         "Frais de Remboursé",
     ]
     assert page.total == 7
-    assert [f.id for f in money_ledger.page(99).items] == [f.id for f in page.items]
+    assert [f.id for f in records.page(99).items] == [f.id for f in page.items]
 
 
 def test_the_money_csv_is_for_spreadsheets_and_names_no_exchange_title(w, fake_stripe):
@@ -1034,7 +1028,7 @@ def test_the_money_csv_is_for_spreadsheets_and_names_no_exchange_title(w, fake_s
     db.session.commit()
     headers = ["Date", "Échange", "Couvre", "€", "c", "Communs €", "État", "Donne", "Reçoit"]
     headers += ["Payé", "Remboursé", "Réglé", "Contestation", "Repris", "Réf"]
-    text = money_ledger.to_csv(headers, lambda state: {"paid": "payés"}[state], str)
+    text = records.to_csv(headers, lambda state: {"paid": "payés"}[state], str)
     assert text.startswith("\ufeff")
     assert "Secret" not in text  # the exchange is named by its number only
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
@@ -1059,7 +1053,7 @@ def test_a_paid_fee_on_a_cancelled_exchange_goes_to_the_coordinators(w, fake_str
     ready(fake_stripe, w.provider)
     ex = accepted(w)
     pay(fake_stripe, w, ex)
-    exchanges.cancel(w.receiver.id, ex.id, "Finalement non")
+    lifecycle.cancel(w.receiver.id, ex.id, "Finalement non")
     assert fee_of(ex).state == "paid"
     assert told(w.coord_p, "fee_to_refund") == 1 and told(w.coord_r, "fee_to_refund") == 1
     assert told(w.coord_q, "fee_to_refund") == 0
@@ -1075,7 +1069,7 @@ def test_a_payment_landing_after_the_fee_was_withdrawn_goes_to_the_coordinators(
     ex = accepted(w)
     fees.start_checkout(w.receiver.id, ex.id)
     session_id = fee_of(ex).checkout_session_id
-    exchanges.cancel(w.provider.id, ex.id, "Empêchée")
+    lifecycle.cancel(w.provider.id, ex.id, "Empêchée")
     assert fee_of(ex).state == "withdrawn"
     fake_stripe.complete_checkout(session_id)  # the receiver had the page open
     fees.sync_checkout(session_id)
@@ -1283,7 +1277,7 @@ def test_money_the_bank_gave_back_counts_in_the_month_archipel_heard_of_it(w, fa
     won.disputed_at, won.dispute_closed_at = utc(2025, 3, 20), utc(2025, 4, 2)
     db.session.commit()
 
-    totals = money_ledger.totals()
+    totals = records.totals()
     assert (totals.paid_cents, totals.refunded_cents, totals.charged_back_cents) == (
         2500,
         500,
@@ -1298,7 +1292,7 @@ def test_money_the_bank_gave_back_counts_in_the_month_archipel_heard_of_it(w, fa
 
     headers = ["Date", "Échange", "Couvre", "€", "c", "Communs €", "État", "Donne", "Reçoit"]
     headers += ["Payé", "Remboursé", "Réglé", "Litige", "Rendu", "Réf"]
-    text = money_ledger.to_csv(headers, lambda state: state, {"lost": "rendue"}.get)
+    text = records.to_csv(headers, lambda state: state, {"lost": "rendue"}.get)
     rows = {r[14]: r for r in csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";")}
     assert (rows[str(fee.id)][12], rows[str(fee.id)][13]) == ("rendue", "01/05/2025 00:30")
     # What the bank is doing is not everyone's business until money moved back.
@@ -1306,10 +1300,10 @@ def test_money_the_bank_gave_back_counts_in_the_month_archipel_heard_of_it(w, fa
 
 
 def test_a_notice_leads_to_the_ledger_page_that_lists_the_fee(w, fake_stripe, monkeypatch):
-    monkeypatch.setattr(money_ledger, "PER_PAGE", 2)
+    monkeypatch.setattr(records, "PER_PAGE", 2)
     made = [
         _fee_row(w, f"F{i}", 500, "paid", created=utc(2025, 3, 1 + i), paid=utc(2025, 3, 2 + i))
         for i in range(5)
     ]  # newest first: F4 F3 | F2 F1 | F0
-    assert [money_ledger.page_of(f.id) for f in made] == [3, 2, 2, 1, 1]
-    assert money_ledger.page_of(0) == 1
+    assert [records.page_of(f.id) for f in made] == [3, 2, 2, 1, 1]
+    assert records.page_of(0) == 1

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from exchange.services import exchanges, gifts, ledger, rules, spaces
+from exchange.services.community import spaces
 from exchange.services.errors import (
     Conflict,
     CreditLimitExceeded,
@@ -21,6 +21,9 @@ from exchange.services.errors import (
     InvalidInput,
     NotFound,
 )
+from exchange.services.exchanges import lifecycle
+from exchange.services.ledger import gifts, rules
+from exchange.services.ledger import transfers as ledger_transfers
 from models import Account, Entry, ModerationAction, NetworkSettings, Notification, Transfer, db
 from models.base import utcnow
 from tests import factories
@@ -55,11 +58,13 @@ def net(app) -> Net:
 def balance(user=None) -> int:
     """The cached balance as committed (the pot's when `user` is None)."""
     db.session.expire_all()
-    return (ledger.pot() if user is None else ledger.account_of(user.id)).balance
+    return (
+        ledger_transfers.pot() if user is None else ledger_transfers.account_of(user.id)
+    ).balance
 
 
 def account_id(user) -> int:
-    return ledger.account_of(user.id).id
+    return ledger_transfers.account_of(user.id).id
 
 
 def count(model) -> int:
@@ -127,14 +132,14 @@ def test_a_gift_is_two_entries_summing_to_zero_with_their_running_balance(net):
         assert len(t.entries) == 2 and sum(e.amount for e in t.entries) == 0
     assert (balance(net.ana), balance(net.ben)) == (-60, 60)
     assert db.session.scalar(select(func.sum(Account.balance))) == 0
-    assert ledger.verify().ok
+    assert ledger_transfers.verify().ok
 
 
 def test_a_gift_to_the_pot_and_a_retribution_from_it(net):
     give(net.ana, 120)
     assert (balance(net.ana), balance()) == (-120, 120)
     paid = gifts.retribute(net.coord.id, net.ben.id, minutes=45, reason="Inventaire de la Ruche")
-    assert (paid.kind, paid.debit_account_id) == ("retribution", ledger.pot().id)
+    assert (paid.kind, paid.debit_account_id) == ("retribution", ledger_transfers.pot().id)
     assert (balance(net.ben), balance()) == (45, 75)
     assert notified(net.ben, "retribution_received") == 1
     act = db.session.scalar(
@@ -146,7 +151,7 @@ def test_a_gift_to_the_pot_and_a_retribution_from_it(net):
         "Inventaire de la Ruche",
         paid.id,
     )
-    assert ledger.verify().ok
+    assert ledger_transfers.verify().ok
 
 
 def test_a_retribution_needs_a_reason_and_a_coordinator_of_the_member(net):
@@ -160,7 +165,7 @@ def test_a_retribution_needs_a_reason_and_a_coordinator_of_the_member(net):
     assert (balance(net.ben), balance()) == (0, 120)
 
 
-@pytest.mark.parametrize("minutes", [0, -30, 1.5, "60", True, ledger.MAX_MINUTES + 1])
+@pytest.mark.parametrize("minutes", [0, -30, 1.5, "60", True, ledger_transfers.MAX_MINUTES + 1])
 def test_amounts_are_positive_whole_minutes(net, minutes):
     with pytest.raises(InvalidInput):
         give(net.ana, minutes, net.ben)
@@ -172,7 +177,7 @@ def test_nobody_gives_time_to_themselves(net):
     with pytest.raises(InvalidInput):
         give(net.ana, 30, net.ana)
     with pytest.raises(InvalidInput):
-        ledger.transfer(
+        ledger_transfers.transfer(
             kind="gift",
             from_account=account_id(net.ana),
             to_account=account_id(net.ana),
@@ -211,7 +216,7 @@ def test_a_gift_past_the_floor_is_refused_saying_how_much_is_possible(net):
     give(net.ana, 60, net.ben)
     assert balance(net.ana) == -60
     assert refused(lambda: give(net.ana, 15, net.cyr)).possible == 0
-    assert ledger.verify().ok
+    assert ledger_transfers.verify().ok
 
 
 def test_a_gift_past_the_recipients_ceiling_is_refused_naming_them(net):
@@ -232,7 +237,7 @@ def test_a_gift_past_the_recipients_ceiling_is_refused_naming_them(net):
 def test_the_refusal_speaks_to_the_author_about_their_own_ceiling(net):
     set_rules(net, floor=-300, ceiling=60)
     error = refused(
-        lambda: ledger.transfer(
+        lambda: ledger_transfers.transfer(
             kind="gift",
             from_account=account_id(net.ana),
             to_account=account_id(net.ben),
@@ -250,7 +255,7 @@ def test_the_refusal_speaks_to_the_author_about_their_own_ceiling(net):
 def test_the_refusal_names_the_member_whose_floor_would_be_passed(net):
     set_rules(net, floor=-30, ceiling=120)
     error = refused(
-        lambda: ledger.transfer(
+        lambda: ledger_transfers.transfer(
             kind="gift",
             from_account=account_id(net.ana),
             to_account=account_id(net.ben),
@@ -295,18 +300,18 @@ def test_a_balance_past_a_moved_limit_may_only_move_back_towards_it(net):
     assert refused(lambda: give(net.cyr, 15, net.ben)).possible == 0  # further above the ceiling
     give(net.ben, 20, net.ana)  # both move back towards their limit, still past it: allowed
     assert (balance(net.ana), balance(net.ben)) == (-80, 80)
-    assert ledger.verify().ok
+    assert ledger_transfers.verify().ok
 
 
 def test_possible_move_is_the_rule_in_one_place():
-    limits = ledger.Limits(floor=-60, ceiling=60)
-    assert ledger.possible_move(0, -60, limits) is None
-    assert ledger.possible_move(0, -61, limits) == 60
-    assert ledger.possible_move(-100, -1, limits) == 0
-    assert ledger.possible_move(-100, 30, limits) is None
-    assert ledger.possible_move(50, 20, limits) == 10
-    assert ledger.possible_move(100, -30, limits) is None
-    assert ledger.possible_move(10**6, 10**6, ledger.Limits(0, None)) is None
+    limits = ledger_transfers.Limits(floor=-60, ceiling=60)
+    assert ledger_transfers.possible_move(0, -60, limits) is None
+    assert ledger_transfers.possible_move(0, -61, limits) == 60
+    assert ledger_transfers.possible_move(-100, -1, limits) == 0
+    assert ledger_transfers.possible_move(-100, 30, limits) is None
+    assert ledger_transfers.possible_move(50, 20, limits) == 10
+    assert ledger_transfers.possible_move(100, -30, limits) is None
+    assert ledger_transfers.possible_move(10**6, 10**6, ledger_transfers.Limits(0, None)) is None
 
 
 # ---------------------------------------------------------------------------- replays
@@ -336,7 +341,7 @@ def test_a_replayed_retribution_and_a_replayed_transfer_move_once(net):
     assert one.id == two.id
 
     def move():
-        moved = ledger.transfer(
+        moved = ledger_transfers.transfer(
             kind="gift",
             from_account=account_id(net.cyr),
             to_account=account_id(net.ben),
@@ -351,7 +356,7 @@ def test_a_replayed_retribution_and_a_replayed_transfer_move_once(net):
     assert move() == move()
     assert (balance(net.ben), balance(net.cyr), balance()) == (45, -15, 90)
     assert count(Transfer) == 3
-    assert ledger.verify().ok
+    assert ledger_transfers.verify().ok
 
 
 # ---------------------------------------------------------------------------- corrections
@@ -386,7 +391,7 @@ def test_an_admin_correction_reverses_a_transfer_and_keeps_it(net):
     )
     assert act.details["correction_id"] == fix.id
     assert notified(net.ana, "transfer_corrected") == notified(net.ben, "transfer_corrected") == 1
-    assert ledger.verify().ok
+    assert ledger_transfers.verify().ok
 
 
 def test_a_transfer_is_corrected_once(net):
@@ -434,7 +439,7 @@ def test_correcting_an_unknown_transfer_is_not_found(net):
 
 
 def test_a_settlement_is_corrected_like_any_transfer(net):
-    done = exchanges.log_direct(
+    done = lifecycle.log_direct(
         net.ana.id,
         counterpart_id=net.ben.id,
         gave=True,
@@ -442,11 +447,11 @@ def test_a_settlement_is_corrected_like_any_transfer(net):
         title="Relecture d'un devis",
         performed_on=None,
     )
-    exchanges.confirm(net.ben.id, done.id)
+    lifecycle.confirm(net.ben.id, done.id)
     settlement = db.session.scalar(select(Transfer).where(Transfer.exchange_id == done.id))
     gifts.correct(net.admin.id, settlement.id, "Échange saisi deux fois")
     assert (balance(net.ana), balance(net.ben)) == (0, 0)
-    assert ledger.verify().ok
+    assert ledger_transfers.verify().ok
 
 
 # ---------------------------------------------------------------------------- the rules
@@ -601,7 +606,7 @@ def test_the_database_refuses_an_entry_of_zero(net):
 
 
 def test_the_database_refuses_a_second_settlement_of_an_exchange(net):
-    done = exchanges.log_direct(
+    done = lifecycle.log_direct(
         net.ana.id,
         counterpart_id=net.ben.id,
         gave=True,
@@ -609,7 +614,7 @@ def test_the_database_refuses_a_second_settlement_of_an_exchange(net):
         title="Jardinage",
         performed_on=None,
     )
-    exchanges.confirm(net.ben.id, done.id)
+    lifecycle.confirm(net.ben.id, done.id)
     with pytest.raises(IntegrityError):
         _raw_transfer(
             kind="settlement",
@@ -619,7 +624,7 @@ def test_the_database_refuses_a_second_settlement_of_an_exchange(net):
         )
     db.session.rollback()
     with pytest.raises(IntegrityError):  # the one writer itself meets the same wall
-        ledger.transfer(
+        ledger_transfers.transfer(
             kind="settlement",
             from_account=account_id(net.ben),
             to_account=account_id(net.ana),
@@ -683,7 +688,7 @@ def test_entries_and_transfers_are_immutable_even_through_raw_sql(net, statement
         "Merci",
         [-30, 30],
     )
-    assert ledger.verify().ok
+    assert ledger_transfers.verify().ok
 
 
 # ---------------------------------------------------------------------------- verification
@@ -695,7 +700,7 @@ def _sound_ledger(net: Net) -> None:
     gifts.retribute(net.coord.id, net.cyr.id, minutes=60, reason="Accueil du samedi")
     mistake = give(net.cyr, 15, net.ana)
     gifts.correct(net.admin.id, mistake.id, "Erreur de destinataire")
-    done = exchanges.log_direct(
+    done = lifecycle.log_direct(
         net.cyr.id,
         counterpart_id=net.ana.id,
         gave=True,
@@ -703,19 +708,19 @@ def _sound_ledger(net: Net) -> None:
         title="Couture",
         performed_on=None,
     )
-    exchanges.confirm(net.ana.id, done.id)
+    lifecycle.confirm(net.ana.id, done.id)
 
 
 def test_verify_proves_a_sound_ledger(net):
     _sound_ledger(net)
-    report = ledger.verify()
+    report = ledger_transfers.verify()
     assert report.ok, report.problems
     assert (report.transfers, report.entries, report.total) == (6, 12, 0)
     assert report.accounts == count(Account)
 
 
 def test_verify_on_an_empty_ledger(app):
-    report = ledger.verify()
+    report = ledger_transfers.verify()
     assert report.ok and (report.transfers, report.entries, report.total) == (0, 0, 0)
 
 
@@ -738,7 +743,7 @@ def test_flask_ledger_verify_exits_1_with_a_report_on_a_corrupted_balance(app, n
     )
     db.session.commit()
 
-    report = ledger.verify()
+    report = ledger_transfers.verify()
     assert not report.ok
     assert f"account {ben}: cached balance {cached + 30}, entries say {cached}" in report.problems
     assert "the balances sum to 30, not 0" in report.problems
@@ -765,7 +770,7 @@ def test_verify_reports_a_transfer_whose_entries_do_not_sum_to_zero(app, net):
         db.session.execute(text("ALTER TABLE entries ENABLE TRIGGER entries_append_only"))
     db.session.commit()
 
-    problems = ledger.verify().problems
+    problems = ledger_transfers.verify().problems
     assert any(p.startswith(f"transfer {moved.id}: entries") and "(sum 10)" in p for p in problems)
     assert f"account {account_id(net.ben)}: cached balance 30, entries say 40" in problems
     assert "the entries sum to 10, not 0" in problems
@@ -807,7 +812,7 @@ def test_the_welcome_grant_comes_from_the_pot_when_the_rules_offer_it(net, outbo
     )
     assert notified(newcomer, "welcome_grant") == 1
     assert newcomer.email in [m["To"] for m in outbox]
-    assert ledger.verify().ok
+    assert ledger_transfers.verify().ok
 
 
 def test_the_welcome_grant_is_given_once_per_member(net):

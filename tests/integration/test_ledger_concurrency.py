@@ -24,8 +24,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services import disputes, exchanges, gifts, ledger, rules, spaces
+from exchange.services.community import spaces
 from exchange.services.errors import Conflict, CreditLimitExceeded
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.ledger import gifts, rules, transfers
 from models import Account, Exchange, ModerationAction, Notification, Transfer, db
 from models.base import utcnow
 from tests import factories
@@ -53,8 +55,8 @@ def _crowd(size: int) -> Crowd:
         person = factories.member(f"Membre {i:02d}")
         factories.join(person, space)
         members.append(person.id)
-    account = {uid: ledger.account_of(uid).id for uid in members}
-    account[None] = ledger.pot().id
+    account = {uid: transfers.account_of(uid).id for uid in members}
+    account[None] = transfers.pot().id
     # Near the limits from the start: half the accounts at −1 h 45, half at +1 h 45.
     setup = set()
     for giver, taker in zip(members[0::2], members[1::2], strict=True):
@@ -210,7 +212,7 @@ def _send(request) -> int:
             request_key=request.key,
         )
         return moved.id
-    return exchanges.confirm(request.receiver, request.exchange_id).id
+    return lifecycle.confirm(request.receiver, request.exchange_id).id
 
 
 def _storm(app, plan) -> Storm:
@@ -273,7 +275,7 @@ def _check(crowd: Crowd, plan, storm: Storm, label: str) -> None:
     succeeded = [o for o in storm.outcomes if isinstance(o.result, int)]
 
     db.session.expire_all()
-    report = ledger.verify()
+    report = transfers.verify()
     balances = dict(db.session.execute(select(Account.id, Account.balance)).all())
     members = [balances[crowd.account[m]] for m in crowd.member_ids]
 
@@ -423,7 +425,7 @@ def logged(few):
     """An exchange whose time the provider logged: the receiver may confirm or dispute."""
     provider, receiver = few.member_ids[2], few.member_ids[4]  # both at −1 h 45
     gifts.give(few.member_ids[1], minutes=200, message="De quoi payer", to_member_id=receiver)
-    exchange = exchanges.log_direct(
+    exchange = lifecycle.log_direct(
         provider,
         counterpart_id=receiver,
         gave=True,
@@ -445,7 +447,7 @@ def test_the_same_exchange_confirmed_twice_at_the_same_instant_moves_credits_onc
 ):
     exchange_id, provider, receiver = logged
     before = _balances(few, provider, receiver)
-    results = race(app, *[lambda: exchanges.confirm(receiver, exchange_id).state] * 2)
+    results = race(app, *[lambda: lifecycle.confirm(receiver, exchange_id).state] * 2)
     assert sorted(map(type, results), key=str) == sorted([str, Conflict], key=str), results
     assert (
         db.session.scalar(
@@ -454,7 +456,7 @@ def test_the_same_exchange_confirmed_twice_at_the_same_instant_moves_credits_onc
         == 1
     )
     assert _balances(few, provider, receiver) == (before[0] + 75, before[1] - 75)
-    assert ledger.verify().ok
+    assert transfers.verify().ok
 
 
 @pytest.mark.parametrize("repeat", range(3))
@@ -462,7 +464,7 @@ def test_a_confirmation_and_a_dispute_at_the_same_instant_one_wins(app, few, log
     exchange_id, _provider, receiver = logged
     results = race(
         app,
-        lambda: exchanges.confirm(receiver, exchange_id).state,
+        lambda: lifecycle.confirm(receiver, exchange_id).state,
         lambda: disputes.dispute(receiver, exchange_id, "Trop long").state,
     )
     winners = [r for r in results if isinstance(r, str)]
@@ -473,7 +475,7 @@ def test_a_confirmation_and_a_dispute_at_the_same_instant_one_wins(app, few, log
         select(func.count(Transfer.id)).where(Transfer.exchange_id == exchange_id)
     )
     assert settled == (1 if winners[0] == "confirmed" else 0)
-    assert ledger.verify().ok
+    assert transfers.verify().ok
 
 
 @pytest.mark.parametrize("repeat", range(3))
@@ -495,7 +497,7 @@ def test_the_same_gift_sent_twice_at_the_same_instant_moves_once(app, few, repea
         )
     )
     assert told == 1  # told once, as it moved once
-    assert ledger.verify().ok
+    assert transfers.verify().ok
 
 
 def test_the_same_retribution_sent_twice_at_the_same_instant_is_logged_and_told_once(app, few):
@@ -541,7 +543,7 @@ def test_joining_two_spaces_at_the_same_instant_welcomes_once(app, few, repeat):
     )
     assert results == ["active", "active"], results
     db.session.expire_all()
-    assert db.session.get(Account, ledger.account_of(newcomer).id).balance == 30
+    assert db.session.get(Account, transfers.account_of(newcomer).id).balance == 30
     assert (
         db.session.scalar(
             select(func.count(Notification.id)).where(
@@ -550,7 +552,7 @@ def test_joining_two_spaces_at_the_same_instant_welcomes_once(app, few, repeat):
         )
         == 1
     )
-    assert ledger.verify().ok
+    assert transfers.verify().ok
 
 
 def test_two_gifts_that_each_fit_but_not_together_one_is_refused(app, few):
@@ -567,4 +569,4 @@ def test_two_gifts_that_each_fit_but_not_together_one_is_refused(app, few):
     assert sum(isinstance(r, int) for r in results) == 1, results
     assert sum(isinstance(r, CreditLimitExceeded) for r in results) == 1, results
     assert _balances(few, giver) == (FLOOR,)
-    assert ledger.verify().ok
+    assert transfers.verify().ok

@@ -2,7 +2,7 @@
 decline, cancel, log, confirm, confirm again), gifts and their replays, retributions,
 corrections and changes of the credit limits, against a model of the balances kept in a few
 dictionaries. After every step: the balances sum to zero, the database says what the model
-says, `ledger.verify()` finds nothing, and no balance moved past a limit.
+says, `transfers.verify()` finds nothing, and no balance moved past a limit.
 
 The world (a space, members, their listings) is built once per test; between examples only
 the ledger's rows are deleted, which keeps 100 examples × 50 steps affordable.
@@ -25,8 +25,10 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select, text
 
-from exchange.services import exchanges, gifts, ledger, rules
 from exchange.services.errors import Conflict, CreditLimitExceeded, Forbidden, InvalidInput
+from exchange.services.exchanges import lifecycle
+from exchange.services.ledger import gifts, rules
+from exchange.services.ledger import transfers as ledger_transfers
 from models import Account, db
 from tests import factories
 
@@ -54,8 +56,8 @@ def _build_world() -> World:
         for kind in ("offer", "request"):
             item = factories.listing(person, space, f"{kind} de {name}", kind=kind)
             listings.append((item.id, person.id, kind))
-    account = {uid: ledger.account_of(uid).id for uid in members}
-    account[None] = ledger.pot().id
+    account = {uid: ledger_transfers.account_of(uid).id for uid in members}
+    account[None] = ledger_transfers.pot().id
     return World(admin.id, members, listings, account)
 
 
@@ -178,7 +180,7 @@ class LedgerMachine(RuleBasedStateMachine):
         actor = self.world.members[actor]
 
         def call():
-            return exchanges.propose(
+            return lifecycle.propose(
                 actor, listing_id, message="Je peux samedi.", foreseen_minutes=minutes
             )
 
@@ -212,7 +214,7 @@ class LedgerMachine(RuleBasedStateMachine):
         ex_id = data.draw(st.sampled_from(self._ids("proposed")))
         ex = self.exchanges[ex_id]
         other = ex["provider"] if ex["initiator"] == ex["receiver"] else ex["receiver"]
-        service = exchanges.accept if yes else exchanges.decline
+        service = lifecycle.accept if yes else lifecycle.decline
         if wrong_side:
             self._expect(Forbidden, lambda: service(ex["initiator"], ex_id))
             return
@@ -224,7 +226,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def cancel(self, data, by_provider):
         ex_id = data.draw(st.sampled_from(self._ids("proposed", "accepted")))
         ex = self.exchanges[ex_id]
-        exchanges.cancel(ex["provider"] if by_provider else ex["receiver"], ex_id)
+        lifecycle.cancel(ex["provider"] if by_provider else ex["receiver"], ex_id)
         ex["state"] = "cancelled"
 
     @precondition(lambda self: self._ids("accepted"))
@@ -233,7 +235,7 @@ class LedgerMachine(RuleBasedStateMachine):
         ex_id = data.draw(st.sampled_from(self._ids("accepted")))
         ex = self.exchanges[ex_id]
         actor = ex["provider"] if by_provider else ex["receiver"]
-        exchanges.log_time(actor, ex_id, minutes=minutes)
+        lifecycle.log_time(actor, ex_id, minutes=minutes)
         ex.update(state="done", minutes=minutes, logged_by=actor)
 
     @precondition(lambda self: self._ids("done"))
@@ -246,9 +248,9 @@ class LedgerMachine(RuleBasedStateMachine):
         confirmer = ex["provider"] if ex["logged_by"] == ex["receiver"] else ex["receiver"]
         debit, credit = self.world.account[ex["receiver"]], self.world.account[ex["provider"]]
         if not self._fits(debit, credit, ex["minutes"]):
-            self._expect(CreditLimitExceeded, lambda: exchanges.confirm(confirmer, ex_id))
+            self._expect(CreditLimitExceeded, lambda: lifecycle.confirm(confirmer, ex_id))
             return
-        exchanges.confirm(confirmer, ex_id)
+        lifecycle.confirm(confirmer, ex_id)
         settlement = db.session.scalar(
             text("SELECT id FROM transfers WHERE exchange_id = :e"), {"e": ex_id}
         )
@@ -277,10 +279,10 @@ class LedgerMachine(RuleBasedStateMachine):
         ex_id = proposed[-1]
         ex = self.exchanges[ex_id]
         other = ex["provider"] if ex["initiator"] == ex["receiver"] else ex["receiver"]
-        exchanges.accept(other, ex_id)
+        lifecycle.accept(other, ex_id)
         ex["state"] = "accepted"
         logger = ex["provider"] if provider_logs else ex["receiver"]
-        exchanges.log_time(logger, ex_id, minutes=minutes)
+        lifecycle.log_time(logger, ex_id, minutes=minutes)
         ex.update(state="done", minutes=minutes, logged_by=logger)
         self._confirm(ex_id)
 
@@ -290,7 +292,7 @@ class LedgerMachine(RuleBasedStateMachine):
         ex_id = data.draw(st.sampled_from(self._ids("confirmed")))
         ex = self.exchanges[ex_id]
         confirmer = ex["provider"] if ex["logged_by"] == ex["receiver"] else ex["receiver"]
-        self._expect(Conflict, lambda: exchanges.confirm(confirmer, ex_id))
+        self._expect(Conflict, lambda: lifecycle.confirm(confirmer, ex_id))
 
     # ------------------------------------------------------------------------ gifts
 
@@ -382,7 +384,7 @@ class LedgerMachine(RuleBasedStateMachine):
         balances = dict(db.session.execute(select(Account.id, Account.balance)).all())
         assert balances == self.balances
         assert sum(balances.values()) == 0
-        report = ledger.verify()
+        report = ledger_transfers.verify()
         assert report.ok, report.problems
         assert report.transfers == len(self.moves)
 

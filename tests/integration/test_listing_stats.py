@@ -7,8 +7,11 @@ from __future__ import annotations
 import pytest
 
 from exchange.adapters import cache
-from exchange.services import listing_queries, listings, members, moderation_acts
-from exchange.services.listing_queries import Filters
+from exchange.services.community import members
+from exchange.services.listings import publishing
+from exchange.services.listings import queries as listing_queries
+from exchange.services.listings.queries import Filters
+from exchange.services.moderation import acts
 from models import Space, User, db
 from tests import factories
 from tests.conftest import _empty_tables
@@ -49,11 +52,11 @@ def test_new_paused_and_suspended_are_counted_at_once(app, network):
     db.session.commit()
     assert _total() == 3 and "bois" in _tags()
     first = listing_queries.by_author(author.id, public_only=True)[0]
-    listings.change_status(author.id, first.id, "pause")
+    publishing.change_status(author.id, first.id, "pause")
     assert _total() == 2
     coordinator = factories.coordinator(space)
     db.session.commit()
-    moderation_acts.suspend_member(coordinator.id, other.id, "Annonces trompeuses répétées.")
+    acts.suspend_member(coordinator.id, other.id, "Annonces trompeuses répétées.")
     assert _total() == 1 and "bois" not in _tags()
 
 

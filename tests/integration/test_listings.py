@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from exchange.services import listing_queries, listings
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from exchange.services.listings import ListingInput
+from exchange.services.listings import publishing
+from exchange.services.listings import queries as listing_queries
+from exchange.services.listings.publishing import ListingInput
 from models import Listing, Notification, db
 from models.base import utcnow
 from tests import factories
@@ -36,7 +37,7 @@ def _input(space, **kw) -> ListingInput:
 
 def test_a_new_listing_is_public_for_90_days_with_its_tags(place):
     space, author = place
-    listing = listings.create(author.id, _input(space, tags="#compta, Association, compta"))
+    listing = publishing.create(author.id, _input(space, tags="#compta, Association, compta"))
     assert listing.is_public()
     assert [s.name for s in listing.skills] == ["Association", "compta"]
     days = (listing.expires_at - utcnow()).days
@@ -59,7 +60,7 @@ def test_a_new_listing_is_public_for_90_days_with_its_tags(place):
 def test_bad_input_is_refused_beside_its_field_and_nothing_is_saved(place, fields, field):
     space, author = place
     with pytest.raises(InvalidInput) as refused:
-        listings.create(author.id, _input(space, **fields))
+        publishing.create(author.id, _input(space, **fields))
     assert refused.value.field == field
     db.session.rollback()
     assert db.session.query(Listing).count() == 0
@@ -69,48 +70,48 @@ def test_expiry_must_be_within_the_coming_year(place):
     space, author = place
     for day in [utcnow().date() - timedelta(days=1), utcnow().date() + timedelta(days=400)]:
         with pytest.raises(InvalidInput):
-            listings.create(author.id, _input(space, expires_on=day))
+            publishing.create(author.id, _input(space, expires_on=day))
 
 
 def test_only_in_a_space_one_belongs_to(place):
     _space, author = place
     elsewhere = factories.space("Ailleurs")
     with pytest.raises(InvalidInput) as refused:
-        listings.create(author.id, _input(elsewhere))
+        publishing.create(author.id, _input(elsewhere))
     assert refused.value.field == "space_id"
 
 
 def test_author_pauses_reopens_closes_and_renews(place):
     space, author = place
-    listing = listings.create(author.id, _input(space))
-    listings.change_status(author.id, listing.id, "pause")
+    listing = publishing.create(author.id, _input(space))
+    publishing.change_status(author.id, listing.id, "pause")
     assert listing.status == "paused" and not listing.is_public()
-    listings.change_status(author.id, listing.id, "reopen")
+    publishing.change_status(author.id, listing.id, "reopen")
     assert listing.is_public()
     with pytest.raises(Conflict):
-        listings.change_status(author.id, listing.id, "reopen")
+        publishing.change_status(author.id, listing.id, "reopen")
     listing.expires_at = utcnow() - timedelta(days=1)
     db.session.commit()
     assert not listing.is_public()
-    listings.renew(author.id, listing.id)
+    publishing.renew(author.id, listing.id)
     assert listing.is_public()
-    listings.change_status(author.id, listing.id, "close")
+    publishing.change_status(author.id, listing.id, "close")
     assert listing.status == "closed" and not listing.is_public()
     with pytest.raises(Conflict):
-        listings.renew(author.id, listing.id)
+        publishing.renew(author.id, listing.id)
 
 
 def test_nobody_else_changes_a_listing(place):
     space, author = place
-    listing = listings.create(author.id, _input(space))
+    listing = publishing.create(author.id, _input(space))
     other = factories.member("Autre")
     factories.join(other, space)
     admin = factories.member("Admin", admin=True)
     for actor in (other, admin):
         with pytest.raises(Forbidden):
-            listings.change_status(actor.id, listing.id, "close")
+            publishing.change_status(actor.id, listing.id, "close")
         with pytest.raises(Forbidden):
-            listings.update(actor.id, listing.id, _input(space, title="Pris"))
+            publishing.update(actor.id, listing.id, _input(space, title="Pris"))
     db.session.rollback()
     assert (listing.status, listing.title) == ("active", "Aide compta")
 
@@ -121,7 +122,7 @@ def test_hidden_paused_expired_listings_are_404_except_for_author_and_coordinato
     other_space = factories.space("Autre lieu")
     other_coordinator = factories.coordinator(other_space, display_name="Coord B")
     stranger = factories.member("Passant")
-    listing = listings.create(author.id, _input(space))
+    listing = publishing.create(author.id, _input(space))
     for change in ("paused", "hidden", "expired"):
         listing.status, listing.moderation = "active", "approved"
         listing.expires_at = utcnow() + timedelta(days=10)
@@ -144,15 +145,15 @@ def test_pre_moderated_space_holds_new_and_substantively_edited_listings(place):
     space.premoderation = True
     db.session.commit()
     coordinator = factories.coordinator(space, display_name="Relectrice")
-    listing = listings.create(author.id, _input(space))
+    listing = publishing.create(author.id, _input(space))
     assert listing.moderation == "pending" and not listing.is_public()
     listing.moderation = "approved"
     db.session.commit()
-    listings.update(
+    publishing.update(
         author.id, listing.id, _input(space, expires_on=utcnow().date() + timedelta(days=30))
     )
     assert listing.moderation == "approved"  # a new date is not a new text
-    listings.update(author.id, listing.id, _input(space, title="Aide compta et paie"))
+    publishing.update(author.id, listing.id, _input(space, title="Aide compta et paie"))
     assert listing.moderation == "pending"
     asked = db.session.scalars(
         select(Notification.user_id).where(Notification.kind == "listing_to_approve")
@@ -165,4 +166,4 @@ def test_suspended_author_cannot_publish(place):
     author.suspended_at = utcnow()
     db.session.commit()
     with pytest.raises(Forbidden):
-        listings.create(author.id, _input(space))
+        publishing.create(author.id, _input(space))

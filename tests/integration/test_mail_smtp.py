@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from exchange.services import accounts
+from exchange.services.community import accounts
 from models import User, db
 from tests import factories
 

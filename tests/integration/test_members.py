@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exchange.services import members
+from exchange.services.community import members
 from tests import factories
 
 

@@ -10,17 +10,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from exchange.services import (
-    listing_queries,
-    listings,
-    moderation,
-    moderation_acts,
-    reports,
-    spaces,
-)
+from exchange.services.community import spaces
 from exchange.services.errors import Conflict, Forbidden, InvalidInput
-from exchange.services.listing_queries import Filters
-from exchange.services.listings import ListingInput
+from exchange.services.listings import publishing
+from exchange.services.listings import queries as listing_queries
+from exchange.services.listings.publishing import ListingInput
+from exchange.services.listings.queries import Filters
+from exchange.services.moderation import acts, reports, rights
 from models import (
     Listing,
     LoginSession,
@@ -115,10 +111,10 @@ def _found(words: str) -> list[int]:
 
 
 LISTING_ACTS = [
-    ("hide", lambda actor, lid: moderation_acts.hide_listing(actor, lid, "Hors charte")),
-    ("restore", lambda actor, lid: moderation_acts.restore_listing(actor, lid, "Revu")),
-    ("approve", lambda actor, lid: moderation_acts.approve_listing(actor, lid)),
-    ("edit", lambda actor, lid: moderation_acts.request_edit(actor, lid, "Précisez le tarif")),
+    ("hide", lambda actor, lid: acts.hide_listing(actor, lid, "Hors charte")),
+    ("restore", lambda actor, lid: acts.restore_listing(actor, lid, "Revu")),
+    ("approve", lambda actor, lid: acts.approve_listing(actor, lid)),
+    ("edit", lambda actor, lid: acts.request_edit(actor, lid, "Précisez le tarif")),
 ]
 
 
@@ -156,8 +152,8 @@ def test_a_member_cannot_moderate_at_all(net):
     before = (_content(net.listing), _moderation_fields(net.listing))
     attempts = [
         *(lambda act=act: act(net.bystander.id, net.listing.id) for _n, act in LISTING_ACTS),
-        lambda: moderation_acts.suspend_member(net.bystander.id, net.author.id, "Spam"),
-        lambda: moderation_acts.reinstate_member(net.bystander.id, net.author.id, "Revu"),
+        lambda: acts.suspend_member(net.bystander.id, net.author.id, "Spam"),
+        lambda: acts.reinstate_member(net.bystander.id, net.author.id, "Revu"),
         lambda: reports.dismiss(net.bystander.id, report.id, "Rien"),
     ]
     for attempt in attempts:
@@ -168,20 +164,20 @@ def test_a_member_cannot_moderate_at_all(net):
     assert db.session.get(Report, report.id).status == "open"
     assert db.session.get(User, net.author.id).suspended_at is None
     assert _acts() == []
-    assert not moderation.is_moderator(net.bystander)
+    assert not rights.is_moderator(net.bystander)
 
 
 def test_nobody_moderates_themselves_and_a_coordinator_cannot_suspend_an_admin(net):
     factories.join(net.admin, net.ruche)
     own = factories.listing(net.coord_a, net.ruche, "Atelier vélo")
     with pytest.raises(Forbidden):
-        moderation_acts.hide_listing(net.coord_a.id, own.id, "Je me masque")
+        acts.hide_listing(net.coord_a.id, own.id, "Je me masque")
     with pytest.raises(Forbidden):
-        moderation_acts.suspend_member(net.coord_a.id, net.coord_a.id, "Pause")
+        acts.suspend_member(net.coord_a.id, net.coord_a.id, "Pause")
     with pytest.raises(Forbidden):
-        moderation_acts.suspend_member(net.coord_a.id, net.admin.id, "Coup d'État")
+        acts.suspend_member(net.coord_a.id, net.admin.id, "Coup d'État")
     with pytest.raises(Forbidden):
-        moderation_acts.suspend_member(net.coord_b.id, net.author.id, "Pas mon lieu")
+        acts.suspend_member(net.coord_b.id, net.author.id, "Pas mon lieu")
     db.session.rollback()
     assert _acts() == []
 
@@ -193,12 +189,12 @@ def test_a_report_or_a_hide_never_loses_the_listings_content(net):
     content = _content(net.listing)
     reports.report_listing(net.reporter.id, net.listing.id, "misleading", "Prix caché")
     assert _content(net.listing) == content and net.listing.is_public()
-    moderation_acts.request_edit(net.coord_a.id, net.listing.id, "Indiquez le prix")
+    acts.request_edit(net.coord_a.id, net.listing.id, "Indiquez le prix")
     assert _content(net.listing) == content and net.listing.is_public()
-    moderation_acts.hide_listing(net.coord_a.id, net.listing.id, "Tarif trompeur")
+    acts.hide_listing(net.coord_a.id, net.listing.id, "Tarif trompeur")
     assert _content(net.listing) == content
     assert _moderation_fields(net.listing) == ("hidden", "Tarif trompeur", "Indiquez le prix")
-    moderation_acts.restore_listing(net.coord_a.id, net.listing.id)
+    acts.restore_listing(net.coord_a.id, net.listing.id)
     assert _content(net.listing) == content
     assert net.listing.is_public() and net.listing.id in _found("guitare")
 
@@ -263,7 +259,7 @@ def test_the_reporter_is_told_on_receipt_and_on_the_outcome(net, outbox):
     assert _told(net.coord_b, "report_filed") == [] and _told(net.author, "report_filed") == []
     assert _told(net.reporter, "report_handled") == []
 
-    moderation_acts.hide_listing(net.coord_a.id, net.listing.id, "Publicité")
+    acts.hide_listing(net.coord_a.id, net.listing.id, "Publicité")
     db.session.refresh(report)
     assert (report.status, report.handled_by_id, report.outcome) == (
         "actioned",
@@ -300,7 +296,7 @@ def test_a_dismissal_tells_the_reporter_with_the_note_and_is_logged(net):
     with pytest.raises(Conflict):
         reports.dismiss(net.coord_a.id, report.id)
     # The reported member learns nothing of a report that came to nothing.
-    assert _told(net.author, "report_handled") == [] and moderation.acts_about(net.author.id) == []
+    assert _told(net.author, "report_handled") == [] and rights.acts_about(net.author.id) == []
 
 
 # ---------------------------------------------------------------------------- listings
@@ -308,12 +304,12 @@ def test_a_dismissal_tells_the_reporter_with_the_note_and_is_logged(net):
 
 def test_hiding_needs_a_reason_which_the_author_receives(net, outbox):
     with pytest.raises(InvalidInput):
-        moderation_acts.hide_listing(net.coord_a.id, net.listing.id, "  ")
+        acts.hide_listing(net.coord_a.id, net.listing.id, "  ")
     db.session.rollback()
     assert _moderation_fields(net.listing) == ("approved", "", "")
     assert _acts() == []
 
-    moderation_acts.hide_listing(net.coord_a.id, net.listing.id, "Contenu commercial")
+    acts.hide_listing(net.coord_a.id, net.listing.id, "Contenu commercial")
     assert _moderation_fields(net.listing)[:2] == ("hidden", "Contenu commercial")
     (told,) = _told(net.author, "listing_hidden")
     assert (
@@ -325,18 +321,18 @@ def test_hiding_needs_a_reason_which_the_author_receives(net, outbox):
     assert net.listing.id not in _found("guitare")
     assert listing_queries.get_for(net.author, net.listing.id) is not None
     with pytest.raises(Conflict):
-        moderation_acts.hide_listing(net.coord_a.id, net.listing.id, "Encore")
+        acts.hide_listing(net.coord_a.id, net.listing.id, "Encore")
 
 
 def test_asking_for_an_edit_keeps_the_listing_until_its_author_edits_it(net):
     with pytest.raises(InvalidInput):
-        moderation_acts.request_edit(net.coord_a.id, net.listing.id, "")
+        acts.request_edit(net.coord_a.id, net.listing.id, "")
     db.session.rollback()
-    moderation_acts.request_edit(net.coord_a.id, net.listing.id, "Ajoutez le lieu exact")
+    acts.request_edit(net.coord_a.id, net.listing.id, "Ajoutez le lieu exact")
     assert net.listing.is_public() and net.listing.edit_requested == "Ajoutez le lieu exact"
     (told,) = _told(net.author, "edit_requested")
     assert told.data["message"] == "Ajoutez le lieu exact"
-    listings.update(
+    publishing.update(
         net.author.id,
         net.listing.id,
         ListingInput(
@@ -353,15 +349,15 @@ def test_asking_for_an_edit_keeps_the_listing_until_its_author_edits_it(net):
 
 
 def test_suspension_ends_sessions_and_takes_the_listings_out_until_reinstated(net, outbox):
-    from exchange.services import accounts
+    from exchange.services.community import accounts
 
     accounts.start_session(net.author)
     with pytest.raises(InvalidInput):
-        moderation_acts.suspend_member(net.coord_a.id, net.author.id, "")
+        acts.suspend_member(net.coord_a.id, net.author.id, "")
     db.session.rollback()
     assert net.author.suspended_at is None
 
-    moderation_acts.suspend_member(net.coord_a.id, net.author.id, "Démarchage répété")
+    acts.suspend_member(net.coord_a.id, net.author.id, "Démarchage répété")
     db.session.refresh(net.author)
     assert net.author.is_suspended and net.author.suspension_reason == "Démarchage répété"
     assert (
@@ -372,22 +368,20 @@ def test_suspension_ends_sessions_and_takes_the_listings_out_until_reinstated(ne
     )
     assert net.listing.id not in _found("guitare")
     assert any(m["To"] == net.author.email and "Démarchage" in m.get_content() for m in outbox)
-    assert [u.id for u in moderation.suspended_members(net.coord_a)] == [net.author.id]
-    assert moderation.suspended_members(net.coord_b) == []
+    assert [u.id for u in rights.suspended_members(net.coord_a)] == [net.author.id]
+    assert rights.suspended_members(net.coord_b) == []
     with pytest.raises(Conflict):
-        moderation_acts.suspend_member(net.admin.id, net.author.id, "Encore")
+        acts.suspend_member(net.admin.id, net.author.id, "Encore")
     db.session.rollback()
 
     with pytest.raises(InvalidInput):
-        moderation_acts.reinstate_member(net.coord_a.id, net.author.id, " ")
+        acts.reinstate_member(net.coord_a.id, net.author.id, " ")
     db.session.rollback()
-    moderation_acts.reinstate_member(
-        net.coord_a.id, net.author.id, "Échange avec elle, c'est réglé"
-    )
+    acts.reinstate_member(net.coord_a.id, net.author.id, "Échange avec elle, c'est réglé")
     db.session.refresh(net.author)
     assert not net.author.is_suspended and net.author.suspension_reason == ""
     assert net.listing.id in _found("guitare")
-    assert [a.action for a in moderation.acts_about(net.author.id)] == [
+    assert [a.action for a in rights.acts_about(net.author.id)] == [
         "member_reinstated",
         "member_suspended",
     ]
@@ -395,7 +389,7 @@ def test_suspension_ends_sessions_and_takes_the_listings_out_until_reinstated(ne
 
 def test_suspending_a_reported_member_answers_the_reports(net):
     report = reports.report_member(net.reporter.id, net.author.id, "spam", "Pub partout")
-    moderation_acts.suspend_member(net.admin.id, net.author.id, "Spam")
+    acts.suspend_member(net.admin.id, net.author.id, "Spam")
     db.session.refresh(report)
     assert (report.status, report.outcome) == ("actioned", "member_suspended")
     (handled,) = _told(net.reporter, "report_handled")
@@ -420,15 +414,15 @@ def test_pre_moderation_holds_listings_until_approved_and_after_substantive_edit
 
     held = factories.listing(net.author, net.ruche, "Réparation de vélos")
     assert held.moderation == "pending" and held.id not in _found("velos")
-    assert [item.id for item in moderation.pending_listings(net.coord_a)] == [held.id]
-    assert moderation.pending_listings(net.coord_b) == []
-    assert [item.id for item in moderation.pending_listings(net.admin)] == [held.id]
+    assert [item.id for item in rights.pending_listings(net.coord_a)] == [held.id]
+    assert rights.pending_listings(net.coord_b) == []
+    assert [item.id for item in rights.pending_listings(net.admin)] == [held.id]
 
-    moderation_acts.approve_listing(net.coord_a.id, held.id)
+    acts.approve_listing(net.coord_a.id, held.id)
     assert held.moderation == "approved" and held.id in _found("velos")
     assert _told(net.author, "listing_approved")[0].data["title"] == "Réparation de vélos"
     with pytest.raises(Conflict):
-        moderation_acts.approve_listing(net.coord_a.id, held.id)
+        acts.approve_listing(net.coord_a.id, held.id)
     db.session.rollback()
 
     def edit(**kw):
@@ -438,7 +432,7 @@ def test_pre_moderation_holds_listings_until_approved_and_after_substantive_edit
             "summary": "Trois lignes au plus.",
         }
         fields.update(kw)
-        return listings.update(
+        return publishing.update(
             net.author.id, held.id, ListingInput(space_id=net.ruche.id, **fields)
         )
 
@@ -453,13 +447,13 @@ def test_pre_moderation_holds_listings_until_approved_and_after_substantive_edit
 
 def test_every_act_is_logged_with_who_what_and_why(net):
     report = reports.report_listing(net.reporter.id, net.listing.id, "spam")
-    moderation_acts.request_edit(net.coord_a.id, net.listing.id, "Moins de majuscules")
-    moderation_acts.hide_listing(net.coord_a.id, net.listing.id, "Toujours en majuscules")
-    moderation_acts.restore_listing(net.admin.id, net.listing.id, "Corrigée")
+    acts.request_edit(net.coord_a.id, net.listing.id, "Moins de majuscules")
+    acts.hide_listing(net.coord_a.id, net.listing.id, "Toujours en majuscules")
+    acts.restore_listing(net.admin.id, net.listing.id, "Corrigée")
     again = reports.report_listing(net.reporter.id, net.listing.id, "other", "Re-majuscules")
     reports.dismiss(net.coord_a.id, again.id, "C'est corrigé")
-    moderation_acts.suspend_member(net.coord_a.id, net.author.id, "Insultes")
-    moderation_acts.reinstate_member(net.admin.id, net.author.id, "Excuses faites")
+    acts.suspend_member(net.coord_a.id, net.author.id, "Insultes")
+    acts.reinstate_member(net.admin.id, net.author.id, "Excuses faites")
     log = [
         (a.action, a.actor_id, a.space_id, a.subject_user_id, a.target_type, a.target_id, a.reason)
         for a in _acts()
@@ -496,13 +490,13 @@ def test_a_coordinator_sees_only_their_spaces_reports_and_log(net):
         reports.dismiss(net.coord_a.id, on_member_b.id)
     db.session.rollback()
 
-    moderation_acts.hide_listing(net.coord_a.id, net.listing.id, "motif-A")
-    moderation_acts.hide_listing(net.coord_b.id, boat.id, "motif-B")
+    acts.hide_listing(net.coord_a.id, net.listing.id, "motif-A")
+    acts.hide_listing(net.coord_b.id, boat.id, "motif-B")
     reports.dismiss(net.coord_b.id, on_member_b.id, "classé-B")
-    moderation_acts.suspend_member(net.admin.id, net.author.id, "suspendu-A")
+    acts.suspend_member(net.admin.id, net.author.id, "suspendu-A")
 
     def reasons(user):
-        return sorted(a.reason for a in moderation.log_for(user))
+        return sorted(a.reason for a in rights.log_for(user))
 
     assert reasons(net.coord_a) == ["motif-A", "suspendu-A"]
     assert reasons(net.coord_b) == ["classé-B", "motif-B"]
@@ -513,11 +507,11 @@ def test_a_member_active_in_two_spaces_is_in_both_coordinators_scope(net):
     factories.join(net.author, net.phare)
     report = reports.report_member(net.reporter.id, net.author.id, "spam")
     assert [r.id for r in reports.open_reports(net.coord_b)] == [report.id]
-    moderation_acts.suspend_member(net.coord_b.id, net.author.id, "Spam sur les deux lieux")
+    acts.suspend_member(net.coord_b.id, net.author.id, "Spam sur les deux lieux")
     (act,) = _acts(action="member_suspended")
     assert act.space_id == net.phare.id
-    assert [a.id for a in moderation.log_for(net.coord_a)] == [act.id]
-    assert moderation.can_act_on_member(net.coord_a, net.author)
+    assert [a.id for a in rights.log_for(net.coord_a)] == [act.id]
+    assert rights.can_act_on_member(net.coord_a, net.author)
 
 
 def test_spaces_read_ahead_for_a_page_are_read_again_once_memberships_change(app):
@@ -526,10 +520,10 @@ def test_spaces_read_ahead_for_a_page_are_read_again_once_memberships_change(app
     first, second = factories.space("La Ruche"), factories.space("Le Hangar")
     lea = factories.member("Léa")
     factories.join(lea, first)
-    moderation.preload_active_spaces([lea.id])
-    assert moderation.active_space_ids(lea.id) == [first.id]
+    rights.preload_active_spaces([lea.id])
+    assert rights.active_space_ids(lea.id) == [first.id]
     db.session.add(Membership(user_id=lea.id, space_id=second.id, role="member", status="active"))
     db.session.flush()
-    assert moderation.active_space_ids(lea.id) == sorted([first.id, second.id])
+    assert rights.active_space_ids(lea.id) == sorted([first.id, second.id])
     db.session.rollback()
-    assert moderation.active_space_ids(lea.id) == [first.id]
+    assert rights.active_space_ids(lea.id) == [first.id]

@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from exchange.adapters import jobs
-from exchange.services import accounts, gifts, ledger, notifications
-from exchange.services import outbox as emails
+from exchange.services.community import accounts
+from exchange.services.ledger import gifts, transfers
+from exchange.services.notify import notifications
+from exchange.services.notify import outbox as emails
 from models import ModerationAction, OutboxEmail, db
 from models.base import utcnow
 from tests import factories
@@ -147,7 +149,7 @@ def test_a_queue_that_cannot_take_the_job_leaves_the_email_for_the_sweep(
     )
 
     assert response.status_code == 302  # the gift's own success
-    assert ledger.account_of(bob.id).balance == 60
+    assert transfers.account_of(bob.id).balance == 60
     assert [r.status for r in outbox_rows()] == ["pending"]
     assert "the next sweep sends it" in caplog.text
     monkeypatch.undo()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from exchange.services import gifts
-from exchange.services import outbox as emails
+from exchange.services.ledger import gifts
+from exchange.services.notify import outbox as emails
 from tests import factories
 from tests.outbox_helpers import giver_and_receiver, outbox_rows
 

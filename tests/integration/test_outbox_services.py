@@ -19,7 +19,7 @@ from email.policy import default as default_policy
 import pytest
 
 from exchange.adapters import jobs
-from exchange.services import outbox as emails
+from exchange.services.notify import outbox as emails
 from tests import factories
 from tests.outbox_helpers import giver_and_receiver, outbox_rows
 

@@ -8,9 +8,10 @@ from itertools import product
 import pytest
 from sqlalchemy import event, func, insert, select
 
-from exchange.services import listing_queries, listings, search
-from exchange.services.listing_queries import Filters
-from exchange.services.search_vocabulary import MAX_TERMS
+from exchange.services.listings import publishing, search
+from exchange.services.listings import queries as listing_queries
+from exchange.services.listings.queries import Filters
+from exchange.services.listings.vocabulary import MAX_TERMS
 from models import ListingTerm, db
 from models.base import utcnow
 from models.listings import SearchVocabulary
@@ -140,10 +141,10 @@ def test_paused_closed_hidden_expired_and_suspended_leave_the_search(corpus):
 
 def repair_bikes(item) -> None:
     """The joiner's listing becomes a bike repairer's."""
-    listings.update(
+    publishing.update(
         item.author_id,
         item.id,
-        listings.ListingInput(
+        publishing.ListingInput(
             kind="offer", title="Réparation de vélos", summary="Freins, dérailleurs.",
             space_id=item.space_id,
         ),
@@ -210,9 +211,9 @@ def test_two_listings_with_the_same_new_words_saved_at_once_both_save(app, repea
     words = ["zythologie", "brassage", "houblon", "fermentation", "levure"]
 
     def publish(author_id, order):
-        return listings.create(
+        return publishing.create(
             author_id,
-            listings.ListingInput(kind="offer", title=" ".join(order), summary="Bières.",
+            publishing.ListingInput(kind="offer", title=" ".join(order), summary="Bières.",
                                   space_id=space.id),
         ).id  # fmt: skip
 

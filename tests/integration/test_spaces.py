@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from exchange.services import spaces
+from exchange.services.community import spaces
 from exchange.services.errors import Conflict, Forbidden, InvalidInput
 from models import Membership, ModerationAction, Notification, db
 from tests import factories

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from exchange.services import ledger, statements
+from exchange.services.ledger import statements, transfers
 from models import db
 from tests import factories
 from tests.querycount import counting
@@ -27,7 +27,7 @@ def history(alice) -> History:
 
 
 def _account(member):
-    return ledger.account_of(member.id)
+    return transfers.account_of(member.id)
 
 
 def _reasons(lines) -> list[str]:
@@ -237,7 +237,7 @@ def test_a_page_of_the_pot_keeps_the_givers_words_for_members(app):
     assert [line.reason for line in member.lines] == [
         f"Pour la caisse {i}" for i in range(9, -1, -1)
     ]
-    assert member.received == 60 and member.closing == ledger.pot().balance == 60
+    assert member.received == 60 and member.closing == transfers.pot().balance == 60
 
 
 def test_an_empty_period_after_movements_opens_and_closes_with_the_balance_then(alice, history):

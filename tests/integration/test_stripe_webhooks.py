@@ -29,7 +29,8 @@ from typing import NamedTuple
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services import connect, disputes, exchanges, fees
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.money import connect, fees
 from models import (
     Exchange,
     ExchangeEvent,
@@ -108,8 +109,8 @@ def ready_account(fake, user) -> StripeAccount:
 def due_fee(provider, receiver, space, title: str, cents: int = 1200) -> Exchange:
     """An accepted exchange carrying a due fee."""
     offer = factories.listing(provider, space, title)
-    exchange = exchanges.propose(receiver.id, offer.id, message="Samedi ?", foreseen_minutes=60)
-    exchanges.accept(provider.id, exchange.id, "Oui", fee_cents=cents, fee_covers="Matériel")
+    exchange = lifecycle.propose(receiver.id, offer.id, message="Samedi ?", foreseen_minutes=60)
+    lifecycle.accept(provider.id, exchange.id, "Oui", fee_cents=cents, fee_covers="Matériel")
     return exchange
 
 
@@ -453,7 +454,7 @@ class World:
         session = self.checkout("F4")
         charge = self.pays(session)
         fees.sync_checkout(session)  # what /echanges/<id>/frais/paye does
-        exchanges.log_time(f4.provider_id, f4.id, minutes=60)
+        lifecycle.log_time(f4.provider_id, f4.id, minutes=60)
         disputes.dispute(f4.receiver_id, f4.id, "Pas venu")
         fees.refund(coordinator.id, f4.id, "Le travail n'a pas été fait")
         self.refunded(charge)
@@ -910,7 +911,7 @@ def test_process_events_finds_a_payment_whose_events_were_all_lost(
 def test_process_events_says_when_events_wait_for_a_person(
     app, client, fake_stripe, paid_on_stripe
 ):
-    from exchange.services import stripe_events
+    from exchange.services.money import stripe_events
 
     _exchange, _fee_id, event, _provider, _ = paid_on_stripe
     app.config["STRIPE_API_BASE"] = _closed_port_url()

@@ -12,7 +12,7 @@ import pytest
 
 from exchange import create_app
 from exchange.config import Config, TestConfig
-from exchange.services import passwords
+from exchange.services.community import passwords
 from exchange.services.errors import WeakPassword
 
 PRODUCTION_ARGON2 = {

@@ -27,21 +27,14 @@ from sqlalchemy import event, func, select, text
 
 from exchange import create_app
 from exchange.config import TestConfig
-from exchange.services import (
-    accounts,
-    disputes,
-    exchanges,
-    gifts,
-    ledger,
-    listings,
-    moderation_acts,
-    notifications,
-    passwords,
-    payments,
-    reports,
-    spaces,
-)
-from exchange.services import feedback as feedback_service
+from exchange.services.community import accounts, passwords, spaces
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.ledger import gifts, transfers
+from exchange.services.listings import publishing
+from exchange.services.moderation import acts, reports
+from exchange.services.money import amounts
+from exchange.services.notify import notifications
+from exchange.services.reputation import feedback as feedback_service
 from models import (
     Account,
     Category,
@@ -389,9 +382,9 @@ def _build_listings(needs, people, space_a) -> dict[str, int]:
             category_slug=CATEGORY,
         )
         reports.report_listing(other.id, item.id, "misleading")  # answered by the act below
-        moderation_acts.hide_listing(coordinator_a.id, item.id, "motif-masquage")
+        acts.hide_listing(coordinator_a.id, item.id, "motif-masquage")
     if "paused_listing" in needs:
-        listings.change_status(member.id, publish("paused_listing").id, "pause")
+        publishing.change_status(member.id, publish("paused_listing").id, "pause")
     if "expired_listing" in needs:
         item = publish("expired_listing")
         item.expires_at = utcnow() - timedelta(days=1)
@@ -399,7 +392,7 @@ def _build_listings(needs, people, space_a) -> dict[str, int]:
     if "suspended" in needs:
         sacha = factories.member("Sacha Suspendu", "sacha@example.org")
         publish("suspended_listing", author=sacha)  # joins A to publish
-        moderation_acts.suspend_member(coordinator_a.id, sacha.id, "motif-suspension")
+        acts.suspend_member(coordinator_a.id, sacha.id, "motif-suspension")
         people["suspended"] = sacha  # ids and emails (never shown) come from `people`
     if "pending_listing" in needs:  # last: A pre-moderates from here on
         space_a.premoderation = True
@@ -436,8 +429,8 @@ def _fees_on_meanwhile():
     Stripe keys), as on a network that has turned them off since. What each route does with
     fees on is proven in test_fees.py."""
     config = current_app.config
-    saved = {key: config.get(key) for key in payments.KEYS}
-    config.update(dict.fromkeys(payments.KEYS, "set-while-the-world-is-built"))
+    saved = {key: config.get(key) for key in amounts.KEYS}
+    config.update(dict.fromkeys(amounts.KEYS, "set-while-the-world-is-built"))
     try:
         yield
     finally:
@@ -463,7 +456,7 @@ def _build_ledger(needs, people, space_a) -> dict[str, int]:
 
     def exchange(name: str, upto: str, counterpart=other) -> None:
         offer = factories.listing(member, space_a, EXCHANGES[name])
-        made = exchanges.propose(
+        made = lifecycle.propose(
             counterpart.id, offer.id, message="Je passe jeudi ?", foreseen_minutes=60
         )
         ids[name] = made.id
@@ -471,16 +464,16 @@ def _build_ledger(needs, people, space_a) -> dict[str, int]:
             return
         if name in WITH_A_FEE:
             with _fees_on_meanwhile():
-                exchanges.accept(member.id, made.id, "Avec plaisir", **FEE_ASKED)
+                lifecycle.accept(member.id, made.id, "Avec plaisir", **FEE_ASKED)
         else:
-            exchanges.accept(member.id, made.id, "Avec plaisir")
+            lifecycle.accept(member.id, made.id, "Avec plaisir")
         if upto == "accepted":
             return
-        exchanges.log_time(counterpart.id, made.id, minutes=LOGGED, note="Fait jeudi")
+        lifecycle.log_time(counterpart.id, made.id, minutes=LOGGED, note="Fait jeudi")
         if upto == "disputed":
             disputes.dispute(member.id, made.id, "motif-contestation")
         elif upto == "confirmed":
-            exchanges.confirm(member.id, made.id)
+            lifecycle.confirm(member.id, made.id)
 
     for name in ("proposed", "accepted", "done", "disputed", "confirmed"):
         if f"{name}_exchange" in needs:
@@ -534,9 +527,7 @@ def _build_feedback(needs, people, ids) -> dict[str, int]:
     )
     found = {"about_member": about_member.id, "about_other": about_other.id}
     if "hidden_feedback" in needs:
-        moderation_acts.hide_feedback(
-            people["coordinator_a"].id, about_member.id, "motif-retour-masqué"
-        )
+        acts.hide_feedback(people["coordinator_a"].id, about_member.id, "motif-retour-masqué")
     if "feedback_report" in needs:
         reports.report_feedback(people["applicant"].id, about_member.id, "harassment", "x")
     return found
@@ -1385,7 +1376,7 @@ def _other_party(name: str, role: str) -> str:
 
 def _ledger_sound() -> None:
     _fresh()
-    report = ledger.verify()
+    report = transfers.verify()
     assert report.ok, report.problems
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services import disputes, exchanges, ledger
-from exchange.services import rules as network_rules
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.ledger import rules as network_rules
+from exchange.services.ledger import transfers
 from models import Exchange, Transfer, db
 from tests import factories
 
@@ -22,8 +23,8 @@ def net(app):
     coordinator = factories.coordinator(space, display_name="Colette Coord")
     admin = factories.member("Ada Admin", "ada@example.org", admin=True)
     offer = factories.listing(bob, space, "Réparation de vélo")
-    made = exchanges.propose(alice.id, offer.id, message="Samedi ?", foreseen_minutes=None)
-    exchanges.accept(bob.id, made.id)
+    made = lifecycle.propose(alice.id, offer.id, message="Samedi ?", foreseen_minutes=None)
+    lifecycle.accept(bob.id, made.id)
     return alice, bob, coordinator, admin, made.id
 
 
@@ -135,7 +136,7 @@ def test_the_dispute_form_starts_from_the_declared_duration_and_says_what_blank_
     client, auth, net
 ):
     alice, bob, coordinator, _a, made = net
-    exchanges.log_time(bob.id, made, minutes=90)
+    lifecycle.log_time(bob.id, made, minutes=90)
     disputes.dispute(alice.id, made, "Une heure, pas une heure et demie")
     auth.login(coordinator)
     page = client.get(f"/echanges/{made}").text
@@ -155,7 +156,7 @@ def test_the_dispute_form_starts_from_the_declared_duration_and_says_what_blank_
         data={"outcome": "confirm", "minutes": "1 h", "reason": "Vu avec eux"},
     )
     assert done.status_code == 302
-    assert ledger.account_of(bob.id).balance == 60
+    assert transfers.account_of(bob.id).balance == 60
 
 
 # ------------------------------------------------------------------ retribution and rules

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services import ledger
+from exchange.services.ledger import transfers
 from models import NetworkSettings, Space, Transfer, db
 from tests import factories
 
@@ -34,7 +34,7 @@ def _transfers() -> int:
 
 def _balance(user) -> int:
     db.session.expire_all()
-    return ledger.account_of(user.id).balance
+    return transfers.account_of(user.id).balance
 
 
 def _settings(**values) -> None:

@@ -8,7 +8,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services import ledger
+from exchange.services.ledger import transfers
 from models import Exchange, Transfer, db
 from tests import factories
 
@@ -26,7 +26,7 @@ def pair(app):
 
 def _balance(user) -> int:
     db.session.expire_all()
-    return ledger.account_of(user.id).balance
+    return transfers.account_of(user.id).balance
 
 
 def _as(client, auth, user):
@@ -154,7 +154,7 @@ def test_a_gift_past_the_floor_says_how_much_is_possible_and_moves_nothing(clien
         },
     )
     assert response.status_code == replay.status_code == 302
-    assert _balance(alice) == -120 and ledger.pot().balance == 120
+    assert _balance(alice) == -120 and transfers.pot().balance == 120
     assert "Pour les communs" in client.get("/caisse-commune").text
 
 

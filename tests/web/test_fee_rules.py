@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from exchange.services import rules
 from exchange.services.errors import InvalidInput
+from exchange.services.ledger import rules
 from models import ModerationAction, NetworkSettings, db
 from tests import factories
 

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from exchange.services import disputes, exchanges
-from exchange.services import feedback as feedback_service
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.reputation import feedback as feedback_service
 from models import Exchange, Feedback, ModerationAction, Notification, Report, Space, User, db
 from models.base import utcnow
 from tests import factories
@@ -73,17 +73,17 @@ def exchange_in(net: Net, state: str, title: str | None = None) -> Exchange:
     brought to `state` through the services: Alice logs the time, Bob confirms it."""
     title = title or f"Atelier vélo n°{next(_titles)}"
     offer = factories.listing(net.bob, net.phare, title, tags="#vélo, #réparation")
-    made = exchanges.propose(net.alice.id, offer.id, message="Jeudi ?", foreseen_minutes=60)
+    made = lifecycle.propose(net.alice.id, offer.id, message="Jeudi ?", foreseen_minutes=60)
     if state == "declined":
-        exchanges.decline(net.bob.id, made.id, "Pas ce mois-ci")
+        lifecycle.decline(net.bob.id, made.id, "Pas ce mois-ci")
     elif state == "cancelled":
-        exchanges.cancel(net.alice.id, made.id, "Empêchée")
+        lifecycle.cancel(net.alice.id, made.id, "Empêchée")
     elif state != "proposed":
-        exchanges.accept(net.bob.id, made.id, "Avec plaisir")
+        lifecycle.accept(net.bob.id, made.id, "Avec plaisir")
         if state != "accepted":
-            exchanges.log_time(net.alice.id, made.id, minutes=90, note="Jeudi soir")
+            lifecycle.log_time(net.alice.id, made.id, minutes=90, note="Jeudi soir")
         if state == "expired":  # nobody confirmed the log in time
-            assert exchanges.expire_stale(now=utcnow() + timedelta(days=400)) == 1
+            assert lifecycle.expire_stale(now=utcnow() + timedelta(days=400)) == 1
         elif state in ("disputed", "resolved"):
             disputes.dispute(net.bob.id, made.id, "Une heure, pas une heure et demie")
             if state == "resolved":
@@ -91,7 +91,7 @@ def exchange_in(net: Net, state: str, title: str | None = None) -> Exchange:
                     net.coord_a.id, made.id, outcome="confirm", minutes=60, reason="Vu avec eux"
                 )
         elif state == "confirmed":
-            exchanges.confirm(net.bob.id, made.id)
+            lifecycle.confirm(net.bob.id, made.id)
     db.session.expire_all()
     exchange = db.session.get(Exchange, made.id)
     assert exchange.effective_state == ("confirmed" if state == "resolved" else state)

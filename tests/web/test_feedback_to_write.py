@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 
 from exchange.feedback import routes as feedback_routes
-from exchange.services import feedback
 from exchange.services.paging import Window
+from exchange.services.reputation import feedback
 from models import db
 from models.base import utcnow
 from tests import factories

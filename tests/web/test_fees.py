@@ -16,7 +16,9 @@ import flask_babel
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services import connect, disputes, exchanges, fees, ledger, rules
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.ledger import rules, transfers
+from exchange.services.money import connect, fees
 from models import Exchange, Fee, ModerationAction, Space, StripeAccount, User, db
 from tests import factories
 from tests.conftest import AuthActions
@@ -90,12 +92,12 @@ def follow(client, response) -> str:
 def proposed(p: People) -> Exchange:
     """The receiver answers a new offer of the provider's (one open exchange per offer)."""
     offer = factories.listing(p.provider, p.space, "Réparer un vélo")
-    return exchanges.propose(p.receiver.id, offer.id, message="Samedi ?", foreseen_minutes=60)
+    return lifecycle.propose(p.receiver.id, offer.id, message="Samedi ?", foreseen_minutes=60)
 
 
 def accepted(p: People, fee_cents: int | None = None, covers: str = "") -> Exchange:
     made = proposed(p)
-    exchanges.accept(p.provider.id, made.id, "Oui", fee_cents=fee_cents, fee_covers=covers)
+    lifecycle.accept(p.provider.id, made.id, "Oui", fee_cents=fee_cents, fee_covers=covers)
     return made
 
 
@@ -154,7 +156,7 @@ def test_the_provider_accepting_sees_the_fee_fields_and_the_receiver_waiting_doe
 
 def test_a_receiver_accepting_an_offer_of_help_never_sees_the_fee_fields(app, people, fake_stripe):
     request = factories.listing(people.receiver, people.space, "Déménager un piano", kind="request")
-    made = exchanges.propose(people.provider.id, request.id, message="Moi !", foreseen_minutes=90)
+    made = lifecycle.propose(people.provider.id, request.id, message="Moi !", foreseen_minutes=90)
     assert (made.provider_id, made.receiver_id) == (people.provider.id, people.receiver.id)
     page = text(browser(app, people.receiver).get(f"/echanges/{made.id}"))
     accept = form_with_action(page, f"/echanges/{made.id}/accepter")
@@ -307,7 +309,7 @@ def test_the_receiver_sees_the_fee_before_confirming_and_confirming_moves_credit
     app, people, fake_stripe
 ):
     made = accepted(people, 1250, "Chambre à air")
-    exchanges.log_time(people.provider.id, made.id, minutes=60)
+    lifecycle.log_time(people.provider.id, made.id, minutes=60)
     client = browser(app, people.receiver)
     page = text(client.get(f"/echanges/{made.id}"))
     fee_box = page[page.index('id="frais"') :]
@@ -318,8 +320,8 @@ def test_the_receiver_sees_the_fee_before_confirming_and_confirming_moves_credit
 
     assert client.post(f"/echanges/{made.id}/confirmer").status_code == 302
     assert exchange_row(made.id).state == "confirmed"
-    assert ledger.account_of(people.provider.id).balance == 60
-    assert ledger.account_of(people.receiver.id).balance == -60
+    assert transfers.account_of(people.provider.id).balance == 60
+    assert transfers.account_of(people.receiver.id).balance == -60
     assert fee_of(made.id).state == "due"  # time moved; the money is still to settle
     assert fee_state_shown(text(client.get(f"/echanges/{made.id}"))) == "À régler"
 
@@ -488,7 +490,7 @@ def disputed_and_paid(app, people, fake_stripe):
     ready_account(fake_stripe, people.provider)
     made = accepted(people, 1250, "Chambre à air")
     paid(fake_stripe, people, made.id)
-    exchanges.log_time(people.provider.id, made.id, minutes=120)
+    lifecycle.log_time(people.provider.id, made.id, minutes=120)
     disputes.dispute(people.receiver.id, made.id, "Une heure, pas deux")
     return made
 
@@ -654,7 +656,7 @@ def test_a_ledger_where_no_bank_gave_money_back_does_not_mention_it(app, people,
 
 
 def test_a_link_to_a_fee_opens_the_ledger_page_that_lists_it(app, people, three_fees, monkeypatch):
-    from exchange.services import money_ledger
+    from exchange.services.money import records as money_ledger
 
     monkeypatch.setattr(money_ledger, "PER_PAGE", 1)
     oldest = fee_of(three_fees["paid"].id)  # the first attached: the last page
@@ -676,7 +678,7 @@ def test_a_link_to_a_fee_opens_the_ledger_page_that_lists_it(app, people, three_
     "query", ["page=%C2%B2", "endpoint=x&page=2", "_method=POST&page=2", "_anchor=x&page=2"]
 )
 def test_an_odd_query_string_on_the_ledger_is_no_error(app, people, three_fees, monkeypatch, query):
-    from exchange.services import money_ledger
+    from exchange.services.money import records as money_ledger
 
     monkeypatch.setattr(money_ledger, "PER_PAGE", 1)
     answer = browser(app, people.outsider).get(f"/caisse-commune/argent?{query}")

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services import gifts, passwords
+from exchange.services.community import passwords
+from exchange.services.ledger import gifts
 from models import Exchange, Listing, Space, Transfer, User, db
 from tests import factories
 from tests.web.test_line_breaks import giver  # noqa: F401  (a fixture)
@@ -188,10 +189,10 @@ def test_a_file_where_text_is_expected_gets_the_fields_message_and_saves_nothing
 
 def test_a_file_in_a_logged_time_form_is_refused_in_english_too(client, auth, world):
     alice, bob = world["alice"], world["bob"]
-    from exchange.services import exchanges
+    from exchange.services.exchanges import lifecycle
 
-    made = exchanges.propose(alice.id, world["listing"].id, message="Jeudi ?", foreseen_minutes=60)
-    exchanges.accept(bob.id, made.id, "Oui")
+    made = lifecycle.propose(alice.id, world["listing"].id, message="Jeudi ?", foreseen_minutes=60)
+    lifecycle.accept(bob.id, made.id, "Oui")
     bob.locale = "en"
     db.session.commit()
     auth.login(bob)

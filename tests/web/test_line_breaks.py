@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exchange.services import ledger
+from exchange.services.ledger import transfers
 from models import db
 from tests.outbox_helpers import giver_and_receiver
 
@@ -30,7 +30,7 @@ def test_a_gift_with_a_two_line_message_succeeds_and_its_email_has_a_one_line_su
     )
     assert response.status_code == 302
     db.session.expire_all()
-    assert ledger.account_of(bob.id).balance == 60
+    assert transfers.account_of(bob.id).balance == 60
     (mail,) = [m for m in outbox if m["To"] == bob.email]
     subject = str(mail["Subject"])
     assert "\n" not in subject and "\r" not in subject and "Merci pour ton aide" in subject

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from exchange.services import listings, moderation_acts
 from exchange.services.errors import Conflict
+from exchange.services.listings import publishing
+from exchange.services.moderation import acts
 from models import Listing, db
 from tests import factories
 
@@ -35,7 +36,7 @@ def hidden(author):
     space = factories.space("La Ruche")
     listing = factories.listing(author, space, "Cours de guitare")
     coordinator = factories.coordinator(space)
-    moderation_acts.hide_listing(coordinator.id, listing.id, "Hors sujet pour le réseau")
+    acts.hide_listing(coordinator.id, listing.id, "Hors sujet pour le réseau")
     return listing
 
 
@@ -86,15 +87,15 @@ def test_pausing_or_extending_an_unpublished_listing_is_refused_and_changes_noth
     again = db.session.get(Listing, listing.id)
     assert (again.status, again.expires_at, again.updated_at) == before
     for act in (
-        lambda: listings.change_status(listing.author_id, listing.id, "pause"),
-        lambda: listings.renew(listing.author_id, listing.id),
+        lambda: publishing.change_status(listing.author_id, listing.id, "pause"),
+        lambda: publishing.renew(listing.author_id, listing.id),
     ):
         with pytest.raises(Conflict):
             act()
 
 
 def test_the_author_may_still_withdraw_a_listing_waiting_for_review(pending):
-    listings.change_status(pending.author_id, pending.id, "close")
+    publishing.change_status(pending.author_id, pending.id, "close")
     assert pending.status == "closed"
 
 
@@ -102,6 +103,6 @@ def test_a_listing_that_expired_while_waiting_is_published_with_its_days_back(cl
     pending.expires_at = datetime(2026, 1, 1, tzinfo=UTC)  # the review took longer than that
     db.session.commit()
     coordinator = factories.coordinator(pending.space)
-    moderation_acts.approve_listing(coordinator.id, pending.id)
+    acts.approve_listing(coordinator.id, pending.id)
     assert pending.is_public()
     assert f"/annonces/{pending.id}" in client.get("/annonces").text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services import gifts
+from exchange.services.ledger import gifts
 from models import Exchange, Transfer, db
 from tests import factories
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from exchange.services import gifts, statements
+from exchange.services.ledger import gifts, statements
 from tests import factories
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from exchange.services import gifts
+from exchange.services.ledger import gifts
 from models import db
 from tests import factories
 from tests.budget_data import (

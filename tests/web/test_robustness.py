@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from exchange.services import gifts
+from exchange.services.ledger import gifts
 from models import Skill, db
 from tests import factories
 

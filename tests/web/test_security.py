@@ -27,19 +27,12 @@ from sqlalchemy import select
 
 from exchange import create_app
 from exchange.config import ROOT, Config
-from exchange.services import (
-    accounts,
-    connect,
-    disputes,
-    exchanges,
-    feedback,
-    fees,
-    gifts,
-    moderation_acts,
-    payments,
-    reports,
-    spaces,
-)
+from exchange.services.community import accounts, spaces
+from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.ledger import gifts
+from exchange.services.moderation import acts, reports
+from exchange.services.money import amounts, connect, fees
+from exchange.services.reputation import feedback
 from models import Category, OutboxEmail, StripeEvent, db
 from models.base import utcnow
 from tests import factories
@@ -121,8 +114,8 @@ def set_cookies(response) -> dict[str, set[str]]:
 def _fees_on_meanwhile(app):
     """Online fees on while the world's fees are attached (no Stripe call is made then): the
     walks run with them off, as TestConfig has no Stripe keys."""
-    saved = {key: app.config.get(key) for key in payments.KEYS}
-    app.config.update(dict.fromkeys(payments.KEYS, "set-while-the-world-is-built"))
+    saved = {key: app.config.get(key) for key in amounts.KEYS}
+    app.config.update(dict.fromkeys(amounts.KEYS, "set-while-the-world-is-built"))
     try:
         yield
     finally:
@@ -131,7 +124,7 @@ def _fees_on_meanwhile(app):
 
 def _fees_config(app) -> dict[str, str]:
     """The Stripe settings the `fake_stripe` fixture gave `app`, for another app to share."""
-    return {key: app.config[key] for key in (*payments.KEYS, "STRIPE_API_BASE")}
+    return {key: app.config[key] for key in (*amounts.KEYS, "STRIPE_API_BASE")}
 
 
 def _link(outbox, prefix: str) -> str:
@@ -287,24 +280,24 @@ def world(app, outbox) -> World:
         expires_on=utcnow().date() + timedelta(days=10),
     )
     hidden = factories.listing(regular, open_space, "Annonce masquée")
-    moderation_acts.hide_listing(admin.id, hidden.id, "Hors sujet")
+    acts.hide_listing(admin.id, hidden.id, "Hors sujet")
     held = factories.listing(regular, open_space, "Annonce en relecture")
     held.moderation = "pending"
     db.session.commit()
     suspended = factories.member("Sam Suspendu", "sam@example.org")
     factories.join(suspended, open_space)
-    moderation_acts.suspend_member(admin.id, suspended.id, "Abus répétés")
+    acts.suspend_member(admin.id, suspended.id, "Abus répétés")
     report = reports.report_listing(applicant.id, listing.id, "spam")
     # The exchanges, one in each state a step starts from, and time in the pot.
     partner = factories.member("Paule Partenaire", "paule@example.org")
     factories.join(partner, open_space)
-    proposed = exchanges.propose(partner.id, listing.id, message="Mardi ?", foreseen_minutes=60)
+    proposed = lifecycle.propose(partner.id, listing.id, message="Mardi ?", foreseen_minutes=60)
     garden = factories.listing(regular, open_space, "Coup de main au potager")
-    accepted = exchanges.propose(partner.id, garden.id, message="Samedi ?", foreseen_minutes=90)
-    exchanges.accept(regular.id, accepted.id)
+    accepted = lifecycle.propose(partner.id, garden.id, message="Samedi ?", foreseen_minutes=90)
+    lifecycle.accept(regular.id, accepted.id)
 
     def logged(title: str):
-        return exchanges.log_direct(
+        return lifecycle.log_direct(
             partner.id,
             counterpart_id=regular.id,
             gave=False,
@@ -318,14 +311,14 @@ def world(app, outbox) -> World:
     disputes.dispute(regular.id, disputed.id, "Nous avions dit 30 minutes")
     pot_gift = gifts.give(partner.id, minutes=180, message="Pour la caisse")
     reviewed = logged("Cours de cuisine")
-    exchanges.confirm(regular.id, reviewed.id)
+    lifecycle.confirm(regular.id, reviewed.id)
     about_regular = feedback.write(partner.id, reviewed.id, "recommends", "Rémi explique bien")
     about_partner = feedback.write(regular.id, reviewed.id, "neutral", "Paule était pressée")
-    moderation_acts.hide_feedback(admin.id, about_partner.id, "Hors sujet")
+    acts.hide_feedback(admin.id, about_partner.id, "Hors sujet")
     to_review = logged("Relecture d'un CV")
-    exchanges.confirm(regular.id, to_review.id)
+    lifecycle.confirm(regular.id, to_review.id)
     with_fee, disputed_fee = (
-        exchanges.propose(
+        lifecycle.propose(
             partner.id,
             factories.listing(regular, open_space, title).id,
             message="Dimanche ?",
@@ -335,8 +328,8 @@ def world(app, outbox) -> World:
     )
     with _fees_on_meanwhile(app):
         for made in (with_fee, disputed_fee):
-            exchanges.accept(regular.id, made.id, fee_cents=1250, fee_covers="Pièces détachées")
-    exchanges.log_time(partner.id, disputed_fee.id, minutes=45)
+            lifecycle.accept(regular.id, made.id, fee_cents=1250, fee_covers="Pièces détachées")
+    lifecycle.log_time(partner.id, disputed_fee.id, minutes=45)
     disputes.dispute(regular.id, disputed_fee.id, "Nous avions dit 30 minutes")
     failed_email = OutboxEmail(
         to_address=regular.email,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from exchange.services import ledger, statements
+from exchange.services.ledger import statements, transfers
 from tests import factories
 from tests.querycount import counting
 from tests.statement_data import History, gifts_to_the_pot
@@ -84,7 +84,9 @@ def test_the_period_stays_with_the_links_and_its_totals_are_its_movements(client
     ]
     assert len(shown_all) == len(set(shown_all)) == len(moved) > 50
     assert shown_all == sorted(shown_all, reverse=True)
-    st = statements.page(ledger.account_of(history.member.id), date(2025, 2, 1), date(2025, 2, 20))
+    st = statements.page(
+        transfers.account_of(history.member.id), date(2025, 2, 1), date(2025, 2, 20)
+    )
     assert st.received == sum(e.amount for e in moved if e.amount > 0)
     assert st.given == -sum(e.amount for e in moved if e.amount < 0)
     assert st.opening == moved[0].balance_after - moved[0].amount
@@ -122,7 +124,7 @@ def test_the_common_pot_pages_its_movements_newest_first(client, alice):
 
 def test_the_csv_of_3000_movements_streams_them_all_oldest_first(client, history):
     history.grow(3000, bulk=True)
-    assert ledger.verify().ok  # the rows are the ledger's own
+    assert transfers.verify().ok  # the rows are the ledger's own
     with counting() as seen:
         response = client.get("/compte/releve.csv")
         assert response.is_streamed
@@ -134,7 +136,7 @@ def test_the_csv_of_3000_movements_streams_them_all_oldest_first(client, history
     rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))
     assert len(rows) == 3000 + 1 and body.count("\r\n") == 3001
     assert [row[3] for row in rows[1:]] == [f"Mouvement {i}" for i in range(3000)]
-    assert rows[-1][7] == str(ledger.account_of(history.member.id).balance)
+    assert rows[-1][7] == str(transfers.account_of(history.member.id).balance)
     # One piece a batch of 1,000 read, after the headers' piece: never the whole file at once.
     assert len(pieces) >= 3 and max(len(p) for p in pieces) < len(body) / 2
     batches = [sql for sql in seen.sql if "AS entry_id" in sql]

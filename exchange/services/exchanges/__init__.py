@@ -1,0 +1,2 @@
+"""An exchange from proposal to settlement (`lifecycle`), its disputes, and the reads of the
+exchanges pages (`queries`)."""

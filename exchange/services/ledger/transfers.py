@@ -1,0 +1,355 @@
+"""The one writer of transfers and entries: every time credit that moves goes through here.
+
+`transfer` locks both accounts (lowest id first, so two transfers never wait on each other
+in a circle), checks the limits on the locked balances, writes the transfer, its two entries
+and the new cached balances, and leaves the commit to the use case that called it. On
+SQLite, where `SELECT … FOR UPDATE` does not exist, `begin_write` opens the transaction
+with BEGIN IMMEDIATE: writers queue for the database's one write lock instead of failing
+with "database is locked" halfway through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from exchange.durations import format_minutes
+from exchange.services.errors import Conflict, CreditLimitExceeded, InvalidInput, NotFound
+from exchange.services.ledger import rules as network_rules
+from models import Account, Entry, Transfer, User, db
+from models.base import utcnow
+from models.ledger import TRANSFER_KINDS
+
+MAX_MINUTES = 1000 * 60  # one movement of more than 1000 h is a typo
+
+
+def begin_write() -> None:
+    """Make the current transaction a writer's from its first statement (SQLite only).
+
+    Call it before the use case reads what it will check: on SQLite the reads that follow
+    see the last committed state and nobody else can write until the commit.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    connection = db.session.connection()
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def commit() -> None:
+    """Commit the use case; a unique rule of the ledger broken by a concurrent twin is a
+    conflict (the other request won), never an error page."""
+    try:
+        db.session.commit()
+    except IntegrityError as e:
+        db.session.rollback()
+        raise Conflict(_l("Ce mouvement a déjà été enregistré.")) from e
+
+
+# ---------------------------------------------------------------------------- accounts
+
+
+def pot() -> Account:
+    """The network's common pot (created by the migrations; again here if it went missing)."""
+    account = db.session.scalar(select(Account).where(Account.kind == "pot"))
+    if account is None:
+        account = Account(kind="pot", balance=0)
+        db.session.add(account)
+        db.session.flush()
+    return account
+
+
+def account_of(user_id: int) -> Account:
+    """A member's time account (every member has one from sign-up)."""
+    account = db.session.scalar(select(Account).where(Account.user_id == user_id))
+    if account is None:
+        if db.session.get(User, user_id) is None:
+            raise NotFound()
+        account = Account(kind="member", user_id=user_id, balance=0)
+        db.session.add(account)
+        db.session.flush()
+    return account
+
+
+def _lock(account_ids: list[int]) -> dict[int, Account]:
+    """Lock the accounts, lowest id first, and read their balances fresh, in one statement
+    (PostgreSQL locks the rows in the ORDER BY's order: two transfers between the same
+    accounts wait for each other instead of deadlocking)."""
+    wanted = sorted(set(account_ids))
+    locked = {
+        account.id: account
+        for account in db.session.scalars(
+            select(Account)
+            .where(Account.id.in_(wanted))
+            .order_by(Account.id)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
+        )
+    }
+    if len(locked) != len(wanted):
+        raise NotFound()
+    return locked
+
+
+# ---------------------------------------------------------------------------- limits
+
+
+@dataclass(frozen=True)
+class Limits:
+    floor: int
+    ceiling: int | None  # None: no ceiling (the pot)
+
+
+def limits_of(account: Account, rules: network_rules.Rules | None = None) -> Limits:
+    """A member's account lives between the network's floor and ceiling; the pot between 0
+    and no ceiling (it gives only what it was given)."""
+    if account.is_pot:
+        return Limits(0, None)
+    rules = rules or network_rules.current()
+    return Limits(rules.credit_floor, rules.credit_ceiling)
+
+
+def possible_move(balance: int, delta: int, limits: Limits) -> int | None:
+    """None when `balance + delta` stays allowed, else how much of |delta| could move.
+
+    A balance already past a limit (the admin moved the limit) may still move back towards it.
+    """
+    after = balance + delta
+    if delta < 0 and after < limits.floor:
+        return max(0, balance - limits.floor)
+    if delta > 0 and limits.ceiling is not None and after > limits.ceiling:
+        return max(0, limits.ceiling - balance)
+    return None
+
+
+def _refusal(account: Account, delta: int, limits: Limits, possible: int, actor_id: int | None):
+    values = {
+        "after": format_minutes(account.balance + delta),
+        "possible": format_minutes(possible),
+        "balance": format_minutes(account.balance),
+    }
+    if account.is_pot:
+        message = _l(
+            "La caisse commune n'a que %(balance)s : elle peut verser au plus %(possible)s pour "
+            "l'instant. Réduisez la durée, ou attendez de nouveaux dons à la caisse.",
+            **values,
+        )
+    elif delta < 0 and account.user_id == actor_id:
+        message = _l(
+            "Votre solde passerait à %(after)s, sous le plancher du réseau (%(floor)s). Au plus "
+            "%(possible)s peuvent partir de votre compte pour l'instant : réduisez la durée, ou "
+            "rendez service d'abord pour regagner des crédits.",
+            floor=format_minutes(limits.floor),
+            **values,
+        )
+    elif delta < 0:
+        message = _l(
+            "Le solde de %(name)s passerait à %(after)s, sous le plancher du réseau (%(floor)s). "
+            "Au plus %(possible)s peuvent partir de son compte pour l'instant : réduisez la "
+            "durée, ou attendez que ce compte regagne des crédits.",
+            name=account.user.display_name,
+            floor=format_minutes(limits.floor),
+            **values,
+        )
+    elif account.user_id == actor_id:
+        message = _l(
+            "Votre solde passerait à %(after)s, au-delà du plafond du réseau (%(ceiling)s). Votre "
+            "compte peut recevoir au plus %(possible)s pour l'instant : réduisez la durée, ou "
+            "donnez d'abord du temps à un membre ou à la caisse commune.",
+            ceiling=format_minutes(limits.ceiling),
+            **values,
+        )
+    else:
+        message = _l(
+            "Le solde de %(name)s passerait à %(after)s, au-delà du plafond du réseau "
+            "(%(ceiling)s). Son compte peut recevoir au plus %(possible)s pour l'instant : "
+            "réduisez la durée ; ce compte peut aussi donner du temps à la caisse commune.",
+            name=account.user.display_name,
+            ceiling=format_minutes(limits.ceiling),
+            **values,
+        )
+    return CreditLimitExceeded(message, possible=possible, field="minutes")
+
+
+# ---------------------------------------------------------------------------- the writer
+
+
+def check_minutes(minutes) -> int:
+    """A whole, positive number of minutes, within reason."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+        raise InvalidInput(_l("Indiquez une durée positive, par exemple 1 h 30."), field="minutes")
+    if minutes > MAX_MINUTES:
+        raise InvalidInput(
+            _l("Une durée de plus de 1000 h ? Vérifiez le nombre saisi."), field="minutes"
+        )
+    return minutes
+
+
+def by_request_key(request_key: str | None) -> Transfer | None:
+    """The transfer already written for this request key, marked `replayed`, if any."""
+    if not request_key:
+        return None
+    done = db.session.scalar(select(Transfer).where(Transfer.request_key == request_key))
+    if done is not None:
+        done.replayed = True
+    return done
+
+
+def check_room(debit: Account, credit: Account, minutes: int, actor_id: int | None) -> None:
+    """CreditLimitExceeded when `minutes` would take either account past its limit. transfer()
+    checks it on locked rows; a use case may ask first, before asking a person to confirm."""
+    rules = network_rules.current()
+    for account, delta in ((debit, -minutes), (credit, minutes)):
+        limits = limits_of(account, rules)
+        possible = possible_move(account.balance, delta, limits)
+        if possible is not None:
+            raise _refusal(account, delta, limits, possible, actor_id)
+
+
+def transfer(
+    *,
+    kind: str,
+    from_account: int,
+    to_account: int,
+    minutes: int,
+    reason: str,
+    author_id: int | None,
+    exchange_id: int | None = None,
+    reverses_id: int | None = None,
+    request_key: str | None = None,
+    at: datetime | None = None,
+) -> Transfer:
+    """Move `minutes` from one account to another, inside the caller's transaction.
+
+    `at` dates the movement in the past: only for history brought in from elsewhere (the demo
+    network, an import), written in order, so that running balances follow the dates.
+
+    Refused with CreditLimitExceeded (nothing written) when either account would pass its
+    limit. When `request_key` names a transfer already written, that transfer is returned,
+    marked `replayed`, and nothing moves again: a replayed request moves credits once. The key
+    is read again once the accounts are locked: a twin request sent at the same instant may
+    have written it while this one waited.
+    """
+    if kind not in TRANSFER_KINDS:
+        raise ValueError(f"unknown transfer kind {kind!r}")
+    minutes = check_minutes(minutes)
+    if from_account == to_account:
+        raise InvalidInput(_l("On ne se donne pas du temps à soi-même."))
+    begin_write()
+    accounts = _lock([from_account, to_account])
+    if (replayed := by_request_key(request_key)) is not None:
+        return replayed
+    check_room(accounts[from_account], accounts[to_account], minutes, author_id)
+    moved = Transfer(
+        kind=kind,
+        amount=minutes,
+        debit_account_id=from_account,
+        credit_account_id=to_account,
+        reason=(reason or "").strip()[:1000],
+        author_id=author_id,
+        exchange_id=exchange_id,
+        reverses_id=reverses_id,
+        request_key=request_key or None,
+        created_at=at or utcnow(),
+    )
+    db.session.add(moved)
+    debit, credit = accounts[from_account], accounts[to_account]
+    debit.balance -= minutes
+    credit.balance += minutes
+    moved.entries = [
+        Entry(
+            account_id=debit.id,
+            amount=-minutes,
+            balance_after=debit.balance,
+            created_at=moved.created_at,
+        ),
+        Entry(
+            account_id=credit.id,
+            amount=minutes,
+            balance_after=credit.balance,
+            created_at=moved.created_at,
+        ),
+    ]
+    db.session.flush()
+    return moved
+
+
+# ---------------------------------------------------------------------------- verification
+
+
+@dataclass
+class Report:
+    transfers: int = 0
+    entries: int = 0
+    accounts: int = 0
+    total: int = 0
+    problems: list[str] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify() -> Report:
+    """Recompute every balance from the entries and prove the ledger balances.
+
+    Checks: each transfer has exactly two entries, −amount on its debit account and +amount
+    on its credit account; each cached balance equals the sum of its account's entries and the
+    last entry's running balance; the sum of all balances is zero. Reads only.
+    """
+    report = Report(problems=[])
+    report.transfers = db.session.scalar(select(func.count(Transfer.id))) or 0
+    report.entries = db.session.scalar(select(func.count(Entry.id))) or 0
+
+    entries_by_transfer: dict[int, list[tuple[int, int]]] = {}
+    for transfer_id, account_id, amount in db.session.execute(
+        select(Entry.transfer_id, Entry.account_id, Entry.amount)
+    ):
+        entries_by_transfer.setdefault(transfer_id, []).append((account_id, amount))
+    for t in db.session.execute(
+        select(Transfer.id, Transfer.amount, Transfer.debit_account_id, Transfer.credit_account_id)
+    ):
+        found = sorted(entries_by_transfer.pop(t.id, []))
+        expected = sorted([(t.debit_account_id, -t.amount), (t.credit_account_id, t.amount)])
+        if found != expected:
+            report.problems.append(
+                f"transfer {t.id}: entries {found} instead of {expected}"
+                f" (sum {sum(a for _acc, a in found)})"
+            )
+    for transfer_id, orphans in entries_by_transfer.items():
+        report.problems.append(f"entries {orphans} name transfer {transfer_id}, which is missing")
+
+    sums = dict(
+        db.session.execute(
+            select(Entry.account_id, func.sum(Entry.amount)).group_by(Entry.account_id)
+        ).all()
+    )
+    last_ids = select(func.max(Entry.id)).group_by(Entry.account_id)
+    running = dict(
+        db.session.execute(
+            select(Entry.account_id, Entry.balance_after).where(Entry.id.in_(last_ids))
+        ).all()
+    )
+    for account in db.session.scalars(select(Account).order_by(Account.id)):
+        report.accounts += 1
+        report.total += account.balance
+        computed = int(sums.get(account.id) or 0)
+        if account.balance != computed:
+            report.problems.append(
+                f"account {account.id}: cached balance {account.balance}, entries say {computed}"
+            )
+        if account.id in running and running[account.id] != computed:
+            report.problems.append(
+                f"account {account.id}: last running balance {running[account.id]},"
+                f" entries say {computed}"
+            )
+    if report.total != 0:
+        report.problems.append(f"the balances sum to {report.total}, not 0")
+    entries_total = db.session.scalar(select(func.sum(Entry.amount))) or 0
+    if entries_total != 0:
+        report.problems.append(f"the entries sum to {entries_total}, not 0")
+    return report

@@ -1,0 +1,1 @@
+"""Telling people: in-app notifications and their sentences, and the email outbox."""
