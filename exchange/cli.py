@@ -7,8 +7,14 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from exchange import demo as demo_data
+from exchange import demo_scale
 from exchange.services.community import accounts
 from exchange.services.errors import DomainError
+from exchange.services.exchanges import lifecycle
+from exchange.services.ledger import transfers
+from exchange.services.money import stripe_events
+from exchange.services.reputation import feedback
 from models import User, db
 
 # `tiny` is for the tests: a few hundred rows of the same shapes.
@@ -49,7 +55,6 @@ def register(app: Flask) -> None:
     @ledger_group.command("verify")
     def verify():
         """Recompute every balance from the entries; exit 1 with a report on any breach."""
-        from exchange.services.ledger import transfers
 
         report = transfers.verify()
         click.echo(
@@ -70,7 +75,6 @@ def register(app: Flask) -> None:
     @exchanges_group.command("expire")
     def expire():
         """Expire logged times nobody confirmed in time (run it daily from cron)."""
-        from exchange.services.exchanges import lifecycle
 
         click.echo(f"{lifecycle.expire_stale()} unconfirmed logs expired.")
 
@@ -81,7 +85,6 @@ def register(app: Flask) -> None:
     @feedback_group.command("publish")
     def publish():
         """Tell both parties when a feedback window has closed (run it daily from cron)."""
-        from exchange.services.reputation import feedback
 
         click.echo(f"{feedback.publish_due()} exchanges' feedback announced.")
 
@@ -94,7 +97,6 @@ def register(app: Flask) -> None:
         """Handle Stripe events still waiting (Stripe unreachable, a worker stopped after the
         answer), then ask Stripe about fees still due; run it every few minutes from cron.
         Exits 1 while events fail or wait for a person."""
-        from exchange.services.money import stripe_events
 
         done, failed = stripe_events.handle_pending()
         paid = stripe_events.reconcile()
@@ -124,7 +126,6 @@ def register(app: Flask) -> None:
     def seed(if_empty: bool, scale: str):
         """Load a believable network into an empty database: spaces, members, coordinators,
         one admin, listings, exchanges, ledger, feedback."""
-        from exchange import demo as demo_data
 
         if db.session.scalar(select(func.count(User.id))):
             if not if_empty:
@@ -139,7 +140,6 @@ def register(app: Flask) -> None:
             demo_data.seed()
             demo_data.print_logins(click.echo)
             return
-        from exchange import demo_scale
 
         built = demo_scale.build(demo_scale.SCALES[scale], click.echo)
         demo_scale.describe(built, click.echo)

@@ -48,7 +48,7 @@ def _words(code: int, message: str | None) -> tuple[str, str]:
     return title, message or default
 
 
-def _respond(code: int, message: str | None = None):
+def respond(code: int, message: str | None = None):
     try:
         title, message = _words(code, message)
         if request.path.startswith("/api/"):
@@ -95,7 +95,7 @@ def _database_unavailable(error: BaseException):
 def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return _respond(
+        return respond(
             400,
             _(
                 "Le formulaire a expiré ou n'a pas été envoyé depuis Archipel. Rechargez la page et réessayez."
@@ -107,7 +107,7 @@ def register(app) -> None:
         db.session.rollback()
         # A bare "not found" says less than the page's own words for its status.
         specific = e.message is not type(e).default_message
-        return _respond(e.status_code, str(e.message) if specific else None)
+        return respond(e.status_code, str(e.message) if specific else None)
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
@@ -117,7 +117,7 @@ def register(app) -> None:
         original = getattr(e, "original_exception", None)
         if database_away(original) or statement_timed_out(original):
             return _database_unavailable(original)
-        return _respond(e.code or 500)
+        return respond(e.code or 500)
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):
@@ -130,4 +130,4 @@ def register(app) -> None:
         except Exception:  # the session itself is broken; the page below must still answer
             log.exception("rollback failed")
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _respond(InternalServerError.code)
+        return respond(InternalServerError.code)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, request
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from exchange.errors import respond
 from exchange.extensions import login_manager
 from exchange.i18n import remember_language
+from exchange.services.community import accounts
+from exchange.services.money.amounts import online_fees_enabled
 
 
 def csp(form_targets: str = "") -> str:
@@ -35,7 +39,6 @@ CSP = csp()
 
 def _policy() -> str:
     """With online fees on, the pay and connect buttons lead to Stripe's own pages."""
-    from exchange.services.money.amounts import online_fees_enabled
 
     if online_fees_enabled():
         return csp(current_app.config["STRIPE_PAGE_ORIGINS"])
@@ -68,7 +71,6 @@ def _same_site_referrer() -> str | None:
 
 
 def register(app) -> None:
-    from exchange.services.community import accounts
 
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
@@ -79,13 +81,9 @@ def register(app) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import flash, redirect, url_for
-        from flask_babel import gettext as _
 
         if request.path.startswith("/api/"):
-            from exchange.errors import _respond
-
-            return _respond(401)
+            return respond(401)
         flash(_("Connectez-vous pour accéder à cette page."), "info")
         # After logging in we come back with a GET: only a page can be returned to, not a form
         # post, so for a POST we go back to the page the form was on.

@@ -15,7 +15,7 @@ from exchange.forms_common import carried_args
 from exchange.i18n import switch_language_url, translations
 from exchange.markdown import render_markdown
 from exchange.services.money import amounts
-from exchange.services.notify.notifications import describe_kind
+from exchange.services.notify.notifications import describe_kind, unread_count
 from exchange.services.reputation import summaries
 from exchange.text import one_line
 
@@ -24,8 +24,6 @@ def _unread() -> int:
     if not current_user.is_authenticated:
         return 0
     if "unread" not in g:
-        from exchange.services.notify.notifications import unread_count
-
         g.unread = unread_count(current_user.id)
     return g.unread
 

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from models.listings import PG_ONLY
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -48,7 +50,6 @@ def render_item(type_, obj, autogen_context):
 
 def include_object(obj, name, type_, reflected, compare_to):
     """Leave out of comparisons what exists on PostgreSQL only, by design (full-text search)."""
-    from models.listings import PG_ONLY
 
     if type_ == "index" and name in PG_ONLY["indexes"]:
         return False

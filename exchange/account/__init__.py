@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The account pages: the blueprint and its routes (`routes`), its forms (`forms`)."""
 
-bp = Blueprint("account", __name__)
+from exchange.account.routes import bp
 
-from exchange.account import routes  # noqa: E402,F401
+__all__ = ["bp"]

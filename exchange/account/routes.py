@@ -4,6 +4,7 @@ and the coordinators' retributions from it."""
 from __future__ import annotations
 
 from flask import (
+    Blueprint,
     Response,
     abort,
     flash,
@@ -17,7 +18,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from exchange.account import bp
 from exchange.account.forms import POT, GiftForm, PeriodForm, RetributeForm
 from exchange.forms_common import int_arg, refuse
 from exchange.forms_time import ask_to_confirm
@@ -29,6 +29,8 @@ from exchange.services.money import amounts
 from exchange.web import transfer_kind_label
 from models import db
 from models.ledger import TRANSFER_KINDS
+
+bp = Blueprint("account", __name__)
 
 
 def _period() -> tuple[PeriodForm, object, object]:

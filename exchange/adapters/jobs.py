@@ -24,7 +24,12 @@ import threading
 from collections.abc import Sequence
 
 from flask import Flask, current_app, has_request_context
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, SimpleWorker
 from werkzeug.utils import import_string
+
+from exchange.adapters.redis_client import connection_options
 
 log = logging.getLogger("archipel.jobs")
 
@@ -145,22 +150,16 @@ class RQJobs:
     def connection(self):
         """One client per app (its pool is thread-safe and starts afresh after a fork)."""
         if self.redis is None:
-            from redis import Redis
-
-            from exchange.adapters.redis_client import connection_options
-
             # The app's short timeouts: a Redis that hangs must not hold the page that enqueues.
             timeout = self.app.config["REDIS_TIMEOUT"]
             self.redis = Redis.from_url(self.url, **connection_options(timeout))
         return self.redis
 
     def queue(self, connection=None):
-        from rq import Queue
 
         return Queue(QUEUE_NAME, connection=connection or self.connection())
 
     def enqueue(self, task: str, *args) -> None:
-        from redis.exceptions import RedisError
 
         try:
             self.queue().enqueue_call(
@@ -175,8 +174,6 @@ class RQJobs:
     def work(self, burst: bool = False) -> None:
         """Run jobs until stopped (or, with `burst`, until the queue is empty); the periodic
         tasks run in a thread of the worker beside them."""
-        from redis import Redis
-        from rq import SimpleWorker
 
         app = self.app
         # The worker waits on Redis for minutes at a time (BLPOP): no short read timeout here.

@@ -47,13 +47,6 @@ def lost(error: Exception) -> bool:
     )
 
 
-def unavailable(error: Exception):
-    """The member's message for a Stripe error: unreachable, or refused."""
-    from exchange.services.errors import PaymentRefused, PaymentUnavailable
-
-    return PaymentUnavailable() if lost(error) else PaymentRefused()
-
-
 def webhook_secrets() -> list[str]:
     """STRIPE_WEBHOOK_SECRET, which may name several secrets separated by commas: Stripe signs
     the platform's endpoint and the connected accounts' endpoint with one secret each."""

@@ -1,5 +1,6 @@
-from flask import Blueprint
+"""The admin pages: the blueprint and its routes (`routes`), its forms (`forms`)."""
 
-bp = Blueprint("admin", __name__)
+from exchange.admin import emails  # noqa: F401  (its routes join the blueprint)
+from exchange.admin.routes import bp
 
-from exchange.admin import emails, routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from exchange.admin import bp
+from exchange.admin.routes import bp
 from exchange.email_labels import email_label
 from exchange.forms_common import Form, int_arg
 from exchange.services.notify import outbox

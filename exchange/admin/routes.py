@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.admin import bp
 from exchange.admin.forms import CategoryForm, CorrectionForm, RulesForm
 from exchange.durations import duration_text
 from exchange.forms_common import Form, attach_error, int_arg
@@ -15,6 +14,8 @@ from exchange.services.ledger import gifts, statements
 from exchange.services.ledger import rules as network_rules
 from exchange.services.listings import categories
 from exchange.services.money import amounts
+
+bp = Blueprint("admin", __name__)
 
 
 @bp.before_request

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The auth pages: the blueprint and its routes (`routes`), its forms (`forms`)."""
 
-bp = Blueprint("auth", __name__)
+from exchange.auth.routes import bp
 
-from exchange.auth import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from exchange.auth import bp
 from exchange.auth.forms import (
     ConfirmForm,
     EmailForm,
@@ -19,6 +18,8 @@ from exchange.auth.forms import (
 from exchange.forms_common import attach_error, local_path
 from exchange.services.community import accounts
 from exchange.services.errors import DomainError, EmailNotConfirmed, InvalidToken
+
+bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The exchanges pages: the blueprint and its routes (`routes`), its forms (`forms`)."""
 
-bp = Blueprint("exchanges", __name__)
+from exchange.exchanges.routes import bp
 
-from exchange.exchanges import routes  # noqa: E402,F401
+__all__ = ["bp"]

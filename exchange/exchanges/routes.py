@@ -3,13 +3,12 @@ log time given outside a listing; my exchanges."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from exchange.durations import duration_text
-from exchange.exchanges import bp
 from exchange.exchanges.forms import (
     AcceptForm,
     DirectLogForm,
@@ -24,7 +23,7 @@ from exchange.forms_time import ask_to_confirm
 from exchange.payments.forms import RefundForm
 from exchange.services.community import members
 from exchange.services.errors import DomainError, LargeAmountUnconfirmed
-from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.exchanges import disputes, lifecycle, stewards
 from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.ledger import rules
 from exchange.services.listings import queries as listing_queries
@@ -32,6 +31,8 @@ from exchange.services.money import amounts, connect, fees
 from exchange.services.paging import Window
 from exchange.services.reputation import feedback
 from models import db
+
+bp = Blueprint("exchanges", __name__)
 
 # My exchanges list the feedback I owe whose window closes first; the rest is a page of its own.
 TO_WRITE_SHOWN = 10
@@ -113,7 +114,7 @@ def _page(exchange_id: int, status: int = 200, large: int | None = None, **forms
         exchange=exchange,
         me=current_user.id,
         waits_on_me=exchange_queries.waits_on(exchange, current_user.id),
-        can_resolve=disputes.can_resolve(current_user, exchange),
+        can_resolve=stewards.can_resolve(current_user, exchange),
         feedback=feedback.on_exchange(exchange, current_user),
         fee=fee,
         fees_on=fees_on,
@@ -253,7 +254,7 @@ def dispute(exchange_id: int):
 @login_required
 def resolve(exchange_id: int):
     """A coordinator settles a dispute."""
-    if not disputes.can_resolve(current_user, exchange_queries.get_for(current_user, exchange_id)):
+    if not stewards.can_resolve(current_user, exchange_queries.get_for(current_user, exchange_id)):
         abort(404)  # a party: the dispute is not theirs to settle
     return _act(
         exchange_id,

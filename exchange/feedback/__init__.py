@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The feedback pages: the blueprint and its routes (`routes`), its forms (`forms`)."""
 
-bp = Blueprint("feedback", __name__)
+from exchange.feedback.routes import bp
 
-from exchange.feedback import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.feedback import bp
 from exchange.feedback.forms import FeedbackForm, ReplyForm
 from exchange.forms_common import int_arg, refuse
 from exchange.services.community import members
@@ -15,6 +14,8 @@ from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.moderation import rights
 from exchange.services.paging import Window
 from exchange.services.reputation import feedback, summaries
+
+bp = Blueprint("feedback", __name__)
 
 PER_PAGE = 20
 

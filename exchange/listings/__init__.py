@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The listings pages: the blueprint and its routes (`routes`), its forms (`forms`)."""
 
-bp = Blueprint("listings", __name__)
+from exchange.listings.routes import bp
 
-from exchange.listings import routes  # noqa: E402,F401
+__all__ = ["bp"]

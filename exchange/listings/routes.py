@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +11,6 @@ from wtforms import SelectChoice
 from exchange import dates
 from exchange.durations import duration_text
 from exchange.forms_common import attach_error, int_arg
-from exchange.listings import bp
 from exchange.listings.forms import ActionForm, ListingForm
 from exchange.services.community import members
 from exchange.services.errors import DomainError
@@ -20,6 +19,8 @@ from exchange.services.listings import queries as listing_queries
 from exchange.services.listings.publishing import ListingInput
 from exchange.services.listings.queries import Filters
 from exchange.services.reputation import summaries
+
+bp = Blueprint("listings", __name__)
 
 
 @bp.route("/annonces")

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The main pages: the blueprint and its routes (`routes`), its forms (`forms`)."""
 
-bp = Blueprint("main", __name__)
+from exchange.main.routes import bp
 
-from exchange.main import routes  # noqa: E402,F401
+__all__ = ["bp"]

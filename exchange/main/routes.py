@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from exchange.forms_common import Form
-from exchange.main import bp
 from exchange.services.community import members, spaces
 from exchange.services.listings import queries as listing_queries
 from exchange.services.notify import notifications
 from exchange.services.reputation import summaries
+
+bp = Blueprint("main", __name__)
 
 
 @bp.route("/")

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The members pages: the blueprint and its routes (`routes`), its forms (`forms`)."""
 
-bp = Blueprint("members", __name__)
+from exchange.members.routes import bp
 
-from exchange.members import routes  # noqa: E402,F401
+__all__ = ["bp"]

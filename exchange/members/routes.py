@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.feedback.forms import ReplyForm
 from exchange.forms_common import attach_error, int_arg
-from exchange.members import bp
 from exchange.members.forms import ProfileForm
 from exchange.services.community import members
 from exchange.services.errors import DomainError
@@ -17,6 +16,8 @@ from exchange.services.listings import queries as listing_queries
 from exchange.services.moderation import rights
 from exchange.services.money import amounts, connect
 from exchange.services.reputation import summaries
+
+bp = Blueprint("members", __name__)
 
 PROFILE_FEEDBACK = 5  # the latest ones; the rest on /membres/<id>/retours
 

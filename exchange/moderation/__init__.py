@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The moderation pages: the blueprint and its routes (`routes`), its forms (`forms`)."""
 
-bp = Blueprint("moderation", __name__)
+from exchange.moderation.routes import bp
 
-from exchange.moderation import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.forms_common import attach_error, int_arg, local_path
-from exchange.moderation import bp
 from exchange.moderation.forms import ActForm, ReportForm, reason_label
 from exchange.services.errors import Conflict, DomainError
 from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.moderation import acts as moderation_acts
-from exchange.services.moderation import reports, rights
+from exchange.services.moderation import desk, reports, rights
 from exchange.services.paging import Window
 from exchange.spaces.forms import DecisionForm
+
+bp = Blueprint("moderation", __name__)
 
 
 @bp.app_template_global()
@@ -137,18 +138,18 @@ def index():
     def window(arg: str) -> Window:
         return Window(page=min(int_arg(arg, 1), 10000), per_page=DESK_PAGE)
 
-    pending = rights.pending_requests(current_user, window("demandes"))
+    pending = desk.pending_requests(current_user, window("demandes"))
     reported = reports.open_reports(current_user, window("signalements"))
     rights.preload_feedback_spaces(current_user, [r.feedback for r in reported.items if r.feedback])
     return render_template(
         "moderation/index.html",
         reports=reported,
-        to_approve=rights.pending_listings(current_user, window("annonces")),
+        to_approve=desk.pending_listings(current_user, window("annonces")),
         disputes=exchange_queries.disputed_for(current_user, window("litiges")),
-        suspended=rights.suspended_members(current_user, window("suspendus")),
+        suspended=desk.suspended_members(current_user, window("suspendus")),
         pending=pending,
         forms={m.id: DecisionForm(prefix=f"m{m.id}") for m in pending.items},
-        log=rights.log_for(current_user),
+        log=desk.log_for(current_user),
         reason_label=reason_label,
     )
 
@@ -157,7 +158,7 @@ def index():
 @login_required
 def about_me():
     """The moderation acts that concern me, with their reasons."""
-    return render_template("moderation/about_me.html", acts=rights.acts_about(current_user.id))
+    return render_template("moderation/about_me.html", acts=desk.acts_about(current_user.id))
 
 
 def _act(call, done: str):

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The payments pages: the blueprint and its routes (`routes`), its forms (`forms`)."""
 
-bp = Blueprint("payments", __name__)
+from exchange.payments.routes import bp
 
-from exchange.payments import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -4,6 +4,7 @@ it, and the money ledger every member reads."""
 from __future__ import annotations
 
 from flask import (
+    Blueprint,
     Response,
     abort,
     current_app,
@@ -19,12 +20,13 @@ from flask_login import current_user, login_required
 
 from exchange.extensions import csrf
 from exchange.forms_common import int_arg
-from exchange.payments import bp
 from exchange.payments.forms import RefundForm
 from exchange.services.errors import DomainError
 from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.money import amounts, connect, fees, records, stripe_events
 from exchange.web import dispute_label, fee_state_label
+
+bp = Blueprint("payments", __name__)
 
 # ---------------------------------------------------------------------------- Stripe's calls
 

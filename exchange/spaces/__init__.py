@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The spaces pages: the blueprint and its routes (`routes`), its forms (`forms`)."""
 
-bp = Blueprint("spaces", __name__)
+from exchange.spaces.routes import bp
 
-from exchange.spaces import routes  # noqa: E402,F401
+__all__ = ["bp"]

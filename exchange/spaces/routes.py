@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,7 +12,6 @@ from exchange.services.community import spaces
 from exchange.services.errors import DomainError
 from exchange.services.listings import queries as listing_queries
 from exchange.services.reputation import summaries
-from exchange.spaces import bp
 from exchange.spaces.forms import (
     AppointForm,
     DecisionForm,
@@ -21,6 +20,8 @@ from exchange.spaces.forms import (
     SimpleForm,
     SpaceForm,
 )
+
+bp = Blueprint("spaces", __name__)
 
 
 def _require_coordinator(space_id: int) -> None:

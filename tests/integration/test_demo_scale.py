@@ -15,7 +15,8 @@ from exchange.services.ledger import rules as network_rules
 from exchange.services.ledger import transfers as ledger_transfers
 from exchange.services.listings import queries as listing_queries
 from exchange.services.listings import search
-from exchange.services.moderation import reports, rights
+from exchange.services.moderation import desk as moderation_desk
+from exchange.services.moderation import reports
 from exchange.services.reputation import summaries as reputation_summaries
 from models import (
     Entry,
@@ -226,8 +227,8 @@ def test_the_benchmark_members_have_what_was_promised(built):
     desk_space = db.session.scalar(select(Space.id).where(Space.name == "Coop'Sud Entreprendre"))
     assert coordinator.is_coordinator_of(desk_space)
     waiting = (
-        len(rights.pending_requests(coordinator))
-        + len(rights.pending_listings(coordinator))
+        len(moderation_desk.pending_requests(coordinator))
+        + len(moderation_desk.pending_listings(coordinator))
         + len(reports.open_reports(coordinator))
     )
     assert waiting >= 2

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, select
 
-from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.exchanges import disputes, lifecycle, stewards
 from exchange.services.exchanges import queries as exchange_queries
 from models import Exchange, Membership, db
 from tests import factories
@@ -50,7 +50,7 @@ def test_the_queue_holds_the_disputes_each_viewer_may_resolve_and_only_those(app
     queue = list(db.session.scalars(select(Exchange).order_by(Exchange.updated_at)))
     assert [e.id for e in queue] == [e.id for e in made]
     for viewer in (coord_a, coord_b, coord_ab, coord_c, admin, in_a):
-        wanted = [e.id for e in queue if disputes.can_resolve(viewer, e)]
+        wanted = [e.id for e in queue if stewards.can_resolve(viewer, e)]
         assert [e.id for e in exchange_queries.disputed_for(viewer)] == wanted, viewer
     assert len(exchange_queries.disputed_for(admin)) == len(pairs) - 1  # not its own
     assert [e.id for e in exchange_queries.disputed_for(coord_a)] == [

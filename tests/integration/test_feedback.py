@@ -24,7 +24,7 @@ from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts
 from exchange.services.moderation import acts as moderation_acts
-from exchange.services.moderation import reports, rights
+from exchange.services.moderation import desk, reports
 from exchange.services.notify import notifications
 from exchange.services.reputation import feedback
 from exchange.services.reputation import summaries as reputation_summaries
@@ -767,7 +767,7 @@ def test_every_coordinator_of_either_party_reads_the_acts_on_their_feedback(net,
     reports.dismiss(net.coord_a.id, report.id, "Rien d'anormal.")
 
     def seen(user):
-        return {(a.action, a.target_type) for a in rights.log_for(user)}
+        return {(a.action, a.target_type) for a in desk.log_for(user)}
 
     both = {("feedback_hidden", "feedback"), ("report_dismissed", "report")}
     assert seen(net.coord_a) >= both

@@ -16,7 +16,7 @@ from exchange.services.listings import publishing
 from exchange.services.listings import queries as listing_queries
 from exchange.services.listings.publishing import ListingInput
 from exchange.services.listings.queries import Filters
-from exchange.services.moderation import acts, reports, rights
+from exchange.services.moderation import acts, desk, reports, rights
 from models import (
     Listing,
     LoginSession,
@@ -296,7 +296,7 @@ def test_a_dismissal_tells_the_reporter_with_the_note_and_is_logged(net):
     with pytest.raises(Conflict):
         reports.dismiss(net.coord_a.id, report.id)
     # The reported member learns nothing of a report that came to nothing.
-    assert _told(net.author, "report_handled") == [] and rights.acts_about(net.author.id) == []
+    assert _told(net.author, "report_handled") == [] and desk.acts_about(net.author.id) == []
 
 
 # ---------------------------------------------------------------------------- listings
@@ -368,8 +368,8 @@ def test_suspension_ends_sessions_and_takes_the_listings_out_until_reinstated(ne
     )
     assert net.listing.id not in _found("guitare")
     assert any(m["To"] == net.author.email and "Démarchage" in m.get_content() for m in outbox)
-    assert [u.id for u in rights.suspended_members(net.coord_a)] == [net.author.id]
-    assert rights.suspended_members(net.coord_b) == []
+    assert [u.id for u in desk.suspended_members(net.coord_a)] == [net.author.id]
+    assert desk.suspended_members(net.coord_b) == []
     with pytest.raises(Conflict):
         acts.suspend_member(net.admin.id, net.author.id, "Encore")
     db.session.rollback()
@@ -381,7 +381,7 @@ def test_suspension_ends_sessions_and_takes_the_listings_out_until_reinstated(ne
     db.session.refresh(net.author)
     assert not net.author.is_suspended and net.author.suspension_reason == ""
     assert net.listing.id in _found("guitare")
-    assert [a.action for a in rights.acts_about(net.author.id)] == [
+    assert [a.action for a in desk.acts_about(net.author.id)] == [
         "member_reinstated",
         "member_suspended",
     ]
@@ -414,9 +414,9 @@ def test_pre_moderation_holds_listings_until_approved_and_after_substantive_edit
 
     held = factories.listing(net.author, net.ruche, "Réparation de vélos")
     assert held.moderation == "pending" and held.id not in _found("velos")
-    assert [item.id for item in rights.pending_listings(net.coord_a)] == [held.id]
-    assert rights.pending_listings(net.coord_b) == []
-    assert [item.id for item in rights.pending_listings(net.admin)] == [held.id]
+    assert [item.id for item in desk.pending_listings(net.coord_a)] == [held.id]
+    assert desk.pending_listings(net.coord_b) == []
+    assert [item.id for item in desk.pending_listings(net.admin)] == [held.id]
 
     acts.approve_listing(net.coord_a.id, held.id)
     assert held.moderation == "approved" and held.id in _found("velos")
@@ -496,7 +496,7 @@ def test_a_coordinator_sees_only_their_spaces_reports_and_log(net):
     acts.suspend_member(net.admin.id, net.author.id, "suspendu-A")
 
     def reasons(user):
-        return sorted(a.reason for a in rights.log_for(user))
+        return sorted(a.reason for a in desk.log_for(user))
 
     assert reasons(net.coord_a) == ["motif-A", "suspendu-A"]
     assert reasons(net.coord_b) == ["classé-B", "motif-B"]
@@ -510,7 +510,7 @@ def test_a_member_active_in_two_spaces_is_in_both_coordinators_scope(net):
     acts.suspend_member(net.coord_b.id, net.author.id, "Spam sur les deux lieux")
     (act,) = _acts(action="member_suspended")
     assert act.space_id == net.phare.id
-    assert [a.id for a in rights.log_for(net.coord_a)] == [act.id]
+    assert [a.id for a in desk.log_for(net.coord_a)] == [act.id]
     assert rights.can_act_on_member(net.coord_a, net.author)
 
 

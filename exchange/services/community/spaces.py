@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from exchange.services.ledger.gifts import grant_welcome
 from exchange.services.moderation import audit
 from exchange.services.notify import notifications
 from exchange.services.paging import Window, listed
@@ -248,7 +249,6 @@ def decide_join(
 
 def _welcome(user: User) -> None:
     """The network's welcome grant, if it offers one, when a member first joins a space."""
-    from exchange.services.ledger.gifts import grant_welcome
 
     grant_welcome(user)
 

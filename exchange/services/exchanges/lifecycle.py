@@ -12,91 +12,28 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
 
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from exchange.services.exchanges.steps import (
+    acting_member,
+    as_party,
+    locked,
+    settle,
+    step,
+    tell,
+    tell_other,
+    text,
+    wrong_state,
+)
 from exchange.services.ledger import rules, transfers
-from exchange.services.moderation import rights
 from exchange.services.money import fees
-from exchange.services.notify import notifications
 from models import Exchange, Listing, User, db
 from models.base import utcnow
 
-MAX_MESSAGE = 2000
 MAX_TITLE = 120
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def _acting_member(actor_id: int) -> User:
-    """Someone who may exchange: known, not suspended, confirmed, active in a space."""
-    user = rights.actor(actor_id)
-    if not user.email_confirmed or not user.active_memberships():
-        raise Forbidden(
-            _l("Rejoignez d'abord un lieu du réseau : les échanges se font entre membres.")
-        )
-    return user
-
-
-def locked(exchange_id: int) -> Exchange:
-    """The exchange, read fresh and locked until the commit (one decision at a time)."""
-    transfers.begin_write()
-    exchange = db.session.scalar(
-        select(Exchange)
-        .where(Exchange.id == exchange_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if exchange is None:
-        raise NotFound()
-    return exchange
-
-
-def _as_party(actor_id: int, exchange_id: int) -> tuple[User, Exchange]:
-    actor = rights.actor(actor_id)
-    exchange = locked(exchange_id)
-    if actor.id not in exchange.parties():
-        raise NotFound()
-    return actor, exchange
-
-
-def _text(value: str | None, limit: int = MAX_MESSAGE) -> str:
-    return (value or "").strip()[:limit]
-
-
-def _step(exchange: Exchange, actor: User | None, kind: str, *, minutes=None, message="") -> None:
-    exchange.add_step(actor.id if actor else None, kind, minutes=minutes, message=message)
-
-
-def _tell(user: User, kind: str, exchange: Exchange, actor: User | None = None, **data) -> None:
-    notifications.notify(
-        user,
-        kind,
-        link=notifications.path("exchanges.show", exchange_id=exchange.id),
-        title=exchange.title,
-        member=actor.display_name if actor else "",
-        **data,
-    )
-
-
-def _tell_other(exchange: Exchange, actor: User, kind: str, **data) -> None:
-    other = db.session.get(User, exchange.other_party(actor.id), options=[lazyload(User.skills)])
-    _tell(other, kind, exchange, actor, **data)
-
-
-def _wrong_state(exchange: Exchange) -> Conflict:
-    messages = {
-        "proposed": _l("Cet échange attend encore une réponse."),
-        "accepted": _l("Le temps de cet échange n'a pas encore été déclaré."),
-        "done": _l("Le temps de cet échange est déclaré et attend sa confirmation."),
-        "confirmed": _l("Cet échange est déjà confirmé : les crédits ont bougé."),
-        "declined": _l("Cet échange a été décliné."),
-        "cancelled": _l("Cet échange a été annulé."),
-        "disputed": _l("Cet échange est contesté : la coordination va trancher."),
-        "expired": _l("Ce temps déclaré n'a pas été confirmé dans le délai : il a expiré."),
-    }
-    return Conflict(messages[exchange.effective_state])
 
 
 def today() -> date:
@@ -128,14 +65,14 @@ def propose(
     actor_id: int, listing_id: int, *, message: str, foreseen_minutes: int | None
 ) -> Exchange:
     """Answer a listing: on an offer, to receive the help; on a request, to give it."""
-    actor = _acting_member(actor_id)
+    actor = acting_member(actor_id)
     transfers.begin_write()
     listing = db.session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update())
     if listing is None or not listing.is_public():
         raise NotFound()
     if listing.author_id == actor.id:
         raise InvalidInput(_l("C'est votre annonce : on ne s'échange pas du temps à soi-même."))
-    message = _text(message)
+    message = text(message)
     if not message:
         raise InvalidInput(
             _l("Écrivez quelques mots : ce que vous proposez, vos disponibilités."),
@@ -166,9 +103,9 @@ def propose(
         foreseen_minutes=foreseen_minutes,
     )
     db.session.add(exchange)
-    _step(exchange, actor, "proposed", minutes=foreseen_minutes, message=message)
+    step(exchange, actor, "proposed", minutes=foreseen_minutes, message=message)
     db.session.flush()
-    _tell(listing.author, "exchange_proposed", exchange, actor)
+    tell(listing.author, "exchange_proposed", exchange, actor)
     db.session.commit()
     return exchange
 
@@ -198,34 +135,34 @@ def _answer(
     fee_cents: int | None = None,
     fee_covers: str = "",
 ) -> Exchange:
-    actor, exchange = _as_party(actor_id, exchange_id)
+    actor, exchange = as_party(actor_id, exchange_id)
     if exchange.state != "proposed":
-        raise _wrong_state(exchange)
+        raise wrong_state(exchange)
     if actor.id == exchange.initiator_id:
         raise Forbidden(_l("C'est à l'autre personne de répondre à votre proposition."))
     exchange.state = state
     if state == "declined":
         exchange.closed_at = utcnow()
-    message = _text(message)
-    _step(exchange, actor, state, message=message)
+    message = text(message)
+    step(exchange, actor, state, message=message)
     if state == "accepted":
         fees.attach(exchange, actor, fee_cents, fee_covers)
-    _tell_other(exchange, actor, f"exchange_{state}", message=message)
+    tell_other(exchange, actor, f"exchange_{state}", message=message)
     db.session.commit()
     return exchange
 
 
 def cancel(actor_id: int, exchange_id: int, reason: str = "") -> Exchange:
     """Either side calls it off, as long as no time was logged."""
-    actor, exchange = _as_party(actor_id, exchange_id)
+    actor, exchange = as_party(actor_id, exchange_id)
     if exchange.state not in ("proposed", "accepted"):
-        raise _wrong_state(exchange)
+        raise wrong_state(exchange)
     exchange.state = "cancelled"
     exchange.closed_at = utcnow()
     fees.withdraw(exchange)
-    reason = _text(reason)
-    _step(exchange, actor, "cancelled", message=reason)
-    _tell_other(exchange, actor, "exchange_cancelled", message=reason)
+    reason = text(reason)
+    step(exchange, actor, "cancelled", message=reason)
+    tell_other(exchange, actor, "exchange_cancelled", message=reason)
     db.session.commit()
     return exchange
 
@@ -247,15 +184,15 @@ def log_time(
     """Either side says how much time was actually given; the other side confirms it. The
     provider may attach a fee then, if none was attached on accepting. Above the network's
     threshold the time is logged only `confirmed_large`."""
-    actor, exchange = _as_party(actor_id, exchange_id)
+    actor, exchange = as_party(actor_id, exchange_id)
     if exchange.state != "accepted":
-        raise _wrong_state(exchange)
+        raise wrong_state(exchange)
     minutes = transfers.check_minutes(minutes)
     rules.check_large(minutes, confirmed_large=confirmed_large)
     exchange.performed_on = _check_day(performed_on) or today()
-    _logged(exchange, actor, minutes, _text(note))
+    _logged(exchange, actor, minutes, text(note))
     fees.attach(exchange, actor, fee_cents, fee_covers)
-    _tell_other(exchange, actor, "exchange_logged", minutes=minutes)
+    tell_other(exchange, actor, "exchange_logged", minutes=minutes)
     db.session.commit()
     return exchange
 
@@ -267,7 +204,7 @@ def _logged(exchange: Exchange, actor: User, minutes: int, note: str) -> None:
     exchange.logged_by_id = actor.id
     exchange.logged_at = now
     exchange.expires_at = now + timedelta(days=log_days())
-    _step(exchange, actor, "logged", minutes=minutes, message=note)
+    step(exchange, actor, "logged", minutes=minutes, message=note)
 
 
 def log_direct(
@@ -286,7 +223,7 @@ def log_direct(
     """Time given outside a listing ("I helped X for 1 h 30 on …"): nothing moves until the
     other person confirms; unconfirmed, it expires after EXCHANGE_LOG_DAYS days. Above the
     network's threshold it is logged only `confirmed_large`."""
-    actor = _acting_member(actor_id)
+    actor = acting_member(actor_id)
     transfers.begin_write()
     counterpart = db.session.get(User, counterpart_id)
     if (
@@ -303,7 +240,7 @@ def log_direct(
     if counterpart.is_suspended:
         raise InvalidInput(_l("Ce compte est suspendu."), field="counterpart")
     minutes = transfers.check_minutes(minutes)
-    title = _text(title, MAX_TITLE)
+    title = text(title, MAX_TITLE)
     if not title:
         raise InvalidInput(
             _l("Dites en quelques mots ce qui a été fait, par exemple « Relecture d'un devis »."),
@@ -316,45 +253,30 @@ def log_direct(
         receiver_id=receiver,
         initiator_id=actor.id,
         title=title,
-        message=_text(message),
+        message=text(message),
         performed_on=_check_day(performed_on) or today(),
     )
     db.session.add(exchange)
     _logged(exchange, actor, minutes, exchange.message)
     db.session.flush()
     fees.attach(exchange, actor, fee_cents, fee_covers)
-    _tell(counterpart, "exchange_logged", exchange, actor, minutes=minutes)
+    tell(counterpart, "exchange_logged", exchange, actor, minutes=minutes)
     db.session.commit()
     return exchange
 
 
 def confirm(actor_id: int, exchange_id: int) -> Exchange:
     """The other side confirms the time logged: the credits move, receiver → provider, once."""
-    actor, exchange = _as_party(actor_id, exchange_id)
+    actor, exchange = as_party(actor_id, exchange_id)
     if exchange.state != "done" or exchange.is_expired():
-        raise _wrong_state(exchange)
+        raise wrong_state(exchange)
     if actor.id == exchange.logged_by_id:
         raise Forbidden(_l("C'est à l'autre personne de confirmer le temps que vous avez déclaré."))
-    _settle(exchange, actor, exchange.minutes, reason=exchange.title)
-    _step(exchange, actor, "confirmed", minutes=exchange.minutes)
-    _tell_other(exchange, actor, "exchange_confirmed", minutes=exchange.minutes)
+    settle(exchange, actor, exchange.minutes, reason=exchange.title)
+    step(exchange, actor, "confirmed", minutes=exchange.minutes)
+    tell_other(exchange, actor, "exchange_confirmed", minutes=exchange.minutes)
     transfers.commit()
     return exchange
-
-
-def _settle(exchange: Exchange, author: User, minutes: int, reason: str) -> None:
-    transfers.transfer(
-        kind="settlement",
-        from_account=transfers.account_of(exchange.receiver_id).id,
-        to_account=transfers.account_of(exchange.provider_id).id,
-        minutes=minutes,
-        reason=reason,
-        author_id=author.id,
-        exchange_id=exchange.id,
-    )
-    exchange.state = "confirmed"
-    exchange.minutes = minutes
-    exchange.closed_at = utcnow()
 
 
 def expire_stale(now=None) -> int:
@@ -374,9 +296,9 @@ def expire_stale(now=None) -> int:
         exchange.state = "expired"
         exchange.closed_at = now
         fees.withdraw(exchange)
-        _step(exchange, None, "expired", minutes=exchange.minutes)
+        step(exchange, None, "expired", minutes=exchange.minutes)
         for party in (exchange.provider, exchange.receiver):
-            _tell(party, "exchange_expired", exchange, minutes=exchange.minutes)
+            tell(party, "exchange_expired", exchange, minutes=exchange.minutes)
         db.session.commit()
         count += 1
     return count

@@ -8,7 +8,7 @@ from sqlalchemy import and_, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from exchange.services.errors import NotFound
-from exchange.services.exchanges.disputes import can_resolve
+from exchange.services.exchanges.stewards import can_resolve
 from exchange.services.moderation import rights
 from exchange.services.money.fees import CALLED_OFF
 from exchange.services.paging import Page, Window, listed
@@ -185,7 +185,7 @@ def _closed_page(user_id: int, cursor, older: bool, per_page: int):
 
 def disputed_for(viewer, window: Window | None = None):
     """Disputes the viewer may resolve (the moderation queue), oldest first. Chosen in SQL as
-    `disputes.can_resolve` decides for one: an admin, or a coordinator of a space where either
+    `stewards.can_resolve` decides for one: an admin, or a coordinator of a space where either
     party is active; never the viewer's own."""
     if not getattr(viewer, "is_authenticated", False):
         return [] if window is None else Page([], 0, 1, window.per_page)

@@ -27,6 +27,7 @@ from exchange.services.ledger.statement_queries import (
     totals,
 )
 from exchange.services.ledger.statement_queries import zone as _zone
+from exchange.services.spreadsheets import CSV_DIALECT, cell
 from models import Account, Entry, Transfer, db
 
 PER_PAGE = 50  # movements on a page of the statement
@@ -173,16 +174,6 @@ def pot_statement(
 
 # ---------------------------------------------------------------------------- CSV
 
-# Excel set to French reads `;`-separated files and needs the BOM to know they are UTF-8;
-# LibreOffice asks, and takes both.
-CSV_DIALECT = {"delimiter": ";", "quoting": csv.QUOTE_MINIMAL, "lineterminator": "\r\n"}
-
-
-def _cell(text: str) -> str:
-    """A text cell a spreadsheet will not run: no leading =, +, -, @ (formula injection)."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
 
 def _hours(minutes: int) -> str:
     """Decimal hours the French way: 1,50 for 1 h 30 (a number a spreadsheet can sum)."""
@@ -203,9 +194,9 @@ def csv_chunks(rows: Iterable, headers: list[str], describe) -> Iterator[str]:
         writer.writerow(
             [
                 row.created_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
-                _cell(kind),
-                _cell(counterpart),
-                _cell(reason),
+                cell(kind),
+                cell(counterpart),
+                cell(reason),
                 row.amount,
                 _hours(row.amount),
                 duration_text(row.amount),

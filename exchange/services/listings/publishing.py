@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from exchange.services.community.members import skills_by_name
+from exchange.services.community.spaces import coordinators
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.listings import search
 from exchange.services.notify import notifications
@@ -53,7 +55,6 @@ def default_expiry() -> date:
 
 def _end_of(day: date) -> datetime:
     """A listing expiring on a day stays up until that day ends, in the network's time zone."""
-    from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return datetime.combine(day, time(23, 59, 59), tzinfo=zone)
@@ -129,7 +130,6 @@ def _author(author_id: int) -> User:
 
 
 def _ask_approval(listing: Listing) -> None:
-    from exchange.services.community.spaces import coordinators
 
     listing.moderation = "pending"
     for coordinator in coordinators(listing.space_id):

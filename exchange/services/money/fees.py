@@ -25,7 +25,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from exchange.adapters import stripe_api
-from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRefused
+from exchange.services.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PaymentRefused,
+    PaymentUnavailable,
+)
+from exchange.services.exchanges import stewards
 from exchange.services.ledger import rules, transfers
 from exchange.services.moderation import audit, rights
 from exchange.services.money import amounts, connect
@@ -49,6 +57,12 @@ CALLED_OFF = ("declined", "cancelled", "expired")
 
 
 # ---------------------------------------------------------------------------- reading
+
+
+def _stripe_failure(error: Exception) -> PaymentRefused | PaymentUnavailable:
+    """The member's message for a Stripe error: unreachable (the same key is tried again), or
+    refused."""
+    return PaymentUnavailable() if stripe_api.lost(error) else PaymentRefused()
 
 
 def of_exchange(exchange_id: int) -> Fee | None:
@@ -78,13 +92,11 @@ def can_refund(viewer, fee: Fee) -> bool:
 
 
 def _may_decide_refund(viewer, fee: Fee) -> bool:
-    from exchange.services.exchanges import disputes
-
     exchange = fee.exchange
     in_question = (
         exchange.state == "disputed" or exchange.resolved_by_id is not None
     ) or exchange.state in CALLED_OFF
-    return fee.state == "paid" and in_question and disputes.can_resolve(viewer, exchange)
+    return fee.state == "paid" and in_question and stewards.can_resolve(viewer, exchange)
 
 
 # ---------------------------------------------------------------------------- attaching
@@ -140,7 +152,7 @@ def attach(
     db.session.add(fee)
     db.session.flush()
     _history(exchange, actor, "fee_attached", covers)
-    _tell(exchange.receiver, "fee_attached", fee, actor)
+    tell(exchange.receiver, "fee_attached", fee, actor)
     return fee
 
 
@@ -169,7 +181,7 @@ def start_checkout(actor_id: int, exchange_id: int, now: datetime | None = None)
     if actor.id != fee.receiver_id:
         raise Forbidden(_l("C'est à la personne qui reçoit de payer ces frais."))
     if fee.state != "due":
-        raise _wrong_state(fee)
+        raise wrong_state(fee)
     if not amounts.online_fees_enabled():
         raise Conflict(_l("Les frais en ligne sont désactivés sur ce réseau."))
     account = connect.account_of(fee.provider_id)
@@ -196,7 +208,7 @@ def start_checkout(actor_id: int, exchange_id: int, now: datetime | None = None)
         db.session.commit()
         fee = _locked(exchange_id)
         if fee.state != "due":  # settled or paid in the meantime by another way in
-            raise _wrong_state(fee)
+            raise wrong_state(fee)
     try:
         session = stripe_api.client().v1.checkout.sessions.create(
             _checkout_params(fee, account.stripe_id, fee.checkout_started_at),
@@ -209,7 +221,7 @@ def start_checkout(actor_id: int, exchange_id: int, now: datetime | None = None)
             fee = _locked(exchange_id)
             fee.checkout_started_at = None
             db.session.commit()
-        raise stripe_api.unavailable(e) from e
+        raise _stripe_failure(e) from e
     fee.checkout_session_id = session.id
     fee.checkout_url = session.url
     fee.checkout_expires_at = datetime.fromtimestamp(session.expires_at, UTC)
@@ -276,7 +288,7 @@ def sync_checkout(session_id: str) -> Fee | None:
         if session.get("payment_status") == "paid" and session.get("payment_intent"):
             intent = _intent(client, session["payment_intent"])
     except stripe_api.Error as e:
-        raise stripe_api.unavailable(e) from e
+        raise _stripe_failure(e) from e
     fee = _fee_of(session.get("metadata"))
     if fee is None:
         return None
@@ -295,7 +307,7 @@ def sync_intent(intent_id: str) -> Fee | None:
     try:
         intent = _intent(stripe_api.client(), intent_id)
     except stripe_api.Error as e:
-        raise stripe_api.unavailable(e) from e
+        raise _stripe_failure(e) from e
     fee = _fee_of(intent.get("metadata"))
     if fee is None:
         return None
@@ -311,7 +323,7 @@ def sync_intent(intent_id: str) -> Fee | None:
     ):
         fee.failure_message = str(error["message"])[:500]
         fee.updated_at = utcnow()
-        _tell(fee.receiver, "fee_payment_failed", fee, None)
+        tell(fee.receiver, "fee_payment_failed", fee, None)
     db.session.commit()
     return fee
 
@@ -325,7 +337,7 @@ def sync_charge(charge_id: str) -> Fee | None:
         if charge.get("payment_intent"):
             intent = _intent(client, charge["payment_intent"])
     except stripe_api.Error as e:
-        raise stripe_api.unavailable(e) from e
+        raise _stripe_failure(e) from e
     fee = _fee_of((intent or {}).get("metadata"))
     if fee is None:
         return None
@@ -367,7 +379,7 @@ def sync_dispute(dispute_id: str) -> Fee | None:
             intent_id = charge.get("payment_intent")
         intent = _intent(client, intent_id) if intent_id else None
     except stripe_api.Error as e:
-        raise stripe_api.unavailable(e) from e
+        raise _stripe_failure(e) from e
     fee = _fee_of((intent or {}).get("metadata"))
     if fee is None:
         return None
@@ -419,10 +431,8 @@ def _tell_about_dispute(fee: Fee, step: str) -> None:
     """The provider, on the exchange's page. The admins, who answer the bank from Stripe's
     dashboard, on the fee's line in the money ledger: the exchange is named by its number, as
     the ledger names it for anyone but its parties (who are never told as admins)."""
-    from exchange.services.exchanges import disputes
-
-    _tell(fee.provider, f"fee_dispute_{step}", fee, fee.receiver, cents=fee.disputed_cents)
-    for admin in disputes.active_admins():
+    tell(fee.provider, f"fee_dispute_{step}", fee, fee.receiver, cents=fee.disputed_cents)
+    for admin in stewards.active_admins():
         if admin.id in (fee.provider_id, fee.receiver_id):
             continue
         notifications.notify(
@@ -472,7 +482,7 @@ def _advance(
         fee.failure_message = ""
         fee.closed_at = None
         _history(fee.exchange, fee.receiver, "fee_paid", "")
-        _tell(fee.provider, "fee_paid", fee, fee.receiver)
+        tell(fee.provider, "fee_paid", fee, fee.receiver)
         if fee.exchange.state in CALLED_OFF and target == "paid":
             _ask_for_refund(fee)
     if target == "refunded":
@@ -482,7 +492,7 @@ def _advance(
         fee.closed_at = now
         _history(fee.exchange, actor, "fee_refunded", "")
         for party in (fee.provider, fee.receiver):
-            _tell(party, "fee_refunded", fee, actor)
+            tell(party, "fee_refunded", fee, actor)
     fee.updated_at = now
 
 
@@ -499,7 +509,7 @@ def settle_outside(actor_id: int, exchange_id: int) -> Fee:
     if actor.id != fee.provider_id:
         raise Forbidden(_l("C'est à la personne qui reçoit l'argent de dire qu'il est réglé."))
     if fee.state != "due":
-        raise _wrong_state(fee)
+        raise wrong_state(fee)
     if fee.checkout_url:
         _expire_session(fee)
     now = utcnow()
@@ -507,7 +517,7 @@ def settle_outside(actor_id: int, exchange_id: int) -> Fee:
     fee.settled_at = fee.closed_at = fee.updated_at = now
     fee.checkout_url = fee.checkout_expires_at = None
     _history(fee.exchange, actor, "fee_settled", "")
-    _tell(fee.receiver, "fee_settled", fee, actor)
+    tell(fee.receiver, "fee_settled", fee, actor)
     db.session.commit()
     return fee
 
@@ -523,7 +533,7 @@ def _expire_session(fee: Fee) -> None:
             ).to_dict()
     except stripe_api.Error as e:
         db.session.rollback()
-        raise stripe_api.unavailable(e) from e
+        raise _stripe_failure(e) from e
     if session.get("status") == "complete":
         db.session.rollback()
         sync_checkout(session["id"])  # paid meanwhile: record it now
@@ -541,7 +551,7 @@ def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
         raise Conflict(_l("Ces frais ont déjà été remboursés."))
     if not _may_decide_refund(actor, fee):
         if fee.state != "paid":
-            raise _wrong_state(fee)
+            raise wrong_state(fee)
         raise Forbidden(_l("Un remboursement se décide en tranchant une contestation."))
     if fee.held_by_the_bank:
         raise _held_by_the_bank()
@@ -569,7 +579,7 @@ def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
             _next_refund_attempt(exchange_id)
         if getattr(e, "code", None) == "charge_disputed":  # its webhook is still on its way
             raise _held_by_the_bank() from e
-        raise stripe_api.unavailable(e) from e
+        raise _stripe_failure(e) from e
     if made.get("status") not in ("succeeded", "pending"):  # failed, cancelled: nothing given
         db.session.rollback()
         _next_refund_attempt(exchange_id)
@@ -580,13 +590,11 @@ def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
         _advance(fee, "refunded", actor=actor)
     else:  # pending: charge.refunded will say when it is done
         fee.updated_at = utcnow()
-    from exchange.services.exchanges import disputes
-
     audit.record(
         actor.id,
         "fee_refunded",
         reason=reason,
-        space_id=disputes.log_space(actor, fee.exchange),
+        space_id=stewards.log_space(actor, fee.exchange),
         subject_user_id=fee.provider_id,
         target_type="exchange",
         target_id=fee.exchange_id,
@@ -616,10 +624,8 @@ def _next_refund_attempt(exchange_id: int) -> None:
 def _ask_for_refund(fee: Fee) -> None:
     """A fee paid on an exchange that was called off: the coordinators who could resolve it
     are asked to give it back (they see the exchange and its refund form)."""
-    from exchange.services.exchanges import disputes
-
-    for steward in disputes._stewards(fee.exchange):
-        _tell(steward, "fee_to_refund", fee, None)
+    for steward in stewards.of_exchange(fee.exchange):
+        tell(steward, "fee_to_refund", fee, None)
 
 
 def _held_by_the_bank() -> Conflict:
@@ -630,7 +636,7 @@ def _held_by_the_bank() -> Conflict:
     )
 
 
-def _wrong_state(fee: Fee) -> Conflict:
+def wrong_state(fee: Fee) -> Conflict:
     messages = {
         "due": _l("Ces frais attendent d'être réglés."),
         "paid": _l("Ces frais sont déjà payés."),
@@ -645,7 +651,7 @@ def _history(exchange: Exchange, actor: User | None, kind: str, message: str) ->
     exchange.add_step(actor.id if actor else None, kind, message=message)
 
 
-def _tell(user: User, kind: str, fee: Fee, actor: User | None, *, cents: int | None = None) -> None:
+def tell(user: User, kind: str, fee: Fee, actor: User | None, *, cents: int | None = None) -> None:
     """`cents`: the amount in question when it is not the whole fee (a bank's dispute)."""
     notifications.notify(
         user,

@@ -18,7 +18,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from exchange.services.ledger.statements import CSV_DIALECT, _cell, _zone
+from exchange.services.ledger.statement_queries import zone
+from exchange.services.spreadsheets import CSV_DIALECT, cell
 from models import Fee, db
 
 PER_PAGE = 50
@@ -53,7 +54,7 @@ class Totals:
 
 
 def _month(moment) -> date:
-    return moment.astimezone(_zone()).date().replace(day=1)
+    return moment.astimezone(zone()).date().replace(day=1)
 
 
 def totals() -> Totals:
@@ -162,28 +163,28 @@ def to_csv(headers: list[str], state_label, dispute_label) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, **CSV_DIALECT)
     writer.writerow(headers)
-    zone = _zone()
+    here = zone()
 
     def day(moment) -> str:
-        return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M") if moment else ""
+        return moment.astimezone(here).strftime("%d/%m/%Y %H:%M") if moment else ""
 
     for fee in db.session.scalars(_listing()):
         writer.writerow(
             [
                 day(fee.created_at),
                 fee.exchange_id,
-                _cell(fee.covers),
+                cell(fee.covers),
                 _euros(fee.amount_cents),
                 fee.amount_cents,
                 _euros(fee.commons_cents),
-                _cell(state_label(fee.state)),
-                _cell(fee.provider.display_name),
-                _cell(fee.receiver.display_name),
+                cell(state_label(fee.state)),
+                cell(fee.provider.display_name),
+                cell(fee.receiver.display_name),
                 day(fee.paid_at),
                 day(fee.refunded_at),
                 day(fee.settled_at),
                 # The CSV is everyone's: only what shows_dispute shows to anyone.
-                _cell(dispute_label(fee.dispute_status)) if shows_dispute(fee) else "",
+                cell(dispute_label(fee.dispute_status)) if shows_dispute(fee) else "",
                 day(fee.dispute_closed_at) if shows_dispute(fee) else "",
                 fee.id,
             ]

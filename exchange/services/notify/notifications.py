@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from exchange.durations import format_minutes
 from exchange.services.money import fee_texts
 from exchange.services.notify import outbox
 from exchange.services.reputation import feedback_texts
@@ -246,7 +247,6 @@ def _report_outcome(outcome: str, item: str, note: str) -> str:
 
 def _ledger_texts(kind: str, d: dict) -> str:
     """Sentences of exchanges and of the time that moves."""
-    from exchange.durations import format_minutes
 
     title, member = d.get("title", ""), d.get("member", "")
     duration = format_minutes(d.get("minutes"))
