@@ -15,7 +15,8 @@ from exchange.forms_common import carried_args
 from exchange.i18n import switch_language_url, translations
 from exchange.markdown import render_markdown
 from exchange.services.money import amounts
-from exchange.services.notify.notifications import describe_kind, unread_count
+from exchange.services.notify.notifications import unread_count
+from exchange.services.notify.texts import describe_kind
 from exchange.services.reputation import summaries
 from exchange.text import one_line
 

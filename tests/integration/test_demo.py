@@ -18,7 +18,8 @@ from exchange.services.listings import queries as listing_queries
 from exchange.services.listings.publishing import DEFAULT_DAYS, MAX_SUMMARY_LINES
 from exchange.services.listings.queries import Filters
 from exchange.services.moderation import rights
-from exchange.services.reputation import feedback, feedback_texts
+from exchange.services.notify import feedback_texts
+from exchange.services.reputation import feedback
 from exchange.services.reputation import summaries as reputation_summaries
 from exchange.text import fold
 from models import (
