@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.forms_common import attach_error
-from exchange.services.community import spaces
+from exchange.services.community import memberships, spaces
 from exchange.services.errors import DomainError
 from exchange.services.listings import queries as listing_queries
 from exchange.services.reputation import summaries
@@ -44,7 +44,9 @@ def show(space_id: int):
 def _show_page(space, *, appoint_form=None, failed_remove=None, status: int = 200):
     """The space page; a form that failed comes back with its errors beside its fields."""
     membership = (
-        spaces.membership_of(current_user.id, space.id) if current_user.is_authenticated else None
+        memberships.membership_of(current_user.id, space.id)
+        if current_user.is_authenticated
+        else None
     )
     can_coordinate = spaces.can_coordinate(current_user, space.id)
     coordinators = spaces.coordinators(space.id)
@@ -62,7 +64,7 @@ def _show_page(space, *, appoint_form=None, failed_remove=None, status: int = 20
         member_count=spaces.member_count(space.id),
         space_listings=space_listings,
         locale=str(get_locale()),
-        pending_count=len(spaces.pending_requests([space.id])) if can_coordinate else 0,
+        pending_count=len(memberships.pending_requests([space.id])) if can_coordinate else 0,
         can_coordinate=can_coordinate,
         join_form=JoinForm(formdata=None),
         leave_form=SimpleForm(formdata=None),
@@ -132,7 +134,9 @@ def join(space_id: int):
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            membership = spaces.request_join(current_user.id, space_id, form.message.data or "")
+            membership = memberships.request_join(
+                current_user.id, space_id, form.message.data or ""
+            )
         except DomainError as e:
             if e.status_code == 404:
                 raise
@@ -164,7 +168,7 @@ def leave(space_id: int):
     if SimpleForm().validate_on_submit():
         space = spaces.get_space(space_id)
         try:
-            spaces.leave(current_user.id, space.id)
+            memberships.leave(current_user.id, space.id)
         except DomainError:
             flash(_("Vous n'êtes pas membre de ce lieu."), "info")
         else:
@@ -182,7 +186,7 @@ def requests(space_id: int):
 
 
 def _requests_page(space, failed=None, status: int = 200):
-    pending = spaces.pending_requests([space.id])
+    pending = memberships.pending_requests([space.id])
     forms = {m.id: DecisionForm(prefix=f"m{m.id}", formdata=None) for m in pending}
     if failed is not None:
         forms[failed[0]] = failed[1]
@@ -205,7 +209,7 @@ def decide(space_id: int, membership_id: int):
     form = DecisionForm(prefix=f"m{membership_id}")
     if form.validate_on_submit():
         try:
-            membership = spaces.decide_join(
+            membership = memberships.decide_join(
                 current_user.id,
                 membership_id,
                 approve=form.decision.data == "approve",
@@ -225,7 +229,7 @@ def decide(space_id: int, membership_id: int):
             else:
                 flash(_("Demande déclinée ; %(name)s a reçu votre message.", name=name), "info")
             return redirect(_back_to_queue_or(url_for("spaces.requests", space_id=space.id)))
-    spaces.get_membership_in(space.id, membership_id)  # 404 for a request of another space
+    memberships.get_membership_in(space.id, membership_id)  # 404 for a request of another space
     return _requests_page(space, failed=(membership_id, form), status=400)
 
 
@@ -239,7 +243,7 @@ def appoint(space_id: int):
     form = AppointForm()
     if form.validate_on_submit():
         try:
-            membership = spaces.appoint_coordinator(
+            membership = memberships.appoint_coordinator(
                 current_user.id, space.id, email=form.email.data
             )
         except DomainError as e:
@@ -263,7 +267,7 @@ def remove_coordinator(space_id: int, user_id: int):
     form = ReasonForm(prefix=f"c{user_id}")
     if form.validate_on_submit():
         try:
-            spaces.remove_coordinator(current_user.id, space.id, user_id, form.reason.data)
+            memberships.remove_coordinator(current_user.id, space.id, user_id, form.reason.data)
         except DomainError as e:
             if not attach_error(form, e):
                 if e.status_code == 404:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services.community import accounts, spaces
+from exchange.services.community import accounts, memberships
 from exchange.services.errors import Conflict
 from models import Membership, ModerationAction, Notification, User, db
 from tests import factories
@@ -32,8 +32,10 @@ def test_two_coordinators_deciding_at_once_one_decision_wins(app, pending, repea
     first, second, membership_id, newcomer_id = pending
     results = race(
         app,
-        lambda: spaces.decide_join(first, membership_id, approve=True).status,
-        lambda: spaces.decide_join(second, membership_id, approve=False, reason="Complet").status,
+        lambda: memberships.decide_join(first, membership_id, approve=True).status,
+        lambda: (
+            memberships.decide_join(second, membership_id, approve=False, reason="Complet").status
+        ),
     )
     winners = [r for r in results if isinstance(r, str)]
     losers = [r for r in results if isinstance(r, Conflict)]
@@ -51,7 +53,7 @@ def test_double_click_on_join_makes_one_membership(app):
     space = factories.space("Le Hangar", join_policy="open")
     member = factories.member("Double Clic")
     member_id, space_id = member.id, space.id  # the threads must not touch this test's session
-    results = race(app, *[lambda: spaces.request_join(member_id, space_id).status] * 2)
+    results = race(app, *[lambda: memberships.request_join(member_id, space_id).status] * 2)
     assert all(r == "active" or isinstance(r, Conflict) for r in results), results
     assert db.session.scalar(select(func.count(Membership.id))) == 1
 

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from exchange.services.community import members, spaces
+from exchange.services.community import members, memberships
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts
@@ -689,7 +689,7 @@ def test_nothing_but_feedback_moves_the_summary(net, fake_stripe):
     factories.listing(net.bob, net.phare, "Fabrication d'étagères", tags="Menuiserie")
     factories.listing(net.bob, net.phare, "Cherche un local", kind="request")
     # Being made a coordinator.
-    spaces.appoint_coordinator(net.admin.id, net.quai.id, net.bob.id)
+    memberships.appoint_coordinator(net.admin.id, net.quai.id, net.bob.id)
     # His own words about himself.
     members.update_profile(
         net.bob.id,

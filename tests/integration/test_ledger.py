@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from exchange.services.community import spaces
+from exchange.services.community import memberships
 from exchange.services.errors import (
     Conflict,
     CreditLimitExceeded,
@@ -783,7 +783,7 @@ def test_verify_reports_a_transfer_whose_entries_do_not_sum_to_zero(app, net):
 
 def _newcomer_joins(space, name="Nouvelle"):
     newcomer = factories.member(name)
-    spaces.request_join(newcomer.id, space.id)
+    memberships.request_join(newcomer.id, space.id)
     return newcomer
 
 
@@ -820,9 +820,9 @@ def test_the_welcome_grant_is_given_once_per_member(net):
     give(net.ana, 600)
     newcomer = _newcomer_joins(net.ruche)
     phare = factories.space("Le Phare")
-    spaces.request_join(newcomer.id, phare.id)
-    spaces.leave(newcomer.id, net.ruche.id)
-    spaces.request_join(newcomer.id, net.ruche.id)
+    memberships.request_join(newcomer.id, phare.id)
+    memberships.leave(newcomer.id, net.ruche.id)
+    memberships.request_join(newcomer.id, net.ruche.id)
     assert balance(newcomer) == 60
     assert len(grants()) == 1
 
@@ -833,9 +833,9 @@ def test_the_welcome_grant_also_follows_an_approved_request(net):
     atelier = factories.space("L'Atelier", join_policy="approval")
     coordinator = factories.coordinator(atelier)
     newcomer = factories.member("Patiente")
-    membership = spaces.request_join(newcomer.id, atelier.id)
+    membership = memberships.request_join(newcomer.id, atelier.id)
     assert balance(newcomer) == 0  # not before a coordinator says yes
-    spaces.decide_join(coordinator.id, membership.id, approve=True)
+    memberships.decide_join(coordinator.id, membership.id, approve=True)
     assert (balance(newcomer), balance()) == (45, 55)
 
 

@@ -24,7 +24,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from exchange.services.community import spaces
+from exchange.services.community import memberships
 from exchange.services.errors import Conflict, CreditLimitExceeded
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts, rules, transfers
@@ -538,8 +538,8 @@ def test_joining_two_spaces_at_the_same_instant_welcomes_once(app, few, repeat):
     first, second = factories.space("Le Port").id, factories.space("La Criée").id
     results = race(
         app,
-        lambda: spaces.request_join(newcomer, first).status,
-        lambda: spaces.request_join(newcomer, second).status,
+        lambda: memberships.request_join(newcomer, first).status,
+        lambda: memberships.request_join(newcomer, second).status,
     )
     assert results == ["active", "active"], results
     db.session.expire_all()

@@ -27,7 +27,7 @@ from sqlalchemy import event, func, select, text
 
 from exchange import create_app
 from exchange.config import TestConfig
-from exchange.services.community import accounts, passwords, spaces
+from exchange.services.community import accounts, memberships, passwords
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts, transfers
 from exchange.services.listings import publishing
@@ -256,7 +256,7 @@ def build_world(app, needs: tuple[str, ...] = ()) -> World:
     applicant = factories.member(
         "Apolline Candidate", "apolline@example.org", contact=contacts["applicant"]
     )
-    pending = spaces.request_join(applicant.id, space_a.id, "Je tiens la compta d'une AMAP.")
+    pending = memberships.request_join(applicant.id, space_a.id, "Je tiens la compta d'une AMAP.")
     newcomer = factories.member("Noé Nouveau", "noe@example.org", confirmed=False)
     people = {
         "member": member,
@@ -278,7 +278,7 @@ def build_world(app, needs: tuple[str, ...] = ()) -> World:
             (space_b, coordinator_b, "motif-lieu-B"),
         ):
             asked = factories.join(refused, space, status="pending")
-            spaces.decide_join(coordinator.id, asked.id, approve=False, reason=reason)
+            memberships.decide_join(coordinator.id, asked.id, approve=False, reason=reason)
 
     extras = _build_listings(needs, people, space_a)
     extras.update(_build_ledger(needs, people, space_a))

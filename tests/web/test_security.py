@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from exchange import create_app
 from exchange.config import ROOT, Config
-from exchange.services.community import accounts, spaces
+from exchange.services.community import accounts, memberships
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts
 from exchange.services.moderation import acts, reports
@@ -263,7 +263,7 @@ def world(app, outbox) -> World:
     factories.join(regular, open_space)
     unconfirmed = factories.member("Ugo Unconfirmed", "ugo@example.org", confirmed=False)
     # A real request to join: the pending row, and a notification for the coordinator.
-    pending = spaces.request_join(applicant.id, approval.id, "Bonjour !")
+    pending = memberships.request_join(applicant.id, approval.id, "Bonjour !")
     accounts.resend_confirmation(unconfirmed.email)
     confirm_token = _link(outbox, "/confirmation/").rsplit("/", 1)[1]
     accounts.request_password_reset(regular.email)

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from exchange.services.ledger.gifts import grant_welcome
 from exchange.services.moderation import audit
-from exchange.services.notify import notifications
-from exchange.services.paging import Window, listed
 from models import Membership, Space, User, db
-from models.base import utcnow
 from models.spaces import JOIN_POLICIES
 
 
-def _user(user_id: int) -> User:
+def user_of(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound()
@@ -40,12 +32,12 @@ def can_coordinate(user: User | None, space_id: int) -> bool:
     return user.is_admin or user.is_coordinator_of(space_id)
 
 
-def _require_admin(actor: User) -> None:
+def require_admin(actor: User) -> None:
     if not actor.is_admin:
         raise Forbidden()
 
 
-def _require_coordinator(actor: User, space_id: int) -> None:
+def require_coordinator(actor: User, space_id: int) -> None:
     if not can_coordinate(actor, space_id):
         raise Forbidden()
 
@@ -84,8 +76,8 @@ def create_space(
     premoderation: bool = False,
 ) -> Space:
     """An admin adds a space to the network."""
-    actor = _user(actor_id)
-    _require_admin(actor)
+    actor = user_of(actor_id)
+    require_admin(actor)
     fields = _clean_space_fields(name, city, description, join_policy)
     fields["premoderation"] = bool(premoderation)
     if _name_taken(fields["name"]):
@@ -112,9 +104,9 @@ def update_space(
 ) -> Space:
     """An admin or one of the space's coordinators edits it (pre-moderation included;
     None leaves it as it is)."""
-    actor = _user(actor_id)
+    actor = user_of(actor_id)
     space = get_space(space_id)
-    _require_coordinator(actor, space.id)
+    require_coordinator(actor, space.id)
     fields = _clean_space_fields(name, city, description, join_policy)
     if premoderation is not None:
         fields["premoderation"] = bool(premoderation)
@@ -134,216 +126,6 @@ def update_space(
         )
     db.session.commit()
     return space
-
-
-def membership_of(user_id: int, space_id: int) -> Membership | None:
-    return db.session.scalar(
-        select(Membership).where(Membership.user_id == user_id, Membership.space_id == space_id)
-    )
-
-
-def request_join(user_id: int, space_id: int, message: str = "") -> Membership:
-    """Join an open space at once, or ask the coordinators of one that approves its members."""
-    user = _user(user_id)
-    space = get_space(space_id)
-    membership = membership_of(user.id, space.id)
-    if membership and membership.status in ("active", "pending"):
-        raise Conflict(_l("Vous êtes déjà membre de ce lieu ou votre demande est en attente."))
-    if membership is None:
-        membership = Membership(user_id=user.id, space_id=space.id)
-        db.session.add(membership)
-    membership.message = (message or "").strip()[:500]
-    membership.requested_at = utcnow()
-    membership.decided_at = None
-    membership.decided_by_id = None
-    membership.decision_reason = ""
-    membership.role = "member"
-    # The flushes below meet a twin request's row (the unique membership): inside the guard,
-    # so that the second of two simultaneous requests is a conflict, not an error page.
-    try:
-        if space.needs_approval:
-            membership.status = "pending"
-            db.session.flush()
-            link = notifications.path("spaces.requests", space_id=space.id)
-            for coordinator in coordinators(space.id):
-                notifications.notify(
-                    coordinator,
-                    "join_requested",
-                    link=link,
-                    member=user.display_name,
-                    space=space.name,
-                )
-        else:
-            membership.status = "active"
-            membership.decided_at = utcnow()
-            _welcome(user)
-        db.session.commit()
-    except IntegrityError as e:  # the same request sent twice at once: the first one counts
-        db.session.rollback()
-        raise Conflict(
-            _l("Vous êtes déjà membre de ce lieu ou votre demande est en attente.")
-        ) from e
-    return membership
-
-
-def decide_join(
-    actor_id: int,
-    membership_id: int,
-    *,
-    approve: bool,
-    reason: str = "",
-    space_id: int | None = None,
-) -> Membership:
-    """A coordinator of the space (or an admin) accepts or declines a request to join.
-
-    Decided once: two coordinators answering at the same moment cannot both win, because the
-    status changes only `WHERE status = 'pending'`, and the loser is told it was already done.
-    """
-    actor = _user(actor_id)
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or (space_id is not None and membership.space_id != space_id):
-        raise NotFound()
-    _require_coordinator(actor, membership.space_id)
-    reason = (reason or "").strip()[:500]
-    if not approve and not reason:
-        raise InvalidInput(
-            _l("Dites en quelques mots pourquoi : la personne recevra ce message."), field="reason"
-        )
-    now = utcnow()
-    changed = db.session.execute(
-        update(Membership)
-        .where(Membership.id == membership.id, Membership.status == "pending")
-        .values(
-            status="active" if approve else "declined",
-            decided_at=now,
-            decided_by_id=actor.id,
-            decision_reason=reason,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        db.session.rollback()
-        raise Conflict(_l("Cette demande a déjà été traitée."))
-    db.session.refresh(membership)
-    if approve:
-        _welcome(membership.user)
-    audit.record(
-        actor.id,
-        "join_approved" if approve else "join_declined",
-        reason=reason,
-        space_id=membership.space_id,
-        subject_user_id=membership.user_id,
-        target_type="membership",
-        target_id=membership.id,
-    )
-    notifications.notify(
-        membership.user,
-        "join_approved" if approve else "join_declined",
-        link=notifications.path("spaces.show", space_id=membership.space_id),
-        space=membership.space.name,
-        reason=reason,
-    )
-    db.session.commit()
-    return membership
-
-
-def _welcome(user: User) -> None:
-    """The network's welcome grant, if it offers one, when a member first joins a space."""
-
-    grant_welcome(user)
-
-
-def leave(user_id: int, space_id: int) -> None:
-    """A member leaves a space (or withdraws a pending request)."""
-    membership = membership_of(user_id, space_id)
-    if membership is None or membership.status not in ("active", "pending"):
-        raise NotFound()
-    membership.status = "left"
-    membership.role = "member"
-    db.session.commit()
-
-
-def appoint_coordinator(
-    actor_id: int, space_id: int, user_id: int | None = None, *, email: str | None = None
-) -> Membership:
-    """An admin names a member (by id or address) coordinator of a space, making them a member
-    if needed."""
-    actor = _user(actor_id)
-    _require_admin(actor)
-    space = get_space(space_id)
-    if email is not None:
-        user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
-        if user is None:
-            raise NotFound(_l("Aucun membre n'a cette adresse."), field="email")
-    else:
-        user = _user(user_id)
-    if not user.email_confirmed:
-        raise InvalidInput(_l("Ce compte n'a pas encore confirmé son adresse."), field="email")
-    membership = membership_of(user.id, space.id)
-    if membership is None:
-        membership = Membership(user_id=user.id, space_id=space.id)
-        db.session.add(membership)
-    if membership.status == "active" and membership.role == "coordinator":
-        raise Conflict(_l("Cette personne coordonne déjà ce lieu."))
-    membership.status = "active"
-    membership.role = "coordinator"
-    membership.decided_at = utcnow()
-    membership.decided_by_id = actor.id
-    try:
-        db.session.flush()
-    except IntegrityError as e:  # named twice at once
-        db.session.rollback()
-        raise Conflict(_l("Cette personne coordonne déjà ce lieu.")) from e
-    audit.record(
-        actor.id,
-        "coordinator_named",
-        space_id=space.id,
-        subject_user_id=user.id,
-        target_type="membership",
-        target_id=membership.id,
-    )
-    notifications.notify(
-        user,
-        "coordinator_named",
-        link=notifications.path("spaces.show", space_id=space.id),
-        space=space.name,
-    )
-    db.session.commit()
-    return membership
-
-
-def remove_coordinator(actor_id: int, space_id: int, user_id: int, reason: str) -> Membership:
-    """An admin withdraws a coordinator's role; they stay a member of the space."""
-    actor = _user(actor_id)
-    _require_admin(actor)
-    space = get_space(space_id)
-    membership = membership_of(user_id, space.id)
-    if membership is None or membership.role != "coordinator":
-        raise NotFound()
-    reason = (reason or "").strip()[:500]
-    if not reason:
-        raise InvalidInput(
-            _l("Dites en quelques mots pourquoi : la personne recevra ce message."), field="reason"
-        )
-    membership.role = "member"
-    audit.record(
-        actor.id,
-        "coordinator_removed",
-        reason=reason,
-        space_id=space.id,
-        subject_user_id=user_id,
-        target_type="membership",
-        target_id=membership.id,
-    )
-    notifications.notify(
-        membership.user,
-        "coordinator_removed",
-        link=notifications.path("spaces.show", space_id=space.id),
-        space=space.name,
-        reason=reason,
-    )
-    db.session.commit()
-    return membership
 
 
 def coordinators(space_id: int) -> list[User]:
@@ -374,19 +156,6 @@ def members(space_id: int, limit: int = 24) -> list[User]:
     )
 
 
-def pending_requests(space_ids: Collection[int] | None, window: Window | None = None):
-    """Requests to join waiting in these spaces (None: in every space), oldest first."""
-    query = (
-        select(Membership)
-        .where(Membership.status == "pending")
-        .order_by(Membership.requested_at, Membership.id)
-        .options(selectinload(Membership.user), selectinload(Membership.space))
-    )
-    if space_ids is not None:
-        query = query.where(Membership.space_id.in_(list(space_ids) or [-1]))
-    return listed(query, window)
-
-
 def list_spaces() -> list[tuple[Space, int]]:
     """Every space with its number of active members."""
     count = (
@@ -396,14 +165,6 @@ def list_spaces() -> list[tuple[Space, int]]:
         .scalar_subquery()
     )
     return [(s, n) for s, n in db.session.execute(select(Space, count).order_by(Space.name))]
-
-
-def get_membership_in(space_id: int, membership_id: int) -> Membership:
-    """A membership row, only if it belongs to that space (ids in URLs are not trusted)."""
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.space_id != space_id:
-        raise NotFound()
-    return membership
 
 
 def member_count(space_id: int) -> int:

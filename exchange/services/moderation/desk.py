@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from exchange.services.community.spaces import pending_requests as requests_in_spaces
+from exchange.services.community.memberships import pending_requests as requests_in_spaces
 from exchange.services.moderation.rights import members_of, preload_active_spaces, scope
 from exchange.services.paging import Window, listed
 from models import Feedback, Listing, ModerationAction, Report, User, db
