@@ -24,6 +24,7 @@ from exchange.forms_time import ask_to_confirm
 from exchange.services.community import members
 from exchange.services.errors import DomainError, LargeAmountUnconfirmed
 from exchange.services.ledger import gifts, statements, transfers
+from exchange.services.ledger import limits as ledger_limits
 from exchange.services.moderation import rights
 from exchange.services.money import amounts
 from exchange.web import transfer_kind_label
@@ -59,7 +60,7 @@ def statement():
     return render_template(
         "account/statement.html",
         account=account,
-        limits=transfers.limits_of(account),
+        limits=ledger_limits.limits_of(account),
         st=statements.page(account, start, end, **_cursor()),
         period=form,
     )
@@ -159,7 +160,7 @@ def give():
         "account/give.html",
         form=form,
         account=account,
-        limits=transfers.limits_of(account),
+        limits=ledger_limits.limits_of(account),
         large=large,
     ), status
 

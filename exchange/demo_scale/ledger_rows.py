@@ -11,7 +11,7 @@ from typing import NamedTuple
 from exchange.demo_scale import bulk
 from exchange.demo_scale.lexicon import TRADES
 from exchange.demo_scale.world import World
-from exchange.services.ledger import transfers as ledger_transfers
+from exchange.services.ledger import limits as ledger_limits
 from models import Entry, Transfer
 
 GIFTS = (30, 60, 60, 90, 120)
@@ -45,12 +45,12 @@ class Ledger:
     next_id: int
     moves: list[Move] = field(default_factory=list)
 
-    def limits(self, account: int) -> ledger_transfers.Limits:
+    def limits(self, account: int) -> ledger_limits.Limits:
         """The ledger's limits: the pot between 0 and no ceiling, members the network's."""
         return (
-            ledger_transfers.Limits(0, None)
+            ledger_limits.Limits(0, None)
             if account == self.pot
-            else ledger_transfers.Limits(self.floor, self.ceiling)
+            else ledger_limits.Limits(self.floor, self.ceiling)
         )
 
     def room(self, debit: int, credit: int, minutes: int) -> int:
@@ -58,7 +58,7 @@ class Ledger:
         the ledger's own rule (`transfers.possible_move`)."""
         most = minutes
         for account, delta in ((debit, -minutes), (credit, minutes)):
-            possible = ledger_transfers.possible_move(
+            possible = ledger_limits.possible_move(
                 self.balances[account], delta, self.limits(account)
             )
             if possible is not None:

@@ -20,7 +20,7 @@ from exchange.services.errors import (
     NotFound,
 )
 from exchange.services.exchanges import disputes, lifecycle
-from exchange.services.ledger import gifts, rules, statements
+from exchange.services.ledger import gifts, limits, rules, statements
 from exchange.services.ledger import transfers as ledger_transfers
 from models import Exchange, ModerationAction, Notification, Transfer, db
 from models.base import utcnow
@@ -351,7 +351,7 @@ def test_the_time_cannot_be_cancelled_once_logged(net):
     assert state(ex.id) == "done"
 
 
-@pytest.mark.parametrize("minutes", [0, -60, 1.5, ledger_transfers.MAX_MINUTES + 1])
+@pytest.mark.parametrize("minutes", [0, -60, 1.5, limits.MAX_MINUTES + 1])
 def test_the_time_logged_is_a_positive_whole_number_of_minutes(net, minutes):
     ex = propose(net)
     lifecycle.accept(net.bob.id, ex.id)

@@ -23,6 +23,7 @@ from exchange.services.errors import (
 )
 from exchange.services.exchanges import lifecycle
 from exchange.services.ledger import gifts, rules
+from exchange.services.ledger import limits as ledger_limits
 from exchange.services.ledger import transfers as ledger_transfers
 from models import Account, Entry, ModerationAction, NetworkSettings, Notification, Transfer, db
 from models.base import utcnow
@@ -165,7 +166,7 @@ def test_a_retribution_needs_a_reason_and_a_coordinator_of_the_member(net):
     assert (balance(net.ben), balance()) == (0, 120)
 
 
-@pytest.mark.parametrize("minutes", [0, -30, 1.5, "60", True, ledger_transfers.MAX_MINUTES + 1])
+@pytest.mark.parametrize("minutes", [0, -30, 1.5, "60", True, ledger_limits.MAX_MINUTES + 1])
 def test_amounts_are_positive_whole_minutes(net, minutes):
     with pytest.raises(InvalidInput):
         give(net.ana, minutes, net.ben)
@@ -304,14 +305,14 @@ def test_a_balance_past_a_moved_limit_may_only_move_back_towards_it(net):
 
 
 def test_possible_move_is_the_rule_in_one_place():
-    limits = ledger_transfers.Limits(floor=-60, ceiling=60)
-    assert ledger_transfers.possible_move(0, -60, limits) is None
-    assert ledger_transfers.possible_move(0, -61, limits) == 60
-    assert ledger_transfers.possible_move(-100, -1, limits) == 0
-    assert ledger_transfers.possible_move(-100, 30, limits) is None
-    assert ledger_transfers.possible_move(50, 20, limits) == 10
-    assert ledger_transfers.possible_move(100, -30, limits) is None
-    assert ledger_transfers.possible_move(10**6, 10**6, ledger_transfers.Limits(0, None)) is None
+    limits = ledger_limits.Limits(floor=-60, ceiling=60)
+    assert ledger_limits.possible_move(0, -60, limits) is None
+    assert ledger_limits.possible_move(0, -61, limits) == 60
+    assert ledger_limits.possible_move(-100, -1, limits) == 0
+    assert ledger_limits.possible_move(-100, 30, limits) is None
+    assert ledger_limits.possible_move(50, 20, limits) == 10
+    assert ledger_limits.possible_move(100, -30, limits) is None
+    assert ledger_limits.possible_move(10**6, 10**6, ledger_limits.Limits(0, None)) is None
 
 
 # ---------------------------------------------------------------------------- replays

@@ -18,7 +18,7 @@ from exchange.services.exchanges.steps import (
     text,
     wrong_state,
 )
-from exchange.services.ledger import transfers
+from exchange.services.ledger import limits, transfers
 from exchange.services.moderation import audit, rights
 from exchange.services.money import fees
 from models import Exchange, db
@@ -73,7 +73,7 @@ def resolve(
         reason, _l("Dites pourquoi : les deux personnes recevront ce message.")
     )
     if outcome == "confirm":
-        minutes = transfers.check_minutes(minutes if minutes is not None else exchange.minutes)
+        minutes = limits.check_minutes(minutes if minutes is not None else exchange.minutes)
         settle(exchange, actor, minutes, reason=reason)
     else:
         exchange.state = "cancelled"

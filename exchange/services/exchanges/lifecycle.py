@@ -25,7 +25,7 @@ from exchange.services.exchanges.steps import (
     text,
     wrong_state,
 )
-from exchange.services.ledger import rules, transfers
+from exchange.services.ledger import limits, rules, transfers
 from exchange.services.money import fees
 from models import Exchange, Listing, User, db
 from models.base import utcnow
@@ -79,7 +79,7 @@ def propose(
             field="message",
         )
     if foreseen_minutes is not None:
-        transfers.check_minutes(foreseen_minutes)
+        limits.check_minutes(foreseen_minutes)
     open_one = db.session.scalar(
         select(Exchange.id).where(
             Exchange.listing_id == listing.id,
@@ -187,7 +187,7 @@ def log_time(
     actor, exchange = as_party(actor_id, exchange_id)
     if exchange.state != "accepted":
         raise wrong_state(exchange)
-    minutes = transfers.check_minutes(minutes)
+    minutes = limits.check_minutes(minutes)
     rules.check_large(minutes, confirmed_large=confirmed_large)
     exchange.performed_on = _check_day(performed_on) or today()
     _logged(exchange, actor, minutes, text(note))
@@ -239,7 +239,7 @@ def log_direct(
         )
     if counterpart.is_suspended:
         raise InvalidInput(_l("Ce compte est suspendu."), field="counterpart")
-    minutes = transfers.check_minutes(minutes)
+    minutes = limits.check_minutes(minutes)
     title = text(title, MAX_TITLE)
     if not title:
         raise InvalidInput(

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from exchange.services.ledger import limits, transfers
 from exchange.services.ledger import rules as network_rules
-from exchange.services.ledger import transfers
 from exchange.services.moderation import audit, rights
 from exchange.services.notify import notifications
 from models import Transfer, User, db
@@ -61,10 +61,10 @@ def give(
         if recipient.id == actor.id:
             raise InvalidInput(_l("On ne se donne pas du temps à soi-même."), field="recipient")
         to_account = transfers.account_of(recipient.id)
-    minutes = transfers.check_minutes(minutes)
+    minutes = limits.check_minutes(minutes)
     from_account = transfers.account_of(actor.id)
     # A gift the limits refuse is said so at once, not after its confirmation.
-    transfers.check_room(from_account, to_account, minutes, actor.id)
+    limits.check_room(from_account, to_account, minutes, actor.id)
     network_rules.check_large(minutes, confirmed_large=confirmed_large)
     moved = transfers.transfer(
         kind="gift",
