@@ -97,3 +97,9 @@ class PaymentRefused(Conflict):
         "Stripe a refusé cette demande : rien n'a été payé ni enregistré. Réessayez plus tard, "
         "ou réglez directement avec l'autre personne."
     )
+
+
+def payment_failure(lost: bool) -> PaymentUnavailable | PaymentRefused:
+    """The member's message when Stripe did not do it: no answer (`lost`: the same request
+    will be sent again with the same key), or a refusal."""
+    return PaymentUnavailable() if lost else PaymentRefused()

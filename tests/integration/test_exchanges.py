@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from exchange.services import spreadsheets
 from exchange.services.errors import (
     Conflict,
     CreditLimitExceeded,
@@ -811,8 +812,8 @@ def test_the_csv_statement_defuses_formulas_in_text_cells(net):
     ]
     assert {row[1] for row in rows[1:]} == {"'=don"}
     for cell in ("@SUM(A1)", "\tx", "\rx"):
-        assert statements._cell(cell).startswith("'")
-    assert statements._cell("Merci =)") == "Merci =)"
+        assert spreadsheets.cell(cell).startswith("'")
+    assert spreadsheets.cell("Merci =)") == "Merci =)"
 
 
 def test_flask_exchanges_expire_mails_absolute_links_in_production_outside_any_request(

@@ -1169,6 +1169,30 @@ def test_the_onboarding_link_refresh_never_opens_an_account(w, fake_stripe, clie
     assert response.status_code == 303 and response.location.startswith(fake_stripe.url)
 
 
+def test_stripe_lost_while_opening_an_account_keeps_nothing_and_the_retry_finds_it(w, fake_stripe):
+    """No answer from Stripe when the account is made: the member is told to try again and
+    nothing is kept; the next try sends the same key and keeps the one account Stripe made."""
+    fake_stripe.fail_next(3)  # the first try and both of the library's retries
+    refuses(PaymentUnavailable, lambda: connect.onboarding_url(w.provider.id))
+    assert connect.account_of(w.provider.id) is None
+    (made,) = fake_stripe.objects("account")
+
+    url = connect.onboarding_url(w.provider.id)
+    assert url.startswith(fake_stripe.url)
+    assert connect.account_of(w.provider.id).stripe_id == made["id"]
+    assert len(fake_stripe.objects("account")) == 1
+
+
+def test_stripe_lost_on_the_onboarding_link_counts_no_link(w, fake_stripe):
+    connect.onboarding_url(w.provider.id)
+    fake_stripe.fail_next(3)
+    refuses(PaymentUnavailable, lambda: connect.onboarding_url(w.provider.id))
+    assert connect.account_of(w.provider.id).links_made == 1
+    connect.onboarding_url(w.provider.id)
+    keys = [r.idempotency_key for r in posts(fake_stripe, "/v1/account_links")]
+    assert keys == [f"user-{w.provider.id}-link-1"] + [f"user-{w.provider.id}-link-2"] * 4
+
+
 # ---------------------------------------------------------------------------- bank disputes
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from exchange.adapters import stripe_api
-from exchange.services.errors import Conflict, Forbidden
+from exchange.services.errors import Conflict, Forbidden, payment_failure
 from exchange.services.ledger import transfers
 from exchange.services.moderation import rights
 from exchange.services.money import amounts
@@ -68,52 +67,38 @@ def onboarding_url(user_id: int) -> str:
         raise Forbidden(_l("Confirmez d'abord votre adresse e-mail."))
     account = account_of(user.id) or _open_account(user)
     try:
-        link = stripe_api.client().v1.account_links.create(
-            {
-                "account": account.stripe_id,
-                "refresh_url": notifications.external_url("payments.connect_refresh"),
-                "return_url": notifications.external_url("payments.connect_return"),
-                "type": "account_onboarding",
-            },
-            options=stripe_api.post_options(f"user-{user.id}-link-{account.links_made + 1}"),
+        url = stripe_api.onboarding_link(
+            account.stripe_id,
+            user.id,
+            account.links_made + 1,
+            refresh_url=notifications.external_url("payments.connect_refresh"),
+            return_url=notifications.external_url("payments.connect_return"),
         )
-    except stripe_api.Error as e:
+    except stripe_api.StripeFailure as e:
         db.session.rollback()
         log.warning("Stripe onboarding link for member %s failed: %s", user.id, e)
-        raise stripe_api.unavailable(e) from e
+        raise payment_failure(e.lost) from e
     transfers.begin_write()
     account = db.session.get(StripeAccount, account.id, with_for_update=True)
     account.links_made += 1
     db.session.commit()
-    return link.url
+    return url
 
 
 def _open_account(user: User) -> StripeAccount:
     """Create the member's Express account at Stripe (once: user-<id>-account) and keep it at
     once, before anything else can fail; a double click finds the row the first one wrote."""
     try:
-        created = stripe_api.client().v1.accounts.create(
-            {
-                "type": "express",
-                "country": current_app.config["STRIPE_ACCOUNT_COUNTRY"],
-                "email": user.email,
-                "capabilities": {
-                    "card_payments": {"requested": True},
-                    "transfers": {"requested": True},
-                },
-                "metadata": {"user_id": str(user.id)},
-            },
-            options=stripe_api.post_options(f"user-{user.id}-account"),
-        )
-    except stripe_api.Error as e:
+        created = stripe_api.open_account(user.id, user.email)
+    except stripe_api.StripeFailure as e:
         db.session.rollback()
         log.warning("Stripe account for member %s failed: %s", user.id, e)
-        raise stripe_api.unavailable(e) from e
+        raise payment_failure(e.lost) from e
     transfers.begin_write()
     account = StripeAccount(
-        user_id=user.id, livemode=stripe_api.livemode(), stripe_id=created.id, links_made=0
+        user_id=user.id, livemode=stripe_api.livemode(), stripe_id=created["id"], links_made=0
     )
-    _apply(account, created.to_dict())
+    _apply(account, created)
     db.session.add(account)
     try:
         db.session.commit()
@@ -141,9 +126,9 @@ def refresh(user_id: int) -> str:
 def sync(stripe_id: str) -> StripeAccount | None:
     """Fetch the account from Stripe and keep what it says; tell the member once it is ready."""
     try:
-        current = stripe_api.client().v1.accounts.retrieve(stripe_id).to_dict()
-    except stripe_api.Error as e:
-        raise stripe_api.unavailable(e) from e
+        current = stripe_api.account(stripe_id)
+    except stripe_api.StripeFailure as e:
+        raise payment_failure(e.lost) from e
     transfers.begin_write()
     account = db.session.scalar(
         select(StripeAccount).where(StripeAccount.stripe_id == stripe_id).with_for_update()

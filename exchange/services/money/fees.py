@@ -31,7 +31,7 @@ from exchange.services.errors import (
     InvalidInput,
     NotFound,
     PaymentRefused,
-    PaymentUnavailable,
+    payment_failure,
 )
 from exchange.services.exchanges import stewards
 from exchange.services.ledger import rules, transfers
@@ -57,12 +57,6 @@ CALLED_OFF = ("declined", "cancelled", "expired")
 
 
 # ---------------------------------------------------------------------------- reading
-
-
-def _stripe_failure(error: Exception) -> PaymentRefused | PaymentUnavailable:
-    """The member's message for a Stripe error: unreachable (the same key is tried again), or
-    refused."""
-    return PaymentUnavailable() if stripe_api.lost(error) else PaymentRefused()
 
 
 def of_exchange(exchange_id: int) -> Fee | None:
@@ -210,25 +204,24 @@ def start_checkout(actor_id: int, exchange_id: int, now: datetime | None = None)
         if fee.state != "due":  # settled or paid in the meantime by another way in
             raise wrong_state(fee)
     try:
-        session = stripe_api.client().v1.checkout.sessions.create(
-            _checkout_params(fee, account.stripe_id, fee.checkout_started_at),
-            options=stripe_api.post_options(f"fee-{fee.id}-checkout-{fee.checkout_attempt}"),
+        session = stripe_api.open_checkout(
+            _checkout(fee, account.stripe_id, fee.checkout_started_at)
         )
-    except stripe_api.Error as e:
+    except stripe_api.StripeFailure as e:
         db.session.rollback()
         log.warning("Checkout Session for fee %s failed: %s", fee.id, e)
-        if not stripe_api.lost(e):  # refused: the next try is a new attempt, under a new key
+        if not e.lost:  # refused: the next try is a new attempt, under a new key
             fee = _locked(exchange_id)
             fee.checkout_started_at = None
             db.session.commit()
-        raise _stripe_failure(e) from e
-    fee.checkout_session_id = session.id
-    fee.checkout_url = session.url
-    fee.checkout_expires_at = datetime.fromtimestamp(session.expires_at, UTC)
+        raise payment_failure(e.lost) from e
+    fee.checkout_session_id = session["id"]
+    fee.checkout_url = session["url"]
+    fee.checkout_expires_at = datetime.fromtimestamp(session["expires_at"], UTC)
     fee.failure_message = ""
     fee.updated_at = now
     db.session.commit()
-    return session.url
+    return session["url"]
 
 
 def _attempt_open(fee: Fee, now: datetime) -> bool:
@@ -242,53 +235,39 @@ def _attempt_open(fee: Fee, now: datetime) -> bool:
     )
 
 
-def _checkout_params(fee: Fee, destination: str, now: datetime) -> dict:
+def _checkout(fee: Fee, destination: str, now: datetime) -> stripe_api.Checkout:
     receiver = fee.receiver
-    metadata = {"fee_id": str(fee.id), "exchange_id": str(fee.exchange_id)}
-    intent = {"transfer_data": {"destination": destination}, "metadata": metadata}
-    if fee.commons_cents:
-        intent["application_fee_amount"] = fee.commons_cents
     with force_locale(receiver.locale or "fr"):
         name = str(_l("Frais : %(covers)s", covers=fee.covers))
-    return {
-        "mode": "payment",
-        "line_items": [
-            {
-                "quantity": 1,
-                "price_data": {
-                    "currency": "eur",
-                    "unit_amount": fee.amount_cents,
-                    "product_data": {"name": name[:250], "description": fee.exchange.title},
-                },
-            }
-        ],
-        "payment_intent_data": intent,
-        # A card pays at once; slower methods would leave the fee in between for days.
-        "payment_method_types": ["card"],
-        "metadata": metadata,
-        "client_reference_id": f"fee-{fee.id}",
-        "customer_email": receiver.email,
-        "locale": "en" if receiver.locale == "en" else "fr",
-        "expires_at": int((now + CHECKOUT_LIFETIME).timestamp()),
-        "success_url": notifications.external_url(
+    return stripe_api.Checkout(
+        fee_id=fee.id,
+        exchange_id=fee.exchange_id,
+        attempt=fee.checkout_attempt,
+        amount_cents=fee.amount_cents,
+        commons_cents=fee.commons_cents,
+        name=name,
+        description=fee.exchange.title,
+        destination=destination,
+        payer_email=receiver.email,
+        locale="en" if receiver.locale == "en" else "fr",
+        expires_at=now + CHECKOUT_LIFETIME,
+        success_url=notifications.external_url(
             "payments.checkout_return", exchange_id=fee.exchange_id
-        )
-        + "?session_id={CHECKOUT_SESSION_ID}",
-        "cancel_url": notifications.external_url("exchanges.show", exchange_id=fee.exchange_id),
-    }
+        ),
+        cancel_url=notifications.external_url("exchanges.show", exchange_id=fee.exchange_id),
+    )
 
 
 def sync_checkout(session_id: str) -> Fee | None:
     """Apply what Stripe says of a Checkout Session now: paid, or expired (a new one will be
     made on the next attempt)."""
-    client = stripe_api.client()
     try:
-        session = client.v1.checkout.sessions.retrieve(session_id).to_dict()
+        session = stripe_api.checkout_session(session_id)
         intent = None
         if session.get("payment_status") == "paid" and session.get("payment_intent"):
-            intent = _intent(client, session["payment_intent"])
-    except stripe_api.Error as e:
-        raise _stripe_failure(e) from e
+            intent = stripe_api.payment_intent(session["payment_intent"])
+    except stripe_api.StripeFailure as e:
+        raise payment_failure(e.lost) from e
     fee = _fee_of(session.get("metadata"))
     if fee is None:
         return None
@@ -305,9 +284,9 @@ def sync_intent(intent_id: str) -> Fee | None:
     """A payment failed: keep Stripe's reason for the receiver, unless the intent has since
     succeeded or was cancelled (the failure is old news) or the fee moved on."""
     try:
-        intent = _intent(stripe_api.client(), intent_id)
-    except stripe_api.Error as e:
-        raise _stripe_failure(e) from e
+        intent = stripe_api.payment_intent(intent_id)
+    except stripe_api.StripeFailure as e:
+        raise payment_failure(e.lost) from e
     fee = _fee_of(intent.get("metadata"))
     if fee is None:
         return None
@@ -330,14 +309,13 @@ def sync_intent(intent_id: str) -> Fee | None:
 
 def sync_charge(charge_id: str) -> Fee | None:
     """A charge was refunded (from a dispute here, or from Stripe's dashboard)."""
-    client = stripe_api.client()
     try:
-        charge = client.v1.charges.retrieve(charge_id).to_dict()
+        charge = stripe_api.charge(charge_id)
         intent = None
         if charge.get("payment_intent"):
-            intent = _intent(client, charge["payment_intent"])
-    except stripe_api.Error as e:
-        raise _stripe_failure(e) from e
+            intent = stripe_api.payment_intent(charge["payment_intent"])
+    except stripe_api.StripeFailure as e:
+        raise payment_failure(e.lost) from e
     fee = _fee_of((intent or {}).get("metadata"))
     if fee is None:
         return None
@@ -370,16 +348,14 @@ def sync_dispute(dispute_id: str) -> Fee | None:
     charges the network's own Stripe account answers it, from Stripe's dashboard: its admins
     and the provider are told of each step, the exchange's history keeps it. The fee's state
     is left as it is; the dispute is recorded beside it and only moves forward."""
-    client = stripe_api.client()
     try:
-        dispute = client.v1.disputes.retrieve(dispute_id).to_dict()
+        dispute = stripe_api.dispute(dispute_id)
         intent_id = dispute.get("payment_intent")
         if not intent_id and dispute.get("charge"):
-            charge = client.v1.charges.retrieve(dispute["charge"]).to_dict()
-            intent_id = charge.get("payment_intent")
-        intent = _intent(client, intent_id) if intent_id else None
-    except stripe_api.Error as e:
-        raise _stripe_failure(e) from e
+            intent_id = stripe_api.charge(dispute["charge"]).get("payment_intent")
+        intent = stripe_api.payment_intent(intent_id) if intent_id else None
+    except stripe_api.StripeFailure as e:
+        raise payment_failure(e.lost) from e
     fee = _fee_of((intent or {}).get("metadata"))
     if fee is None:
         return None
@@ -444,11 +420,6 @@ def _tell_about_dispute(fee: Fee, step: str) -> None:
             member=fee.receiver.display_name,
             amount_cents=fee.disputed_cents,
         )
-
-
-def _intent(client, intent_id: str) -> dict:
-    """A payment intent with its latest charge (whose time is when the money moved)."""
-    return client.v1.payment_intents.retrieve(intent_id, {"expand": ["latest_charge"]}).to_dict()
 
 
 def _fee_of(metadata: dict | None) -> Fee | None:
@@ -523,17 +494,15 @@ def settle_outside(actor_id: int, exchange_id: int) -> Fee:
 
 
 def _expire_session(fee: Fee) -> None:
-    client = stripe_api.client()
     try:
-        session = client.v1.checkout.sessions.retrieve(fee.checkout_session_id).to_dict()
+        session = stripe_api.checkout_session(fee.checkout_session_id)
         if session.get("status") == "open":
-            session = client.v1.checkout.sessions.expire(
-                fee.checkout_session_id,
-                options=stripe_api.post_options(f"fee-{fee.id}-expire-{fee.checkout_attempt}"),
-            ).to_dict()
-    except stripe_api.Error as e:
+            session = stripe_api.expire_checkout(
+                fee.checkout_session_id, fee.id, fee.checkout_attempt
+            )
+    except stripe_api.StripeFailure as e:
         db.session.rollback()
-        raise _stripe_failure(e) from e
+        raise payment_failure(e.lost) from e
     if session.get("status") == "complete":
         db.session.rollback()
         sync_checkout(session["id"])  # paid meanwhile: record it now
@@ -559,27 +528,15 @@ def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
         reason, _l("Dites pourquoi : les deux personnes recevront ce message.")
     )
     try:
-        made = (
-            stripe_api.client()
-            .v1.refunds.create(
-                {
-                    "payment_intent": fee.payment_intent_id,
-                    "reverse_transfer": True,
-                    "refund_application_fee": True,
-                    "metadata": {"fee_id": str(fee.id)},
-                },
-                options=stripe_api.post_options(_refund_key(fee)),
-            )
-            .to_dict()
-        )
-    except stripe_api.Error as e:
+        made = stripe_api.refund(fee.id, fee.payment_intent_id, fee.refund_attempt)
+    except stripe_api.StripeFailure as e:
         db.session.rollback()
         log.warning("Refund of fee %s failed: %s", fee.id, e)
-        if not stripe_api.lost(e):  # refused: a later try is a new request, under a new key
+        if not e.lost:  # refused: a later try is a new request, under a new key
             _next_refund_attempt(exchange_id)
-        if getattr(e, "code", None) == "charge_disputed":  # its webhook is still on its way
+        if e.code == "charge_disputed":  # its webhook is still on its way
             raise _held_by_the_bank() from e
-        raise _stripe_failure(e) from e
+        raise payment_failure(e.lost) from e
     if made.get("status") not in ("succeeded", "pending"):  # failed, cancelled: nothing given
         db.session.rollback()
         _next_refund_attempt(exchange_id)
@@ -604,12 +561,6 @@ def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
     )
     db.session.commit()
     return fee
-
-
-def _refund_key(fee: Fee) -> str:
-    """fee-<id>-refund, then fee-<id>-refund-<n> after Stripe refused n times."""
-    suffix = f"-{fee.refund_attempt}" if fee.refund_attempt else ""
-    return f"fee-{fee.id}-refund{suffix}"
 
 
 def _next_refund_attempt(exchange_id: int) -> None:

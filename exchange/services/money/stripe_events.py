@@ -49,7 +49,7 @@ def receive(payload: bytes, signature: str | None) -> StripeEvent | None:
     earlier delivery's handling failed), None when it was handled already."""
     try:
         event = stripe_api.construct_event(payload, signature)
-    except (stripe_api.SignatureError, ValueError, AttributeError, TypeError, KeyError) as e:
+    except (stripe_api.BadSignature, AttributeError, TypeError, KeyError) as e:
         # A bad or old signature; or a signed body that is not an event (JSON but no object).
         raise BadSignature(str(e)) from e
     try:
