@@ -82,6 +82,46 @@ def update(
     admin = db.session.get(User, admin_id)
     if admin is None or not admin.is_admin or admin.is_suspended:
         raise Forbidden()
+    before = current()
+    after = {
+        "credit_floor": credit_floor,
+        "credit_ceiling": credit_ceiling,
+        "welcome_grant": welcome_grant,
+        "fee_cap_cents": before.fee_cap_cents if fee_cap_cents is None else fee_cap_cents,
+        "commons_bp": before.commons_bp if commons_bp is None else commons_bp,
+        "large_amount": before.large_amount if large_amount is None else large_amount,
+    }
+    _check(**after)
+    row = db.session.get(NetworkSettings, 1)
+    if row is None:
+        row = NetworkSettings(id=1)
+        db.session.add(row)
+    for name, value in after.items():
+        setattr(row, name, value)
+    row.updated_at = utcnow()
+    row.updated_by_id = admin.id
+    audit.record(
+        admin.id,
+        "rules_updated",
+        reason=(reason or "").strip()[:1000],
+        target_type="rules",
+        before=before.__dict__,
+        after=after,
+    )
+    db.session.commit()
+    return current()
+
+
+def _check(
+    *,
+    credit_floor: int,
+    credit_ceiling: int,
+    welcome_grant: int,
+    fee_cap_cents: int,
+    commons_bp: int,
+    large_amount: int,
+) -> None:
+    """Each rule within its bounds, or the refusal beside its field."""
     if not -MAX_FLOOR <= credit_floor <= 0:
         raise InvalidInput(
             _l("Le plancher est un solde négatif ou nul, par exemple −20 h."), field="credit_floor"
@@ -96,10 +136,6 @@ def update(
             _l("Le crédit de bienvenue va de 0 (aucun) au plafond, 100 h au plus."),
             field="welcome_grant",
         )
-    before = current()
-    fee_cap_cents = before.fee_cap_cents if fee_cap_cents is None else fee_cap_cents
-    commons_bp = before.commons_bp if commons_bp is None else commons_bp
-    large_amount = before.large_amount if large_amount is None else large_amount
     if not 0 < large_amount <= MAX_LARGE_AMOUNT:
         raise InvalidInput(
             _l("Le seuil de confirmation va de 1 min à 1000 h, par exemple 5 h."),
@@ -114,32 +150,3 @@ def update(
         raise InvalidInput(
             _l("La contribution aux communs va de 0 à 50 pour cent des frais."), field="commons_bp"
         )
-    row = db.session.get(NetworkSettings, 1)
-    if row is None:
-        row = NetworkSettings(id=1)
-        db.session.add(row)
-    row.credit_floor = credit_floor
-    row.credit_ceiling = credit_ceiling
-    row.welcome_grant = welcome_grant
-    row.fee_cap_cents = fee_cap_cents
-    row.commons_bp = commons_bp
-    row.large_amount = large_amount
-    row.updated_at = utcnow()
-    row.updated_by_id = admin.id
-    audit.record(
-        admin.id,
-        "rules_updated",
-        reason=(reason or "").strip()[:1000],
-        target_type="rules",
-        before=before.__dict__,
-        after={
-            "credit_floor": credit_floor,
-            "credit_ceiling": credit_ceiling,
-            "welcome_grant": welcome_grant,
-            "fee_cap_cents": fee_cap_cents,
-            "commons_bp": commons_bp,
-            "large_amount": large_amount,
-        },
-    )
-    db.session.commit()
-    return current()

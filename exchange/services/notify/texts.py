@@ -5,6 +5,7 @@ notification keeps (an email's subject is the same sentence). Fees and feedback 
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from exchange.durations import format_minutes
 from exchange.services.notify import fee_texts, feedback_texts
@@ -135,17 +136,25 @@ def _report_outcome(outcome: str, item: str, note: str) -> str:
 
 def _ledger_texts(kind: str, d: dict) -> str:
     """Sentences of exchanges and of the time that moves."""
+    if kind.startswith("exchange_") or kind == "dispute_opened":
+        return _exchange_texts(kind, d)
+    return _credit_texts(kind, d)
 
+
+# The other side answered a proposal: who, and which exchange.
+_ANSWERS = {
+    "exchange_proposed": _l("%(member)s vous propose un échange : « %(title)s »."),
+    "exchange_accepted": _l("%(member)s a accepté l'échange « %(title)s »."),
+    "exchange_declined": _l("%(member)s a décliné l'échange « %(title)s »."),
+    "exchange_cancelled": _l("%(member)s a annulé l'échange « %(title)s »."),
+}
+
+
+def _exchange_texts(kind: str, d: dict) -> str:
     title, member = d.get("title", ""), d.get("member", "")
     duration = format_minutes(d.get("minutes"))
-    if kind == "exchange_proposed":
-        return _("%(member)s vous propose un échange : « %(title)s ».", member=member, title=title)
-    if kind == "exchange_accepted":
-        return _("%(member)s a accepté l'échange « %(title)s ».", member=member, title=title)
-    if kind == "exchange_declined":
-        return _("%(member)s a décliné l'échange « %(title)s ».", member=member, title=title)
-    if kind == "exchange_cancelled":
-        return _("%(member)s a annulé l'échange « %(title)s ».", member=member, title=title)
+    if kind in _ANSWERS:
+        return str(_ANSWERS[kind]) % {"member": member, "title": title}
     if kind == "exchange_logged":
         return _(
             "%(member)s a déclaré %(duration)s pour « %(title)s » : confirmez ou contestez.",
@@ -194,6 +203,11 @@ def _ledger_texts(kind: str, d: dict) -> str:
             duration=duration,
             title=title,
         )
+    return kind
+
+
+def _credit_texts(kind: str, d: dict) -> str:
+    member, duration = d.get("member", ""), format_minutes(d.get("minutes"))
     if kind == "gift_received" and not d.get("message"):
         return _("%(member)s vous a donné %(duration)s.", member=member, duration=duration)
     if kind == "gift_received":
