@@ -23,7 +23,7 @@ from exchange.forms_common import int_arg
 from exchange.payments.forms import RefundForm
 from exchange.services.errors import DomainError
 from exchange.services.exchanges import queries as exchange_queries
-from exchange.services.money import amounts, connect, fees, records, stripe_events
+from exchange.services.money import amounts, checkout, connect, fees, records, stripe_events
 from exchange.web import dispute_label, fee_state_label
 
 bp = Blueprint("payments", __name__)
@@ -135,7 +135,7 @@ def pay(exchange_id: int):
     """The receiver pays the fee on Stripe Checkout."""
     exchange_queries.get_for(current_user, exchange_id)
     try:
-        url = fees.start_checkout(current_user.id, exchange_id)
+        url = checkout.start_checkout(current_user.id, exchange_id)
     except DomainError as e:
         if e.status_code in (403, 404) and not e.field:
             raise
@@ -154,7 +154,7 @@ def checkout_return(exchange_id: int):
     if fee is None or session_id != fee.checkout_session_id:
         return _exchange_page(exchange_id)
     try:
-        fee = fees.sync_checkout(session_id)
+        fee = checkout.sync_checkout(session_id)
     except DomainError:
         fee = None
     if fee is not None and fee.state == "paid":

@@ -32,7 +32,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from exchange.services.exchanges import lifecycle
-from exchange.services.money import connect, fees, records
+from exchange.services.money import checkout, connect, fees, records
 from models import StripeEvent, db
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS
@@ -388,7 +388,7 @@ def test_a_bank_dispute_reaches_the_provider_and_the_admin_and_shows_in_the_ledg
     connect.refresh(provider.id)
     exchange = lifecycle.propose(receiver.id, offer.id, message=PROPOSAL, foreseen_minutes=60)
     lifecycle.accept(provider.id, exchange.id, fee_cents=1250, fee_covers=COVERS)
-    fees.start_checkout(receiver.id, exchange.id)
+    checkout.start_checkout(receiver.id, exchange.id)
     session_id = fees.of_exchange(exchange.id).checkout_session_id
     db.session.commit()
     paid = fake_stripe.complete_checkout(session_id)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from exchange.services.exchanges import lifecycle
 from exchange.services.ledger import transfers
-from exchange.services.money import connect, fees
+from exchange.services.money import checkout, connect, fees
 from models import Fee, Notification, StripeEvent, db
 from tests import factories
 from tests.conftest import WEBHOOK_SECRET
@@ -57,8 +57,8 @@ def test_fee_from_accepting_to_paid_through_checkout_and_webhook(app, client, fa
     fee = fees.of_exchange(exchange.id)
     assert (fee.amount_cents, fee.state, fee.covers) == (1250, "due", "Chambre à air")
 
-    url = fees.start_checkout(receiver.id, exchange.id)
-    assert url == fees.start_checkout(receiver.id, exchange.id)  # a double click: one session
+    url = checkout.start_checkout(receiver.id, exchange.id)
+    assert url == checkout.start_checkout(receiver.id, exchange.id)  # a double click: one session
     sessions = fake_stripe.objects("checkout.session")
     assert len(sessions) == 1
     intent_data = fake_stripe.payment_intent_data(sessions[0]["id"])

@@ -644,7 +644,7 @@ def test_summaries_of_several_members_match_each_summary(net, history):
 def pay_a_fee(net, fake) -> None:
     """A fee paid online each way between Bob and Alice (on exchanges still open, whose
     confirmation would be a step of its own): money says nothing about anyone's work."""
-    from exchange.services.money import connect, fees
+    from exchange.services.money import checkout, connect, fees
 
     for person in (net.alice, net.bob):
         connect.onboarding_url(person.id)
@@ -658,10 +658,10 @@ def pay_a_fee(net, fake) -> None:
     ):
         ex = lifecycle.propose(receiver.id, listing.id, message="Bientôt ?", foreseen_minutes=60)
         lifecycle.accept(provider.id, ex.id, fee_cents=1500, fee_covers="Matériel")
-        fees.start_checkout(receiver.id, ex.id)
+        checkout.start_checkout(receiver.id, ex.id)
         session_id = fees.of_exchange(ex.id).checkout_session_id
         fake.complete_checkout(session_id)
-        fees.sync_checkout(session_id)
+        checkout.sync_checkout(session_id)
         db.session.expire_all()
         assert fees.of_exchange(ex.id).state == "paid"
 

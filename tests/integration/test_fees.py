@@ -25,7 +25,8 @@ from exchange.adapters import stripe_api
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentUnavailable
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import rules, transfers
-from exchange.services.money import connect, fees, records
+from exchange.services.money import bank_disputes as money_bank_disputes
+from exchange.services.money import checkout, connect, fees, records
 from exchange.services.notify import notifications
 from models import (
     Account,
@@ -137,10 +138,10 @@ def ready(fake, user):
 
 def pay(fake, w, ex, now=None) -> Fee:
     """The receiver pays on Checkout; Stripe's answer is read back (what a webhook does)."""
-    fees.start_checkout(w.receiver.id, ex.id, now=now)
+    checkout.start_checkout(w.receiver.id, ex.id, now=now)
     session_id = fee_of(ex).checkout_session_id
     fake.complete_checkout(session_id)
-    fees.sync_checkout(session_id)
+    checkout.sync_checkout(session_id)
     fee = fee_of(ex)
     assert fee.state == "paid"
     return fee
@@ -388,9 +389,9 @@ def test_the_receiver_is_told_of_the_fee_before_confirming(w, fake_stripe):
 def test_only_the_receiver_pays(w, fake_stripe):
     ready(fake_stripe, w.provider)
     ex = accepted(w)
-    refuses(Forbidden, lambda: fees.start_checkout(w.provider.id, ex.id))
-    refuses(NotFound, lambda: fees.start_checkout(w.outsider.id, ex.id))
-    refuses(NotFound, lambda: fees.start_checkout(w.coord_r.id, ex.id))
+    refuses(Forbidden, lambda: checkout.start_checkout(w.provider.id, ex.id))
+    refuses(NotFound, lambda: checkout.start_checkout(w.outsider.id, ex.id))
+    refuses(NotFound, lambda: checkout.start_checkout(w.coord_r.id, ex.id))
     assert posts(fake_stripe, "/v1/checkout/sessions") == []
     assert fee_of(ex).checkout_attempt == 0
 
@@ -401,7 +402,7 @@ def test_checkout_waits_for_the_providers_account_to_be_ready(w, fake_stripe, ac
         connect.onboarding_url(w.provider.id)
         assert connect.state_of(w.provider.id) == "pending"
     ex = accepted(w)
-    error = refuses(Conflict, lambda: fees.start_checkout(w.receiver.id, ex.id))
+    error = refuses(Conflict, lambda: checkout.start_checkout(w.receiver.id, ex.id))
     assert "Paule Prête" in str(error.message)
     assert "compte de paiement" in str(error.message)
     assert posts(fake_stripe, "/v1/checkout/sessions") == []
@@ -417,7 +418,7 @@ def test_checkout_is_a_destination_charge_with_the_commons_share_as_application_
     account = ready(fake_stripe, w.provider)
     ex = accepted(w, 1250, "Chambre à air")
     fee = fee_of(ex)
-    url = fees.start_checkout(w.receiver.id, ex.id)
+    url = checkout.start_checkout(w.receiver.id, ex.id)
     (request,) = posts(fake_stripe, "/v1/checkout/sessions")
     params = request.params
     assert request.idempotency_key == f"fee-{fee.id}-checkout-1"
@@ -442,10 +443,10 @@ def test_a_double_call_reuses_the_open_session(w, fake_stripe):
     ready(fake_stripe, w.provider)
     ex = accepted(w)
     now = utcnow()
-    first = fees.start_checkout(w.receiver.id, ex.id, now=now)
-    assert fees.start_checkout(w.receiver.id, ex.id, now=now) == first
+    first = checkout.start_checkout(w.receiver.id, ex.id, now=now)
+    assert checkout.start_checkout(w.receiver.id, ex.id, now=now) == first
     # Half an hour later the session is still open: the same one again.
-    assert fees.start_checkout(w.receiver.id, ex.id, now=now + timedelta(minutes=30)) == first
+    assert checkout.start_checkout(w.receiver.id, ex.id, now=now + timedelta(minutes=30)) == first
     assert len(fake_stripe.objects("checkout.session")) == 1
     assert len(posts(fake_stripe, "/v1/checkout/sessions")) == 1
     assert fee_of(ex).checkout_attempt == 1
@@ -455,13 +456,13 @@ def test_an_expired_session_is_replaced_by_the_next_attempt(w, fake_stripe):
     ready(fake_stripe, w.provider)
     ex = accepted(w)
     fee_id = fee_of(ex).id
-    first = fees.start_checkout(w.receiver.id, ex.id)
+    first = checkout.start_checkout(w.receiver.id, ex.id)
     session_id = fee_of(ex).checkout_session_id
     fake_stripe.expire_checkout(session_id)
-    fees.sync_checkout(session_id)
+    checkout.sync_checkout(session_id)
     fee = fee_of(ex)
     assert (fee.state, fee.checkout_url) == ("due", None)
-    second = fees.start_checkout(w.receiver.id, ex.id)
+    second = checkout.start_checkout(w.receiver.id, ex.id)
     assert second != first
     assert [r.idempotency_key for r in posts(fake_stripe, "/v1/checkout/sessions")] == [
         f"fee-{fee_id}-checkout-1",
@@ -476,8 +477,8 @@ def test_a_session_past_its_time_is_replaced_by_the_next_attempt(w, fake_stripe)
     ex = accepted(w)
     fee_id = fee_of(ex).id
     now = utcnow()
-    first = fees.start_checkout(w.receiver.id, ex.id, now=now)
-    second = fees.start_checkout(w.receiver.id, ex.id, now=now + timedelta(hours=2))
+    first = checkout.start_checkout(w.receiver.id, ex.id, now=now)
+    second = checkout.start_checkout(w.receiver.id, ex.id, now=now + timedelta(hours=2))
     assert second != first
     assert [r.idempotency_key for r in posts(fake_stripe, "/v1/checkout/sessions")] == [
         f"fee-{fee_id}-checkout-1",
@@ -491,10 +492,10 @@ def test_a_replaced_session_can_no_longer_be_paid(w, fake_stripe):
     ready(fake_stripe, w.provider)
     ex = accepted(w)
     now = utcnow()
-    fees.start_checkout(w.receiver.id, ex.id, now=now)
+    checkout.start_checkout(w.receiver.id, ex.id, now=now)
     old = fee_of(ex).checkout_session_id
     # 57 minutes on, the one-hour session still has 3 minutes to live: it gets replaced.
-    fees.start_checkout(w.receiver.id, ex.id, now=now + timedelta(minutes=57))
+    checkout.start_checkout(w.receiver.id, ex.id, now=now + timedelta(minutes=57))
     assert fee_of(ex).checkout_session_id != old
     assert fake_stripe.get("checkout.session", old)["status"] != "open"
 
@@ -504,7 +505,7 @@ def test_a_lost_answer_retried_by_the_library_makes_one_session(w, fake_stripe):
     ex = accepted(w)
     fee_id = fee_of(ex).id
     fake_stripe.fail_next()
-    url = fees.start_checkout(w.receiver.id, ex.id)
+    url = checkout.start_checkout(w.receiver.id, ex.id)
     (session,) = fake_stripe.objects("checkout.session")
     assert session["url"] == url
     tries = posts(fake_stripe, "/v1/checkout/sessions")
@@ -527,7 +528,7 @@ def test_a_failure_that_reaches_us_keeps_only_the_attempt_and_the_next_try_finds
     now = utcnow()
     before = written()
     fake_stripe.fail_next(3)  # the first try and both of the library's retries
-    refuses(PaymentUnavailable, lambda: fees.start_checkout(w.receiver.id, ex.id, now=now))
+    refuses(PaymentUnavailable, lambda: checkout.start_checkout(w.receiver.id, ex.id, now=now))
     assert written() == before
     fee = fee_of(ex)
     assert (fee.checkout_attempt, fee.checkout_session_id, fee.checkout_url) == (1, None, None)
@@ -535,7 +536,7 @@ def test_a_failure_that_reaches_us_keeps_only_the_attempt_and_the_next_try_finds
     assert len(posts(fake_stripe, "/v1/checkout/sessions")) == 3
     (made,) = fake_stripe.objects("checkout.session")  # Stripe made it; we never heard
 
-    url = fees.start_checkout(w.receiver.id, ex.id, now=now)
+    url = checkout.start_checkout(w.receiver.id, ex.id, now=now)
     assert url == made["url"]
     assert len(fake_stripe.objects("checkout.session")) == 1
     assert {r.idempotency_key for r in posts(fake_stripe, "/v1/checkout/sessions")} == {
@@ -550,10 +551,10 @@ def test_a_try_a_few_seconds_after_a_failure_finds_the_same_session(w, fake_stri
     ex = accepted(w)
     now = utcnow()
     fake_stripe.fail_next(3)
-    refuses(PaymentUnavailable, lambda: fees.start_checkout(w.receiver.id, ex.id, now=now))
+    refuses(PaymentUnavailable, lambda: checkout.start_checkout(w.receiver.id, ex.id, now=now))
     (made,) = fake_stripe.objects("checkout.session")
     # The receiver clicks again a little later: a person does not retry in the same second.
-    url = fees.start_checkout(w.receiver.id, ex.id, now=now + timedelta(seconds=5))
+    url = checkout.start_checkout(w.receiver.id, ex.id, now=now + timedelta(seconds=5))
     assert url == made["url"]
 
 
@@ -563,10 +564,10 @@ def test_every_post_to_stripe_carries_a_key_of_ours(w, fake_stripe):
     ready(fake_stripe, w.provider)  # user-<id>-link-2
     # A fee settled outside after its session was replaced once.
     settled = accepted(w, title="Réglé en liquide")
-    fees.start_checkout(w.receiver.id, settled.id)
+    checkout.start_checkout(w.receiver.id, settled.id)
     fake_stripe.expire_checkout(fee_of(settled).checkout_session_id)
-    fees.sync_checkout(fee_of(settled).checkout_session_id)
-    fees.start_checkout(w.receiver.id, settled.id)
+    checkout.sync_checkout(fee_of(settled).checkout_session_id)
+    checkout.start_checkout(w.receiver.id, settled.id)
     fees.settle_outside(w.provider.id, settled.id)  # fee-<id>-expire-2
     # A fee paid, its answer lost once, then refunded in a dispute.
     fake_stripe.fail_next()
@@ -761,7 +762,7 @@ def test_the_provider_marks_a_due_fee_settled_outside(w, fake_stripe):
     assert count(ExchangeEvent, ExchangeEvent.kind == "fee_settled") == 1
     # Only when due: once settled, nothing more to settle or pay.
     refuses(Conflict, lambda: fees.settle_outside(w.provider.id, ex.id))
-    refuses(Conflict, lambda: fees.start_checkout(w.receiver.id, ex.id))
+    refuses(Conflict, lambda: checkout.start_checkout(w.receiver.id, ex.id))
     assert fake_stripe.requests == []  # no session was open: Stripe was not asked
 
 
@@ -777,7 +778,7 @@ def test_a_paid_fee_is_not_settled_outside(w, fake_stripe):
 def test_settling_outside_expires_the_open_session_first(w, fake_stripe):
     ready(fake_stripe, w.provider)
     ex = accepted(w)
-    fees.start_checkout(w.receiver.id, ex.id)
+    checkout.start_checkout(w.receiver.id, ex.id)
     fee = fee_of(ex)
     session_id = fee.checkout_session_id
     fees.settle_outside(w.provider.id, ex.id)
@@ -793,7 +794,7 @@ def test_settling_outside_expires_the_open_session_first(w, fake_stripe):
 def test_a_session_paid_meanwhile_is_not_settled_outside(w, fake_stripe):
     ready(fake_stripe, w.provider)
     ex = accepted(w)
-    fees.start_checkout(w.receiver.id, ex.id)
+    checkout.start_checkout(w.receiver.id, ex.id)
     session_id = fee_of(ex).checkout_session_id
     fake_stripe.complete_checkout(session_id)  # paid; the webhook has not arrived yet
     error = refuses(Conflict, lambda: fees.settle_outside(w.provider.id, ex.id))
@@ -803,7 +804,7 @@ def test_a_session_paid_meanwhile_is_not_settled_outside(w, fake_stripe):
     fee = fee_of(ex)
     assert (fee.state, fee.settled_at) == ("paid", None)
     assert fee.paid_at is not None
-    fees.sync_checkout(session_id)  # the webhook, later: nothing more
+    checkout.sync_checkout(session_id)  # the webhook, later: nothing more
     assert count(ExchangeEvent, ExchangeEvent.kind == "fee_paid") == 1
 
 
@@ -815,7 +816,7 @@ def test_cancelling_an_accepted_exchange_withdraws_its_due_fee(w, fake_stripe):
     lifecycle.cancel(w.receiver.id, ex.id, "Plus besoin")
     fee = fee_of(ex)
     assert (fee.state, fee.closed_at is not None) == ("withdrawn", True)
-    refuses(Conflict, lambda: fees.start_checkout(w.receiver.id, ex.id))
+    refuses(Conflict, lambda: checkout.start_checkout(w.receiver.id, ex.id))
     refuses(Conflict, lambda: fees.settle_outside(w.provider.id, ex.id))
 
 
@@ -871,7 +872,7 @@ def test_confirmation_moves_the_same_credits_whatever_the_fee(w, fake_stripe, fe
         fees.settle_outside(w.provider.id, ex.id)
     if fee_state == "refunded":  # refunded from Stripe's dashboard, read back from Stripe
         fake_stripe.refund_outside(fee_of(ex).charge_id)
-        fees.sync_charge(fee_of(ex).charge_id)
+        checkout.sync_charge(fee_of(ex).charge_id)
     assert (fee_of(ex).state if fee_state else None) == fee_state
 
     lifecycle.confirm(w.receiver.id, ex.id)
@@ -893,11 +894,11 @@ def test_no_fee_operation_touches_the_time_ledger(w, fake_stripe):
     rows = time_ledger()
     assert rows[0] and rows[1]
 
-    fees.start_checkout(w.receiver.id, ex.id)
+    checkout.start_checkout(w.receiver.id, ex.id)
     assert time_ledger() == rows
     session_id = fee_of(ex).checkout_session_id
     fake_stripe.complete_checkout(session_id)
-    fees.sync_checkout(session_id)
+    checkout.sync_checkout(session_id)
     assert fee_of(ex).state == "paid"
     assert time_ledger() == rows
     fees.settle_outside(w.provider.id, confirmed.id)
@@ -1067,12 +1068,12 @@ def test_a_paid_fee_on_a_cancelled_exchange_goes_to_the_coordinators(w, fake_str
 def test_a_payment_landing_after_the_fee_was_withdrawn_goes_to_the_coordinators(w, fake_stripe):
     ready(fake_stripe, w.provider)
     ex = accepted(w)
-    fees.start_checkout(w.receiver.id, ex.id)
+    checkout.start_checkout(w.receiver.id, ex.id)
     session_id = fee_of(ex).checkout_session_id
     lifecycle.cancel(w.provider.id, ex.id, "Empêchée")
     assert fee_of(ex).state == "withdrawn"
     fake_stripe.complete_checkout(session_id)  # the receiver had the page open
-    fees.sync_checkout(session_id)
+    checkout.sync_checkout(session_id)
     assert fee_of(ex).state == "paid"  # Stripe's word on money wins
     assert told(w.coord_p, "fee_to_refund") == 1
 
@@ -1087,7 +1088,7 @@ def test_a_refund_stripe_refuses_is_asked_again_under_the_next_key(w, fake_strip
     fee = fee_of(ex)
     assert (fee.state, fee.refund_id, fee.refund_attempt) == ("paid", None, 1)
     assert count(ModerationAction, ModerationAction.action == "fee_refunded") == 0
-    fees.sync_charge(fee.charge_id)  # what charge.refunded brings
+    checkout.sync_charge(fee.charge_id)  # what charge.refunded brings
     assert fee_of(ex).state == "refunded"
     assert [r.idempotency_key for r in posts(fake_stripe, "/v1/refunds")] == [
         f"fee-{fee.id}-refund"
@@ -1101,9 +1102,9 @@ def test_a_checkout_stripe_refuses_makes_the_next_try_a_new_attempt(w, fake_stri
     ex = accepted(w)
     # Stripe no longer lets the account take transfers; we have not heard yet.
     fake_stripe.update_account(account.stripe_id, capabilities={"transfers": "inactive"})
-    refuses(PaymentRefused, lambda: fees.start_checkout(w.receiver.id, ex.id))
+    refuses(PaymentRefused, lambda: checkout.start_checkout(w.receiver.id, ex.id))
     fake_stripe.make_account_ready(account.stripe_id)
-    fees.start_checkout(w.receiver.id, ex.id)
+    checkout.start_checkout(w.receiver.id, ex.id)
     fee_id = fee_of(ex).id
     assert [r.idempotency_key for r in posts(fake_stripe, "/v1/checkout/sessions")] == [
         f"fee-{fee_id}-checkout-1",
@@ -1118,8 +1119,8 @@ def test_a_try_long_after_a_lost_answer_is_a_new_attempt(w, fake_stripe):
     ex = accepted(w)
     now = utcnow()
     fake_stripe.fail_next(3)
-    refuses(PaymentUnavailable, lambda: fees.start_checkout(w.receiver.id, ex.id, now=now))
-    url = fees.start_checkout(w.receiver.id, ex.id, now=now + timedelta(minutes=35))
+    refuses(PaymentUnavailable, lambda: checkout.start_checkout(w.receiver.id, ex.id, now=now))
+    url = checkout.start_checkout(w.receiver.id, ex.id, now=now + timedelta(minutes=35))
     fee = fee_of(ex)
     assert fee.checkout_attempt == 2 and fee.checkout_url == url
 
@@ -1199,7 +1200,7 @@ def test_stripe_lost_on_the_onboarding_link_counts_no_link(w, fake_stripe):
 def bank_disputes(fake, ex, **kw) -> str:
     """The payer's bank disputes (or questions) the fee's charge; Stripe's event is handled."""
     dispute = fake.open_dispute(fee_of(ex).charge_id, **kw)
-    fees.sync_dispute(dispute["id"])
+    money_bank_disputes.sync_dispute(dispute["id"])
     return dispute["id"]
 
 
@@ -1219,7 +1220,7 @@ def test_no_refund_while_a_chargeback_is_open_then_one_once_the_bank_decided_for
     refuses(Forbidden, lambda: fees.refund(w.coord_q.id, ex.id, "Pas fait"))
 
     fake_stripe.update_dispute(dispute_id, "won")
-    fees.sync_dispute(dispute_id)
+    money_bank_disputes.sync_dispute(dispute_id)
     assert fees.can_refund(w.coord_p, fee_of(ex))
     fees.refund(w.coord_p.id, ex.id, "Le travail n'a pas été fait")
     assert fee_of(ex).state == "refunded"
@@ -1229,7 +1230,7 @@ def test_a_lost_chargeback_closes_the_refund_for_good(w, fake_stripe):
     ex = disputed_and_paid(fake_stripe, w)
     dispute_id = bank_disputes(fake_stripe, ex)
     fake_stripe.update_dispute(dispute_id, "lost")
-    fees.sync_dispute(dispute_id)
+    money_bank_disputes.sync_dispute(dispute_id)
     fee = fee_of(ex)
     assert fee.charged_back and not fees.can_refund(w.coord_p, fee)
     refuses(Conflict, lambda: fees.refund(w.coord_p.id, ex.id, "Pas fait"))

@@ -30,6 +30,7 @@ import pytest
 from sqlalchemy import func, select
 
 from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.money import checkout as money_checkout
 from exchange.services.money import connect, fees
 from models import (
     Exchange,
@@ -145,7 +146,7 @@ def paid_on_stripe(fake_stripe, pair):
     space, provider, receiver = pair
     ready_account(fake_stripe, provider)
     exchange = due_fee(provider, receiver, space, "Réparer un vélo")
-    fees.start_checkout(receiver.id, exchange.id)
+    money_checkout.start_checkout(receiver.id, exchange.id)
     fee = fees.of_exchange(exchange.id)
     completed = fake_stripe.complete_checkout(fee.checkout_session_id)
     event = fake_stripe.event("checkout.session.completed", completed)
@@ -383,7 +384,7 @@ class World:
         """The receiver opens Checkout (`later`: two hours on, the previous session gone)."""
         exchange = self.exchanges[name]
         now = utcnow() + timedelta(hours=2) if later else None
-        fees.start_checkout(exchange.receiver_id, exchange.id, now=now)
+        money_checkout.start_checkout(exchange.receiver_id, exchange.id, now=now)
         return fees.of_exchange(exchange.id).checkout_session_id
 
     def pays(self, session_id: str) -> str:
@@ -453,7 +454,7 @@ class World:
         f4 = self.exchanges["F4"]  # paid; back from Checkout; disputed; refunded here
         session = self.checkout("F4")
         charge = self.pays(session)
-        fees.sync_checkout(session)  # what /echanges/<id>/frais/paye does
+        money_checkout.sync_checkout(session)  # what /echanges/<id>/frais/paye does
         lifecycle.log_time(f4.provider_id, f4.id, minutes=60)
         disputes.dispute(f4.receiver_id, f4.id, "Pas venu")
         fees.refund(coordinator.id, f4.id, "Le travail n'a pas été fait")
@@ -657,7 +658,7 @@ def test_failure_seen_after_the_payment_succeeded_is_old_news(client, fake_strip
     space, provider, receiver = pair
     ready_account(fake_stripe, provider)
     exchange = due_fee(provider, receiver, space, "Réparer un vélo")
-    fees.start_checkout(receiver.id, exchange.id)
+    money_checkout.start_checkout(receiver.id, exchange.id)
     session_id = fees.of_exchange(exchange.id).checkout_session_id
     declined = fake_stripe.fail_checkout_payment(session_id, "Your card was declined.")
     failed = fake_stripe.event(
@@ -682,7 +683,7 @@ def test_failure_seen_while_current_is_told_then_cleared_by_the_payment(client, 
     space, provider, receiver = pair
     ready_account(fake_stripe, provider)
     exchange = due_fee(provider, receiver, space, "Réparer un vélo")
-    fees.start_checkout(receiver.id, exchange.id)
+    money_checkout.start_checkout(receiver.id, exchange.id)
     session_id = fees.of_exchange(exchange.id).checkout_session_id
     declined = fake_stripe.fail_checkout_payment(session_id, "Your card was declined.")
     intent = fake_stripe.get("payment_intent", declined["payment_intent"])
@@ -702,7 +703,7 @@ def test_refusal_on_an_abandoned_session_is_old_news(client, fake_stripe, pair):
     space, provider, receiver = pair
     ready_account(fake_stripe, provider)
     exchange = due_fee(provider, receiver, space, "Réparer un vélo")
-    fees.start_checkout(receiver.id, exchange.id)
+    money_checkout.start_checkout(receiver.id, exchange.id)
     first = fees.of_exchange(exchange.id).checkout_session_id
     declined = fake_stripe.fail_checkout_payment(first, "Your card was declined.")
     failed = fake_stripe.event(
@@ -710,7 +711,7 @@ def test_refusal_on_an_abandoned_session_is_old_news(client, fake_stripe, pair):
         fake_stripe.get("payment_intent", declined["payment_intent"]),
     )
     fake_stripe.expire_checkout(first)  # the receiver gave up; the intent is canceled
-    fees.start_checkout(receiver.id, exchange.id, now=utcnow() + timedelta(hours=2))
+    money_checkout.start_checkout(receiver.id, exchange.id, now=utcnow() + timedelta(hours=2))
     second = fees.of_exchange(exchange.id).checkout_session_id
     completed = fake_stripe.event(
         "checkout.session.completed", fake_stripe.complete_checkout(second)
@@ -1177,7 +1178,7 @@ def test_an_admin_who_is_a_party_is_told_as_a_party_only(client, fake_stripe, pa
     db.session.commit()
     ready_account(fake_stripe, provider)
     exchange = due_fee(provider, receiver, space, "Réparer un vélo")
-    fees.start_checkout(receiver.id, exchange.id)
+    money_checkout.start_checkout(receiver.id, exchange.id)
     session = fake_stripe.complete_checkout(fees.of_exchange(exchange.id).checkout_session_id)
     deliver(client, fake_stripe.event("checkout.session.completed", session))
     charge = fake_stripe.get("payment_intent", session["payment_intent"])["latest_charge"]

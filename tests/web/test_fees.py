@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import rules, transfers
-from exchange.services.money import connect, fees
+from exchange.services.money import bank_disputes, checkout, connect, fees
 from models import Exchange, Fee, ModerationAction, Space, StripeAccount, User, db
 from tests import factories
 from tests.conftest import AuthActions
@@ -121,10 +121,10 @@ def exchange_row(exchange_id: int) -> Exchange:
 
 def paid(fake, p: People, exchange_id: int) -> Fee:
     """The receiver pays the fee on Checkout, and we know it (as the return page does)."""
-    fees.start_checkout(p.receiver.id, exchange_id)
+    checkout.start_checkout(p.receiver.id, exchange_id)
     fee = fee_of(exchange_id)
     fake.complete_checkout(fee.checkout_session_id)
-    fees.sync_checkout(fee.checkout_session_id)
+    checkout.sync_checkout(fee.checkout_session_id)
     fee = fee_of(exchange_id)
     assert fee.state == "paid"
     return fee
@@ -571,7 +571,7 @@ def chargeback(fake, exchange_id: int, status: str = "needs_response") -> str:
     dispute = fake.open_dispute(fee_of(exchange_id).charge_id)
     if status != "needs_response":
         fake.update_dispute(dispute["id"], status)
-    fees.sync_dispute(dispute["id"])
+    bank_disputes.sync_dispute(dispute["id"])
     return dispute["id"]
 
 

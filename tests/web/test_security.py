@@ -31,7 +31,7 @@ from exchange.services.community import accounts, memberships
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts
 from exchange.services.moderation import acts, reports
-from exchange.services.money import amounts, connect, fees
+from exchange.services.money import amounts, checkout, connect, fees
 from exchange.services.reputation import feedback
 from models import Category, OutboxEmail, StripeEvent, db
 from models.base import utcnow
@@ -403,10 +403,10 @@ def _ready(w: World, fake) -> None:
 def _paid(w: World, fake) -> None:
     """The partner paid the disputed exchange's fee on Checkout."""
     _ready(w, fake)
-    fees.start_checkout(w.partner.id, w.disputed_fee.id)
+    checkout.start_checkout(w.partner.id, w.disputed_fee.id)
     session_id = fees.of_exchange(w.disputed_fee.id).checkout_session_id
     fake.complete_checkout(session_id)
-    assert fees.sync_checkout(session_id).state == "paid"
+    assert checkout.sync_checkout(session_id).state == "paid"
 
 
 def _nothing_to_prepare(w: World, fake) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from exchange.services.errors import NotFound
 from exchange.services.exchanges.stewards import can_resolve
 from exchange.services.moderation import rights
-from exchange.services.money.fees import CALLED_OFF
+from exchange.services.money.fee_steps import CALLED_OFF
 from exchange.services.paging import Page, Window, listed
 from models import Exchange, ExchangeEvent, Fee, User, db
 

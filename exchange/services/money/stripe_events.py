@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from exchange.adapters import stripe_api
-from exchange.services.money import connect, fees
+from exchange.services.money import bank_disputes, checkout, connect
 from models import Fee, StripeEvent, db
 from models.base import utcnow
 
@@ -23,17 +23,17 @@ log = logging.getLogger(__name__)
 
 # What each event type asks us to look at again.
 HANDLERS = {
-    "checkout.session.completed": fees.sync_checkout,
-    "checkout.session.async_payment_succeeded": fees.sync_checkout,
-    "checkout.session.expired": fees.sync_checkout,
-    "payment_intent.payment_failed": fees.sync_intent,
-    "payment_intent.succeeded": fees.sync_intent,
-    "charge.refunded": fees.sync_charge,
-    "charge.dispute.created": fees.sync_dispute,
-    "charge.dispute.updated": fees.sync_dispute,
-    "charge.dispute.closed": fees.sync_dispute,
-    "charge.dispute.funds_withdrawn": fees.sync_dispute,
-    "charge.dispute.funds_reinstated": fees.sync_dispute,
+    "checkout.session.completed": checkout.sync_checkout,
+    "checkout.session.async_payment_succeeded": checkout.sync_checkout,
+    "checkout.session.expired": checkout.sync_checkout,
+    "payment_intent.payment_failed": checkout.sync_intent,
+    "payment_intent.succeeded": checkout.sync_intent,
+    "charge.refunded": checkout.sync_charge,
+    "charge.dispute.created": bank_disputes.sync_dispute,
+    "charge.dispute.updated": bank_disputes.sync_dispute,
+    "charge.dispute.closed": bank_disputes.sync_dispute,
+    "charge.dispute.funds_withdrawn": bank_disputes.sync_dispute,
+    "charge.dispute.funds_reinstated": bank_disputes.sync_dispute,
     "account.updated": connect.sync,
 }
 # After this many failed tries an event waits for a person (its error is kept).
@@ -119,7 +119,7 @@ def reconcile(limit: int = 200) -> int:
     paid = 0
     for session_id in session_ids:
         try:
-            fee = fees.sync_checkout(session_id)
+            fee = checkout.sync_checkout(session_id)
         except Exception as e:  # kept for the next run
             db.session.rollback()
             log.warning("Reconciling Checkout Session %s failed: %s", session_id, e)
