@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, request
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -84,15 +84,6 @@ def attach_error(form: Form, error: DomainError) -> bool:
         return False
     field.errors = [*list(field.errors or []), str(error.message)]
     return True
-
-
-def refuse(form: Form | None, error: DomainError) -> None:
-    """A domain refusal on a form page: beside its field when it has one, else as a message.
-    Access refusals (403, 404) are no messages: they become the error page."""
-    if error.status_code in (403, 404) and not error.field:
-        raise error
-    if form is None or not attach_error(form, error):
-        flash(str(error.message), "error")
 
 
 MAX_INT = 2**31 - 1

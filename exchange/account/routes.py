@@ -19,16 +19,16 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from exchange.account.forms import POT, GiftForm, PeriodForm, RetributeForm
-from exchange.forms_common import int_arg, refuse
+from exchange.actions import act
+from exchange.forms_common import int_arg
 from exchange.forms_time import ask_to_confirm
 from exchange.services.community import members
-from exchange.services.errors import DomainError, LargeAmountUnconfirmed
+from exchange.services.errors import LargeAmountUnconfirmed
 from exchange.services.ledger import gifts, statements, transfers
 from exchange.services.ledger import limits as ledger_limits
 from exchange.services.moderation import rights
 from exchange.services.money import amounts
 from exchange.web import transfer_kind_label
-from models import db
 from models.ledger import TRANSFER_KINDS
 
 bp = Blueprint("account", __name__)
@@ -136,8 +136,8 @@ def give():
     status, large = 400 if request.method == "POST" else 200, None
     if form.validate_on_submit():
         to = None if form.recipient.data == POT else int(form.recipient.data)
-        try:
-            gifts.give(
+        given = act(
+            lambda: gifts.give(
                 current_user.id,
                 minutes=form.minutes.minutes,
                 message=form.message.data or "",
@@ -146,15 +146,15 @@ def give():
                 confirmed_large=form.confirmed_large.confirms(
                     form.minutes.minutes, form.recipient.data
                 ),
-            )
-        except LargeAmountUnconfirmed as e:
-            db.session.rollback()  # no write lock held while the page is drawn
-            status, large = 200, ask_to_confirm(form, e.minutes, form.recipient.data)
-        except DomainError as e:
-            refuse(form, e)
-        else:
-            flash(_("Merci : votre don est enregistré."), "success")
+            ),
+            form=form,
+            done=_("Merci : votre don est enregistré."),
+            answered=(LargeAmountUnconfirmed,),
+        )
+        if given:
             return redirect(url_for("account.statement"))
+        if isinstance(given.error, LargeAmountUnconfirmed):  # asked again, to confirm in words
+            status, large = 200, ask_to_confirm(form, given.error.minutes, form.recipient.data)
     account = transfers.account_of(current_user.id)
     return render_template(
         "account/give.html",
@@ -192,20 +192,18 @@ def retribute():
     ]
     if request.method == "GET" and (wanted := int_arg("membre")):
         form.recipient.data = str(wanted)
-    if form.validate_on_submit():
-        try:
-            gifts.retribute(
-                current_user.id,
-                int(form.recipient.data),
-                minutes=form.minutes.minutes,
-                reason=form.reason.data,
-                request_key=form.request_key.data or None,
-            )
-        except DomainError as e:
-            refuse(form, e)
-        else:
-            flash(_("Rétribution versée et consignée au journal."), "success")
-            return redirect(url_for("account.pot"))
+    if form.validate_on_submit() and act(
+        lambda: gifts.retribute(
+            current_user.id,
+            int(form.recipient.data),
+            minutes=form.minutes.minutes,
+            reason=form.reason.data,
+            request_key=form.request_key.data or None,
+        ),
+        form=form,
+        done=_("Rétribution versée et consignée au journal."),
+    ):
+        return redirect(url_for("account.pot"))
     return render_template(
         "account/retribute.html", form=form, pot=transfers.pot()
     ), 400 if request.method == "POST" else 200

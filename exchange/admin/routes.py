@@ -6,10 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exchange.actions import act
 from exchange.admin.forms import CategoryForm, CorrectionForm, RulesForm
 from exchange.durations import duration_text
-from exchange.forms_common import Form, attach_error, int_arg
-from exchange.services.errors import DomainError, InvalidInput
+from exchange.forms_common import Form, int_arg
+from exchange.services.errors import InvalidInput
 from exchange.services.ledger import gifts, statements
 from exchange.services.ledger import rules as network_rules
 from exchange.services.listings import categories
@@ -29,15 +30,15 @@ def admins_only():
 def category_list():
     """The categories, their use, and a form to add one."""
     form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            categories.create(current_user.id, name_fr=form.name_fr.data, name_en=form.name_en.data)
-        except DomainError as e:
-            if not attach_error(form, e):
-                flash(str(e.message), "error")
-        else:
-            flash(_("Catégorie ajoutée."), "success")
-            return redirect(url_for("admin.category_list"))
+    if form.validate_on_submit() and act(
+        lambda: categories.create(
+            current_user.id, name_fr=form.name_fr.data, name_en=form.name_en.data
+        ),
+        form=form,
+        done=_("Catégorie ajoutée."),
+        access=(),
+    ):
+        return redirect(url_for("admin.category_list"))
     return render_template(
         "admin/categories.html",
         items=categories.with_counts(),
@@ -51,30 +52,35 @@ def category_list():
 def category_update(category_id: int):
     """Rename, move or delete one category."""
     action = request.form.get("action", "rename")
-    try:
-        if action == "delete" and Form().validate_on_submit():
-            categories.delete(current_user.id, category_id)
-            flash(_("Catégorie supprimée."), "info")
-        elif action in ("up", "down") and Form().validate_on_submit():
-            categories.move(current_user.id, category_id, -1 if action == "up" else 1)
-        elif action == "rename":
-            form = CategoryForm()
-            if form.validate_on_submit():
-                categories.rename(
+    if action == "delete" and Form().validate_on_submit():
+        act(
+            lambda: categories.delete(current_user.id, category_id),
+            done=_("Catégorie supprimée."),
+            done_as="info",
+            access=(404,),
+        )
+    elif action in ("up", "down") and Form().validate_on_submit():
+        act(
+            lambda: categories.move(current_user.id, category_id, -1 if action == "up" else 1),
+            access=(404,),
+        )
+    elif action == "rename":
+        form = CategoryForm()
+        if form.validate_on_submit():
+            act(
+                lambda: categories.rename(
                     current_user.id,
                     category_id,
                     name_fr=form.name_fr.data,
                     name_en=form.name_en.data,
-                )
-                flash(_("Catégorie renommée."), "success")
-            elif form.not_text_message:
-                flash(form.not_text_message, "error")
-            else:
-                flash(_("Donnez les deux noms, en français et en anglais."), "error")
-    except DomainError as e:
-        if e.status_code == 404:
-            raise
-        flash(str(e.message), "error")
+                ),
+                done=_("Catégorie renommée."),
+                access=(404,),
+            )
+        elif form.not_text_message:
+            flash(form.not_text_message, "error")
+        else:
+            flash(_("Donnez les deux noms, en français et en anglais."), "error")
     return redirect(url_for("admin.category_list"))
 
 
@@ -90,31 +96,28 @@ def rules():
         form.large_amount.data = duration_text(current.large_amount)
         form.fee_cap.data = amounts.euros_input(current.fee_cap_cents)
         form.commons.data = amounts.percent_input(current.commons_bp)
-    if form.validate_on_submit():
-        try:
-            network_rules.update(
-                current_user.id,
-                credit_floor=-form.overdraft.minutes,
-                credit_ceiling=form.ceiling.minutes,
-                welcome_grant=form.welcome_grant.minutes or 0,
-                fee_cap_cents=_typed(form.fee_cap.data, amounts.parse_euros, "fee_cap_cents"),
-                commons_bp=_typed(form.commons.data, amounts.parse_percent, "commons_bp"),
-                large_amount=form.large_amount.minutes,
-                reason=form.reason.data or "",
-            )
-        except DomainError as e:
-            field = {
-                "credit_floor": "overdraft",
-                "credit_ceiling": "ceiling",
-                "fee_cap_cents": "fee_cap",
-                "commons_bp": "commons",
-            }.get(e.field, e.field)
-            e.field = field
-            if not attach_error(form, e):
-                flash(str(e.message), "error")
-        else:
-            flash(_("Règles du réseau enregistrées."), "success")
-            return redirect(url_for("admin.rules"))
+    if form.validate_on_submit() and act(
+        lambda: network_rules.update(
+            current_user.id,
+            credit_floor=-form.overdraft.minutes,
+            credit_ceiling=form.ceiling.minutes,
+            welcome_grant=form.welcome_grant.minutes or 0,
+            fee_cap_cents=_typed(form.fee_cap.data, amounts.parse_euros, "fee_cap_cents"),
+            commons_bp=_typed(form.commons.data, amounts.parse_percent, "commons_bp"),
+            large_amount=form.large_amount.minutes,
+            reason=form.reason.data or "",
+        ),
+        form=form,
+        done=_("Règles du réseau enregistrées."),
+        access=(),
+        fields={
+            "credit_floor": "overdraft",
+            "credit_ceiling": "ceiling",
+            "fee_cap_cents": "fee_cap",
+            "commons_bp": "commons",
+        },
+    ):
+        return redirect(url_for("admin.rules"))
     return render_template(
         "admin/rules.html",
         form=form,
@@ -161,12 +164,9 @@ def correct(transfer_id: int):
     if not form.validate_on_submit():
         flash(_("Dites pourquoi vous corrigez ce mouvement."), "error")
         return redirect(url_for("admin.transfers"))
-    try:
-        gifts.correct(current_user.id, transfer_id, form.reason.data)
-    except DomainError as e:
-        if e.status_code == 404:
-            raise
-        flash(str(e.message), "error")
-    else:
-        flash(_("Mouvement corrigé : un mouvement inverse a été enregistré."), "success")
+    act(
+        lambda: gifts.correct(current_user.id, transfer_id, form.reason.data),
+        done=_("Mouvement corrigé : un mouvement inverse a été enregistré."),
+        access=(404,),
+    )
     return redirect(url_for("admin.transfers"))

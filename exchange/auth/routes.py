@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from exchange.actions import act
 from exchange.auth.forms import (
     ConfirmForm,
     EmailForm,
@@ -15,9 +16,9 @@ from exchange.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
-from exchange.forms_common import attach_error, local_path
+from exchange.forms_common import local_path
 from exchange.services.community import accounts
-from exchange.services.errors import DomainError, EmailNotConfirmed, InvalidToken
+from exchange.services.errors import EmailNotConfirmed, InvalidToken
 
 bp = Blueprint("auth", __name__)
 
@@ -33,19 +34,17 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = SignupForm()
-    if form.validate_on_submit():
-        try:
-            accounts.register(
-                display_name=form.display_name.data,
-                email=form.email.data,
-                password=form.password.data,
-                locale=str(get_locale()),
-            )
-        except DomainError as e:
-            if not attach_error(form, e):
-                flash(str(e.message), "error")
-        else:
-            return render_template("auth/check_email.html", email=form.email.data.strip().lower())
+    if form.validate_on_submit() and act(
+        lambda: accounts.register(
+            display_name=form.display_name.data,
+            email=form.email.data,
+            password=form.password.data,
+            locale=str(get_locale()),
+        ),
+        form=form,
+        access=(),
+    ):
+        return render_template("auth/check_email.html", email=form.email.data.strip().lower())
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
 
 
@@ -87,19 +86,18 @@ def login():
         form.email.data = request.args["email"]
     unconfirmed = False
     if form.validate_on_submit():
-        try:
-            user = accounts.log_in(
+        logged_in = act(
+            lambda: accounts.log_in(
                 form.email.data,
                 form.password.data,
                 remember=form.remember.data,
                 user_agent=request.headers.get("User-Agent", ""),
-            )
-        except EmailNotConfirmed as e:
-            unconfirmed = True
-            flash(str(e.message), "error")
-        except DomainError as e:
-            flash(str(e.message), "error")
-        else:
+            ),
+            access=(),
+        )
+        unconfirmed = isinstance(logged_in.error, EmailNotConfirmed)  # offer a new link
+        if logged_in:
+            user = logged_in.value
             session.clear()  # a fresh session: nothing from before the log-in carries over
             login_user(user, remember=form.remember.data)
             flash(_("Bienvenue, %(name)s.", name=user.display_name), "success")
@@ -148,17 +146,13 @@ def reset_password(token: str):
         flash(str(e.message), "error")
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.reset_password(token, form.password.data)
-        except DomainError as e:
-            if not attach_error(form, e):
-                flash(str(e.message), "error")
-        else:
-            if current_user.is_authenticated:
-                accounts.end_session(current_user.get_id())
-            session.clear()
-            logout_user()
-            flash(_("Mot de passe changé. Connectez-vous avec le nouveau."), "success")
-            return redirect(url_for("auth.login"))
+    if form.validate_on_submit() and act(
+        lambda: accounts.reset_password(token, form.password.data), form=form, access=()
+    ):
+        if current_user.is_authenticated:
+            accounts.end_session(current_user.get_id())
+        session.clear()
+        logout_user()
+        flash(_("Mot de passe changé. Connectez-vous avec le nouveau."), "success")
+        return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200

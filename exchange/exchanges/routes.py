@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from exchange.actions import act, info_when_done_elsewhere
 from exchange.durations import duration_text
 from exchange.exchanges.forms import (
     AcceptForm,
@@ -18,11 +19,11 @@ from exchange.exchanges.forms import (
     ProposeForm,
     ResolveForm,
 )
-from exchange.forms_common import int_arg, refuse
+from exchange.forms_common import int_arg
 from exchange.forms_time import ask_to_confirm
 from exchange.payments.forms import RefundForm
 from exchange.services.community import members
-from exchange.services.errors import DomainError, LargeAmountUnconfirmed
+from exchange.services.errors import LargeAmountUnconfirmed
 from exchange.services.exchanges import disputes, lifecycle, stewards
 from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.ledger import rules
@@ -30,7 +31,6 @@ from exchange.services.listings import queries as listing_queries
 from exchange.services.money import amounts, connect, fees
 from exchange.services.paging import Window
 from exchange.services.reputation import feedback
-from models import db
 
 bp = Blueprint("exchanges", __name__)
 
@@ -77,19 +77,19 @@ def propose(listing_id: int):
     form = ProposeForm()
     if request.method == "GET" and listing.estimated_minutes:
         form.minutes.data = duration_text(listing.estimated_minutes)
-    if form.validate_on_submit():
-        try:
-            exchange = lifecycle.propose(
+    if form.validate_on_submit() and (
+        proposed := act(
+            lambda: lifecycle.propose(
                 current_user.id,
                 listing.id,
                 message=form.message.data,
                 foreseen_minutes=form.minutes.minutes,
-            )
-        except DomainError as e:
-            refuse(form, e)
-        else:
-            flash(_("Proposition envoyée à %(name)s.", name=listing.author.display_name), "success")
-            return redirect(url_for("exchanges.show", exchange_id=exchange.id))
+            ),
+            form=form,
+            done=_("Proposition envoyée à %(name)s.", name=listing.author.display_name),
+        )
+    ):
+        return redirect(url_for("exchanges.show", exchange_id=proposed.value.id))
     return render_template(
         "exchanges/propose.html", form=form, listing=listing
     ), 400 if request.method == "POST" else 200
@@ -139,20 +139,18 @@ def _act(exchange_id: int, form, call, done: str, form_name: str):
     """Check the form, call the use case, say what happened; re-show the page on an error."""
     exchange_queries.get_for(current_user, exchange_id)  # 404 for those who may not see it
     if form.validate_on_submit():
-        try:
-            call(form)
-        except LargeAmountUnconfirmed as e:  # shown again, to confirm in words
-            db.session.rollback()
-            return _page(exchange_id, 200, ask_to_confirm(form, e.minutes), **{form_name: form})
-        except DomainError as e:
-            # Nothing of the refused step stays in the session the page is drawn from.
-            db.session.rollback()
-            if e.status_code == 409 and not e.field:  # already done elsewhere: say so, move on
-                flash(str(e.message), "info")
-                return redirect(url_for("exchanges.show", exchange_id=exchange_id))
-            refuse(form, e)
-        else:
-            flash(done, "success")
+        stepped = act(
+            lambda: call(form),
+            form=form,
+            done=done,
+            category=info_when_done_elsewhere,
+            answered=(LargeAmountUnconfirmed,),
+        )
+        if isinstance(stepped.error, LargeAmountUnconfirmed):  # shown again, to confirm in words
+            large = ask_to_confirm(form, stepped.error.minutes)
+            return _page(exchange_id, 200, large, **{form_name: form})
+        # Done, or already done elsewhere (a conflict naming no field: said, move on).
+        if stepped or (stepped.error.status_code == 409 and not stepped.error.field):
             return redirect(url_for("exchanges.show", exchange_id=exchange_id))
     return _page(exchange_id, 400, **{form_name: form})
 
@@ -286,8 +284,8 @@ def log_direct():
     status, large = 400 if request.method == "POST" else 200, None
     if form.validate_on_submit():
         who = (form.counterpart.data, form.direction.data)  # what the confirmation names
-        try:
-            exchange = lifecycle.log_direct(
+        logged = act(
+            lambda: lifecycle.log_direct(
                 current_user.id,
                 counterpart_id=int(form.counterpart.data),
                 gave=form.direction.data == "gave",
@@ -298,18 +296,15 @@ def log_direct():
                 fee_cents=form.fee_amount.cents,
                 fee_covers=form.fee_covers.data or "",
                 confirmed_large=form.confirmed_large.confirms(form.minutes.minutes, *who),
-            )
-        except LargeAmountUnconfirmed as e:
-            db.session.rollback()  # no write lock held while the page is drawn
-            status, large = 200, ask_to_confirm(form, e.minutes, *who)
-        except DomainError as e:
-            refuse(form, e)
-        else:
-            flash(
-                _("Temps déclaré : rien ne bouge tant que l'autre personne n'a pas confirmé."),
-                "success",
-            )
-            return redirect(url_for("exchanges.show", exchange_id=exchange.id))
+            ),
+            form=form,
+            done=_("Temps déclaré : rien ne bouge tant que l'autre personne n'a pas confirmé."),
+            answered=(LargeAmountUnconfirmed,),
+        )
+        if logged:
+            return redirect(url_for("exchanges.show", exchange_id=logged.value.id))
+        if isinstance(logged.error, LargeAmountUnconfirmed):  # asked again, to confirm in words
+            status, large = 200, ask_to_confirm(form, logged.error.minutes, *who)
     return render_template(
         "exchanges/log.html",
         form=form,

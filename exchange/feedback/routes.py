@@ -6,10 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exchange.actions import act
 from exchange.feedback.forms import FeedbackForm, ReplyForm
-from exchange.forms_common import int_arg, refuse
+from exchange.forms_common import int_arg
 from exchange.services.community import members
-from exchange.services.errors import DomainError
 from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.moderation import rights
 from exchange.services.paging import Window
@@ -37,20 +37,18 @@ def write(exchange_id: int):
     form.skills.choices = [(s.id, s.name) for s in choices]
     if request.method == "GET" and mine is not None:
         form.skills.data = [s.id for s in mine.skills]
-    if form.validate_on_submit():
-        try:
-            feedback.write(
-                current_user.id,
-                exchange.id,
-                form.recommendation.data,
-                form.comment.data,
-                form.skills.data or [],
-            )
-        except DomainError as e:
-            refuse(form, e)
-        else:
-            flash(_("Merci : votre retour est enregistré."), "success")
-            return redirect(url_for("exchanges.show", exchange_id=exchange.id))
+    if form.validate_on_submit() and act(
+        lambda: feedback.write(
+            current_user.id,
+            exchange_id,
+            form.recommendation.data,
+            form.comment.data,
+            form.skills.data or [],
+        ),
+        form=form,
+        done=_("Merci : votre retour est enregistré."),
+    ):
+        return redirect(url_for("exchanges.show", exchange_id=exchange_id))
     return render_template(
         "feedback/write.html",
         form=form,
@@ -83,14 +81,10 @@ def reply(feedback_id: int):
         abort(403)
     form = ReplyForm()
     if form.validate_on_submit():
-        try:
-            feedback.reply(current_user.id, item.id, form.text.data)
-        except DomainError as e:
-            if e.status_code in (403, 404):
-                raise
-            flash(str(e.message), "error")
-        else:
-            flash(_("Votre réponse est publiée sous le retour."), "success")
+        act(
+            lambda: feedback.reply(current_user.id, feedback_id, form.text.data),
+            done=_("Votre réponse est publiée sous le retour."),
+        )
     else:
         flash(
             " ".join(str(e) for e in form.text.errors)

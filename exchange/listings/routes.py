@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from exchange import dates
+from exchange.actions import act
 from exchange.durations import duration_text
-from exchange.forms_common import attach_error, int_arg
+from exchange.forms_common import int_arg
 from exchange.listings.forms import ActionForm, ListingForm
 from exchange.services.community import members
-from exchange.services.errors import DomainError
 from exchange.services.listings import publishing
 from exchange.services.listings import queries as listing_queries
 from exchange.services.listings.publishing import ListingInput
@@ -109,21 +109,18 @@ def create():
         form.expires_on.data = publishing.default_expiry()
         if len(form.space_id.choices) == 1:
             form.space_id.data = form.space_id.choices[0].value
-    if form.validate_on_submit():
-        try:
-            listing = publishing.create(current_user.id, _input(form))
-        except DomainError as e:
-            if not attach_error(form, e):
-                flash(str(e.message), "error")
+    if form.validate_on_submit() and (
+        made := act(lambda: publishing.create(current_user.id, _input(form)), form=form)
+    ):
+        listing = made.value
+        if listing.moderation == "pending":
+            flash(
+                _("Annonce envoyée : les coordinateurs du lieu la publieront après relecture."),
+                "info",
+            )
         else:
-            if listing.moderation == "pending":
-                flash(
-                    _("Annonce envoyée : les coordinateurs du lieu la publieront après relecture."),
-                    "info",
-                )
-            else:
-                flash(_("Annonce publiée."), "success")
-            return redirect(url_for("listings.show", listing_id=listing.id))
+            flash(_("Annonce publiée."), "success")
+        return redirect(url_for("listings.show", listing_id=listing.id))
     return render_template(
         "listings/form.html", form=form, listing=None
     ), 400 if form.errors else 200
@@ -146,21 +143,19 @@ def edit(listing_id: int):
         form.expires_on.data = listing.expires_at.date()
         if listing.estimated_minutes:
             form.estimated_hours.data = duration_text(listing.estimated_minutes)
-    if form.validate_on_submit():
-        try:
-            updated = publishing.update(current_user.id, listing.id, _input(form))
-        except DomainError as e:
-            if not attach_error(form, e):
-                flash(str(e.message), "error")
+    if form.validate_on_submit() and (
+        saved := act(
+            lambda: publishing.update(current_user.id, listing.id, _input(form)), form=form
+        )
+    ):
+        if saved.value.moderation == "pending":
+            flash(
+                _("Modification enregistrée : elle attend la relecture des coordinateurs."),
+                "info",
+            )
         else:
-            if updated.moderation == "pending":
-                flash(
-                    _("Modification enregistrée : elle attend la relecture des coordinateurs."),
-                    "info",
-                )
-            else:
-                flash(_("Annonce enregistrée."), "success")
-            return redirect(url_for("listings.show", listing_id=listing.id))
+            flash(_("Annonce enregistrée."), "success")
+        return redirect(url_for("listings.show", listing_id=listing_id))
     return render_template(
         "listings/form.html", form=form, listing=listing
     ), 400 if form.errors else 200
@@ -173,19 +168,16 @@ def change_status(listing_id: int):
     action = request.form.get("action", "")
     listing_queries.get_for(current_user, listing_id)  # 404 for a listing this member cannot see
     if ActionForm().validate_on_submit():
-        try:
-            publishing.change_status(current_user.id, listing_id, action)
-        except DomainError as e:
-            if e.status_code in (403, 404):
-                raise
-            flash(str(e.message), "info")
-        else:
-            messages = {
-                "pause": _("Annonce mise en pause : elle n'apparaît plus dans la recherche."),
-                "reopen": _("Annonce rouverte."),
-                "close": _("Annonce retirée."),
-            }
-            flash(messages[action], "success")
+        messages = {
+            "pause": _("Annonce mise en pause : elle n'apparaît plus dans la recherche."),
+            "reopen": _("Annonce rouverte."),
+            "close": _("Annonce retirée."),
+        }
+        act(
+            lambda: publishing.change_status(current_user.id, listing_id, action),
+            done=messages.get(action),
+            category="info",
+        )
     return redirect(url_for("listings.show", listing_id=listing_id))
 
 
@@ -195,17 +187,13 @@ def renew(listing_id: int):
     """Give my listing another 90 days."""
     listing_queries.get_for(current_user, listing_id)  # 404 for a listing this member cannot see
     if ActionForm().validate_on_submit():
-        try:
-            listing = publishing.renew(current_user.id, listing_id)
-        except DomainError as e:
-            if e.status_code in (403, 404):
-                raise
-            flash(str(e.message), "info")
-        else:
-            flash(
-                _("Annonce prolongée jusqu'au %(date)s.", date=dates.day(listing.expires_at)),
-                "success",
-            )
+        act(
+            lambda: publishing.renew(current_user.id, listing_id),
+            done=lambda listing: _(
+                "Annonce prolongée jusqu'au %(date)s.", date=dates.day(listing.expires_at)
+            ),
+            category="info",
+        )
     return redirect(url_for("listings.show", listing_id=listing_id))
 
 

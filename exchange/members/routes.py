@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exchange.actions import act
 from exchange.feedback.forms import ReplyForm
-from exchange.forms_common import attach_error, int_arg
+from exchange.forms_common import int_arg
 from exchange.members.forms import ProfileForm
 from exchange.services.community import members
-from exchange.services.errors import DomainError
 from exchange.services.listings import queries as listing_queries
 from exchange.services.moderation import rights
 from exchange.services.money import amounts, connect
@@ -75,25 +75,20 @@ def edit_profile():
     if request.method == "GET":
         form.skills.data = ", ".join(s.name for s in current_user.skills)
         form.locale.data = current_user.locale or "fr"
-    if form.validate_on_submit():
-        try:
-            members.update_profile(
-                current_user.id,
-                display_name=form.display_name.data,
-                bio=form.bio.data,
-                city=form.city.data,
-                languages=form.languages.data,
-                contact=form.contact.data,
-                skills=form.skills.data,
-                locale=form.locale.data,
-            )
-        except DomainError as e:
-            if not attach_error(form, e):
-                abort(e.status_code)
-        else:
-            flash(_("Profil enregistré."), "success")
-            # ?lang= makes the chosen language the remembered one at once.
-            return redirect(
-                url_for("members.profile", user_id=current_user.id, lang=form.locale.data)
-            )
+    if form.validate_on_submit() and act(
+        lambda: members.update_profile(
+            current_user.id,
+            display_name=form.display_name.data,
+            bio=form.bio.data,
+            city=form.city.data,
+            languages=form.languages.data,
+            contact=form.contact.data,
+            skills=form.skills.data,
+            locale=form.locale.data,
+        ),
+        form=form,
+        done=_("Profil enregistré."),
+    ):
+        # ?lang= makes the chosen language the remembered one at once.
+        return redirect(url_for("members.profile", user_id=current_user.id, lang=form.locale.data))
     return render_template("members/edit.html", form=form), 400 if form.errors else 200

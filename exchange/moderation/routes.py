@@ -6,9 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.forms_common import attach_error, int_arg, local_path
+from exchange.actions import act
+from exchange.forms_common import int_arg, local_path
 from exchange.moderation.forms import ActForm, ReportForm, reason_label
-from exchange.services.errors import Conflict, DomainError
+from exchange.services.errors import Conflict
 from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.moderation import acts as moderation_acts
 from exchange.services.moderation import desk, reports, rights
@@ -52,23 +53,20 @@ def _report_page(form, item_kind: str, item, back: str, already: bool, status: i
 def _file_report(form, file, back: str, item_kind: str, item, already: bool):
     """Shared by both report pages: send the report, or show the form again with why not."""
     if form.validate_on_submit():
-        try:
-            file(form.reason.data, form.text.data or "")
-        except Conflict as e:
-            flash(str(e.message), "info")
-            return _report_page(form, item_kind, item, back, True, 409)
-        except DomainError as e:
-            if e.status_code in (403, 404) or not attach_error(form, e):
-                raise
-        else:
-            flash(
-                _(
-                    "Merci : votre signalement a bien été reçu. La coordination va l'examiner "
-                    "et vous dira ce qui a été fait."
-                ),
-                "success",
-            )
+        filed = act(
+            lambda: file(form.reason.data, form.text.data or ""),
+            form=form,
+            done=_(
+                "Merci : votre signalement a bien été reçu. La coordination va l'examiner "
+                "et vous dira ce qui a été fait."
+            ),
+            answered=(Conflict,),
+        )
+        if filed:
             return redirect(back)
+        if isinstance(filed.error, Conflict):  # reported already: said, with the report's page
+            flash(str(filed.error.message), "info")
+            return _report_page(form, item_kind, item, back, True, 409)
     status = 400 if form.errors else 200
     return _report_page(form, item_kind, item, back, already, status)
 
@@ -166,14 +164,7 @@ def _act(call, done: str):
     a message on the page we came from."""
     form = ActForm()
     if form.validate_on_submit():
-        try:
-            call(form.reason.data or "")
-        except DomainError as e:
-            if e.status_code in (403, 404):
-                raise
-            flash(str(e.message), "error")
-        else:
-            flash(done, "success")
+        act(lambda: call(form.reason.data or ""), done=done)
     elif form.not_text_message:
         flash(form.not_text_message, "error")
     return redirect(_back(url_for("moderation.index")))

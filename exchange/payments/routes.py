@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exchange.actions import act, info_when_done_elsewhere
 from exchange.extensions import csrf
 from exchange.forms_common import int_arg
 from exchange.payments.forms import RefundForm
@@ -65,13 +66,8 @@ def _back_to_profile():
 @login_required
 def connect_start():
     """Open (or finish opening) my Stripe account, on Stripe's onboarding pages."""
-    try:
-        return redirect(connect.onboarding_url(current_user.id), 303)
-    except DomainError as e:
-        if e.status_code in (403, 404) and not e.field:
-            raise
-        flash(str(e.message), "error")
-        return _back_to_profile()
+    onboarding = act(lambda: connect.onboarding_url(current_user.id))
+    return redirect(onboarding.value, 303) if onboarding else _back_to_profile()
 
 
 @bp.route("/compte/paiements/relancer")
@@ -88,11 +84,10 @@ def connect_refresh():
 @login_required
 def connect_return():
     """Back from Stripe's onboarding: ask Stripe where the account stands."""
-    try:
-        state = connect.refresh(current_user.id)
-    except DomainError as e:
-        flash(str(e.message), "error")
+    refreshed = act(lambda: connect.refresh(current_user.id), access=())
+    if not refreshed:
         return _back_to_profile()
+    state = refreshed.value
     if state == "ready":
         flash(
             _("Votre compte de paiement est prêt : vous pouvez recevoir des frais en ligne."),
@@ -118,14 +113,7 @@ def _exchange_page(exchange_id: int):
 
 def _fee_act(exchange_id: int, call, done: str):
     exchange_queries.get_for(current_user, exchange_id)  # 404 for those who may not see it
-    try:
-        call()
-    except DomainError as e:
-        if e.status_code in (403, 404) and not e.field:
-            raise
-        flash(str(e.message), "info" if e.status_code == 409 else "error")
-    else:
-        flash(done, "success")
+    act(call, done=done, category=info_when_done_elsewhere)
     return _exchange_page(exchange_id)
 
 
@@ -134,14 +122,11 @@ def _fee_act(exchange_id: int, call, done: str):
 def pay(exchange_id: int):
     """The receiver pays the fee on Stripe Checkout."""
     exchange_queries.get_for(current_user, exchange_id)
-    try:
-        url = checkout.start_checkout(current_user.id, exchange_id)
-    except DomainError as e:
-        if e.status_code in (403, 404) and not e.field:
-            raise
-        flash(str(e.message), "info" if e.status_code == 409 else "error")
-        return _exchange_page(exchange_id)
-    return redirect(url, 303)
+    started = act(
+        lambda: checkout.start_checkout(current_user.id, exchange_id),
+        category=info_when_done_elsewhere,
+    )
+    return redirect(started.value, 303) if started else _exchange_page(exchange_id)
 
 
 @bp.route("/echanges/<int:exchange_id>/frais/paye")
@@ -155,7 +140,7 @@ def checkout_return(exchange_id: int):
         return _exchange_page(exchange_id)
     try:
         fee = checkout.sync_checkout(session_id)
-    except DomainError:
+    except DomainError:  # Stripe unreachable: no refusal to tell, the webhook will say it
         fee = None
     if fee is not None and fee.state == "paid":
         flash(_("Paiement reçu : merci. Les frais sont réglés."), "success")

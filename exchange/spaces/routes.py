@@ -7,9 +7,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.forms_common import attach_error
+from exchange.actions import act
 from exchange.services.community import memberships, spaces
-from exchange.services.errors import DomainError
 from exchange.services.listings import queries as listing_queries
 from exchange.services.reputation import summaries
 from exchange.spaces.forms import (
@@ -74,6 +73,16 @@ def _show_page(space, *, appoint_form=None, failed_remove=None, status: int = 20
     return page, status
 
 
+def _space_fields(form: SpaceForm) -> dict:
+    return {
+        "name": form.name.data,
+        "city": form.city.data,
+        "description": form.description.data,
+        "join_policy": form.join_policy.data,
+        "premoderation": form.premoderation.data,
+    }
+
+
 @bp.route("/lieux/nouveau", methods=["GET", "POST"])
 @login_required
 def create():
@@ -81,22 +90,14 @@ def create():
     if not current_user.is_admin:
         abort(403)
     form = SpaceForm()
-    if form.validate_on_submit():
-        try:
-            space = spaces.create_space(
-                current_user.id,
-                name=form.name.data,
-                city=form.city.data,
-                description=form.description.data,
-                join_policy=form.join_policy.data,
-                premoderation=form.premoderation.data,
-            )
-        except DomainError as e:
-            if not attach_error(form, e):
-                flash(str(e.message), "error")
-        else:
-            flash(_("Lieu créé. Nommez maintenant ses coordinateurs."), "success")
-            return redirect(url_for("spaces.show", space_id=space.id))
+    if form.validate_on_submit() and (
+        made := act(
+            lambda: spaces.create_space(current_user.id, **_space_fields(form)),
+            form=form,
+            done=_("Lieu créé. Nommez maintenant ses coordinateurs."),
+        )
+    ):
+        return redirect(url_for("spaces.show", space_id=made.value.id))
     return render_template("spaces/form.html", form=form, space=None), 400 if form.errors else 200
 
 
@@ -107,23 +108,12 @@ def edit(space_id: int):
     space = spaces.get_space(space_id)
     _require_coordinator(space.id)
     form = SpaceForm(obj=space)
-    if form.validate_on_submit():
-        try:
-            spaces.update_space(
-                current_user.id,
-                space.id,
-                name=form.name.data,
-                city=form.city.data,
-                description=form.description.data,
-                join_policy=form.join_policy.data,
-                premoderation=form.premoderation.data,
-            )
-        except DomainError as e:
-            if not attach_error(form, e):
-                flash(str(e.message), "error")
-        else:
-            flash(_("Lieu enregistré."), "success")
-            return redirect(url_for("spaces.show", space_id=space.id))
+    if form.validate_on_submit() and act(
+        lambda: spaces.update_space(current_user.id, space_id, **_space_fields(form)),
+        form=form,
+        done=_("Lieu enregistré."),
+    ):
+        return redirect(url_for("spaces.show", space_id=space_id))
     return render_template("spaces/form.html", form=form, space=space), 400 if form.errors else 200
 
 
@@ -133,15 +123,14 @@ def join(space_id: int):
     """Join an open space, or ask to join one that approves its members."""
     form = JoinForm()
     if form.validate_on_submit():
-        try:
-            membership = memberships.request_join(
-                current_user.id, space_id, form.message.data or ""
-            )
-        except DomainError as e:
-            if e.status_code == 404:
-                raise
-            flash(str(e.message), "info")
+        joined = act(
+            lambda: memberships.request_join(current_user.id, space_id, form.message.data or ""),
+            category="info",
+            access=(404,),
+        )
+        if not joined:
             return redirect(url_for("spaces.show", space_id=space_id))
+        membership = joined.value
         if membership.status == "active":
             flash(_("Vous avez rejoint %(space)s.", space=membership.space.name), "success")
         else:
@@ -167,12 +156,14 @@ def leave(space_id: int):
     """Leave a space, or withdraw a pending request."""
     if SimpleForm().validate_on_submit():
         space = spaces.get_space(space_id)
-        try:
-            memberships.leave(current_user.id, space.id)
-        except DomainError:
-            flash(_("Vous n'êtes pas membre de ce lieu."), "info")
-        else:
-            flash(_("C'est noté."), "info")
+        act(
+            lambda: memberships.leave(current_user.id, space.id),
+            done=_("C'est noté."),
+            done_as="info",
+            category="info",
+            refusal=_("Vous n'êtes pas membre de ce lieu."),
+            access=(),
+        )
     return redirect(url_for("spaces.show", space_id=space_id))
 
 
@@ -207,28 +198,27 @@ def decide(space_id: int, membership_id: int):
     space = spaces.get_space(space_id)
     _require_coordinator(space.id)
     form = DecisionForm(prefix=f"m{membership_id}")
+    back = _back_to_queue_or(url_for("spaces.requests", space_id=space.id))
     if form.validate_on_submit():
-        try:
-            membership = memberships.decide_join(
+        decided = act(
+            lambda: memberships.decide_join(
                 current_user.id,
                 membership_id,
                 approve=form.decision.data == "approve",
                 reason=form.reason.data or "",
                 space_id=space.id,
-            )
-        except DomainError as e:
-            if e.status_code in (403, 404):
-                raise
-            if not attach_error(form, e):  # already decided by someone else, say
-                flash(str(e.message), "info")
-                return redirect(_back_to_queue_or(url_for("spaces.requests", space_id=space.id)))
-        else:
-            name = membership.user.display_name
-            if membership.status == "active":
+            ),
+            form=form,
+            category="info",  # already decided by someone else, say
+        )
+        if decided:
+            name = decided.value.user.display_name
+            if decided.value.status == "active":
                 flash(_("%(name)s fait maintenant partie du lieu.", name=name), "success")
             else:
                 flash(_("Demande déclinée ; %(name)s a reçu votre message.", name=name), "info")
-            return redirect(_back_to_queue_or(url_for("spaces.requests", space_id=space.id)))
+        if decided or not form.errors:
+            return redirect(back)
     memberships.get_membership_in(space.id, membership_id)  # 404 for a request of another space
     return _requests_page(space, failed=(membership_id, form), status=400)
 
@@ -242,18 +232,18 @@ def appoint(space_id: int):
     space = spaces.get_space(space_id)
     form = AppointForm()
     if form.validate_on_submit():
-        try:
-            membership = memberships.appoint_coordinator(
-                current_user.id, space.id, email=form.email.data
-            )
-        except DomainError as e:
-            if not attach_error(form, e):
-                flash(str(e.message), "error")
-                return redirect(url_for("spaces.show", space_id=space.id))
-        else:
-            name = membership.user.display_name
-            flash(_("%(name)s coordonne maintenant ce lieu.", name=name), "success")
-            return redirect(url_for("spaces.show", space_id=space.id))
+        named = act(
+            lambda: memberships.appoint_coordinator(
+                current_user.id, space_id, email=form.email.data
+            ),
+            form=form,
+            done=lambda membership: _(
+                "%(name)s coordonne maintenant ce lieu.", name=membership.user.display_name
+            ),
+            access=(),
+        )
+        if named or not form.errors:
+            return redirect(url_for("spaces.show", space_id=space_id))
     return _show_page(space, appoint_form=form, status=400)
 
 
@@ -266,15 +256,15 @@ def remove_coordinator(space_id: int, user_id: int):
     space = spaces.get_space(space_id)
     form = ReasonForm(prefix=f"c{user_id}")
     if form.validate_on_submit():
-        try:
-            memberships.remove_coordinator(current_user.id, space.id, user_id, form.reason.data)
-        except DomainError as e:
-            if not attach_error(form, e):
-                if e.status_code == 404:
-                    raise
-                flash(str(e.message), "error")
-                return redirect(url_for("spaces.show", space_id=space.id))
-        else:
-            flash(_("Rôle de coordination retiré."), "info")
-            return redirect(url_for("spaces.show", space_id=space.id))
+        removed = act(
+            lambda: memberships.remove_coordinator(
+                current_user.id, space_id, user_id, form.reason.data
+            ),
+            form=form,
+            done=_("Rôle de coordination retiré."),
+            done_as="info",
+            access=(404,),
+        )
+        if removed or not form.errors:
+            return redirect(url_for("spaces.show", space_id=space_id))
     return _show_page(space, failed_remove=(user_id, form), status=400)
