@@ -16,7 +16,7 @@ COMPILED   := $(CATALOGUES:.po=.mo)
 help:
 	@echo "make run    - install, migrate, load the demo network if empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install with the test extras and run the whole suite"
-	@echo "make lint   - ruff check and format check, the import contracts (.importlinter)"
+	@echo "make lint   - ruff check and format check, the import contracts (.importlinter), mypy"
 	@echo "make serve  - migrate, then serve with gunicorn as production does (exchange/gunicorn_conf.py)"
 	@echo "make bench  - issue 14's numbers: ceilings, pgbench, every main page under wrk at both"
 	@echo "              scales, settlements/s, SQLite searches, worker RSS; a table and JSON"
@@ -76,6 +76,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -37,7 +37,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         # Not x_host: links in emails come from BASE_URL, never from a header a client can set.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -858,9 +858,9 @@ def _words(w: _World, note: _Note, forced: dict[int, str]) -> None:
         rec = "neutral" if w.rng.random() < (0.1 if note.by_receiver else 0.08) else "recommends"
     note.recommendation = rec
     if rec == "not_recommended":
-        pool = dict(NOT_RECOMMENDED_RECEIVED if note.by_receiver else NOT_RECOMMENDED_GAVE)
-        note.comment = w.pick(list(pool))
-        note.reply = pool[note.comment]
+        replies = dict(NOT_RECOMMENDED_RECEIVED if note.by_receiver else NOT_RECOMMENDED_GAVE)
+        note.comment = w.pick(list(replies))
+        note.reply = replies[note.comment]
         return
     if rec == "neutral":
         pool = NEUTRAL_RECEIVED if note.by_receiver else NEUTRAL_GAVE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g, jsonify, make_response, render_template, request
+from flask import Response, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -82,6 +82,7 @@ def _database_unavailable(error: BaseException):
             "une minute ; si vous envoyiez un formulaire, vérifiez ensuite qu'il a bien été "
             "pris en compte."
         )
+        body: Response | str
         if request.path.startswith("/api/"):
             body = jsonify(error={"code": 503, "title": title, "message": message})
         else:

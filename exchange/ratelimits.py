@@ -10,6 +10,9 @@ restarting) each process counts in its own memory and goes back to Redis once it
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -65,7 +68,7 @@ def init_app(app: Flask) -> Limiter:
     limiter = Limiter(get_remote_address, strategy="moving-window", storage_options=storage_options)
     limiter.init_app(app)
     for endpoint, rules in LIMITED_ENDPOINTS.items():
-        view = app.view_functions[endpoint]
+        view: Callable[..., Any] = app.view_functions[endpoint]
         for limit, key, failures_only in rules:
             view = limiter.limit(
                 limit,

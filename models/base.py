@@ -1,9 +1,10 @@
 """The shared declarative base, the `db` handle and column types used everywhere."""
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, MetaData, Table, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints let Alembic alter them later, on SQLite (batch mode) as on PostgreSQL.
@@ -19,8 +20,18 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+    if TYPE_CHECKING:  # every model here is mapped to a Table (no mapping to a join or a select)
+        __table__: ClassVar[Table]
+
 
 db = SQLAlchemy(model_class=Base)
+
+# What the models derive from: Flask-SQLAlchemy's `db.Model` (the app's session, table names),
+# which a type checker reads as the declarative base it is built on.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:

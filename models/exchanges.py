@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
-from models.base import UTCDateTime, db, utcnow
+from models.base import Model, UTCDateTime, utcnow
 from models.listings import Listing
 from models.users import User
 
@@ -39,7 +39,7 @@ EVENT_KINDS = (
 )
 
 
-class Exchange(db.Model):
+class Exchange(Model):
     __tablename__ = "exchanges"
     __table_args__ = (
         CheckConstraint(
@@ -130,7 +130,7 @@ class Exchange(db.Model):
         return "expired" if self.is_expired() else self.state
 
 
-class ExchangeEvent(db.Model):
+class ExchangeEvent(Model):
     """One step of an exchange's history: who did what, when, with which words."""
 
     __tablename__ = "exchange_events"

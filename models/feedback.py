@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import UTCDateTime, db, utcnow
+from models.base import Model, UTCDateTime, db, utcnow
 from models.exchanges import Exchange
 from models.users import Skill, User
 
@@ -37,7 +37,7 @@ feedback_skills = Table(
 )
 
 
-class Feedback(db.Model):
+class Feedback(Model):
     __tablename__ = "feedback"
     __table_args__ = (
         # Once per party and exchange: a database rule, so two clicks at once make one row.

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import UTCDateTime, db, utcnow
+from models.base import Model, UTCDateTime, utcnow
 from models.users import User
 
 ACCOUNT_KINDS = ("member", "pot")
@@ -37,7 +37,7 @@ DEFAULT_FEE_CAP = 5000  # 50 € per exchange, in cents
 DEFAULT_LARGE_AMOUNT = 5 * 60  # a gift or a log above 5 h asks to be confirmed
 
 
-class Account(db.Model):
+class Account(Model):
     """A member's time account, or the network's common pot (the one account of kind 'pot')."""
 
     __tablename__ = "accounts"
@@ -69,7 +69,7 @@ class Account(db.Model):
         return self.kind == "pot"
 
 
-class Transfer(db.Model):
+class Transfer(Model):
     """One movement of time between two accounts, with its reason and its author."""
 
     __tablename__ = "transfers"
@@ -122,7 +122,7 @@ class Transfer(db.Model):
     replayed = False
 
 
-class Entry(db.Model):
+class Entry(Model):
     """One side of a transfer on one account: negative taken, positive given.
 
     `balance_after` is the account's balance once this entry applied: the statement's
@@ -152,7 +152,7 @@ class Entry(db.Model):
     account: Mapped[Account] = relationship()
 
 
-class NetworkSettings(db.Model):
+class NetworkSettings(Model):
     """The network's rules, one row, set by an admin (defaults until then)."""
 
     __tablename__ = "network_settings"

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import UTCDateTime, db, utcnow
+from models.base import Model, UTCDateTime, db, utcnow
 from models.users import Skill
 
 KINDS = ("offer", "request")
@@ -34,7 +34,7 @@ listing_skills = Table(
 )
 
 
-class Category(db.Model):
+class Category(Model):
     """A listing category; the admin keeps the list."""
 
     __tablename__ = "categories"
@@ -49,7 +49,7 @@ class Category(db.Model):
         return self.name_en if locale == "en" else self.name_fr
 
 
-class Listing(db.Model):
+class Listing(Model):
     """An offer ("je peux aider sur…") or a request ("je cherche…"), in the pad standard."""
 
     __tablename__ = "listings"
@@ -125,7 +125,7 @@ class Listing(db.Model):
         )
 
 
-class ListingTerm(db.Model):
+class ListingTerm(Model):
     """One distinct searchable word of a listing, with its French stem and weight.
 
     The search finds the words that answer a query in `search_vocabulary`, then joins them
@@ -145,7 +145,7 @@ class ListingTerm(db.Model):
     __table_args__ = (Index("ix_listing_terms_lookup", "term", "listing_id", "weight"),)
 
 
-class SearchVocabulary(db.Model):
+class SearchVocabulary(Model):
     """Every distinct word of the listings once, with its stem: what a query word is matched
     against (prefix, stem, trigrams) before the listings are. Append-only: a word stays when
     its last listing goes (it then matches nothing), so the ids only grow and SQLite workers
@@ -179,7 +179,7 @@ REPORT_REASONS = ("spam", "inappropriate", "misleading", "harassment", "other")
 REPORT_STATUSES = ("open", "dismissed", "actioned")
 
 
-class Report(db.Model):
+class Report(Model):
     """A member flags a listing, a profile or a feedback for the coordinators."""
 
     __tablename__ = "reports"

@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import UTCDateTime, db, utcnow
+from models.base import Model, UTCDateTime, utcnow
 
 
-class ModerationAction(db.Model):
+class ModerationAction(Model):
     __tablename__ = "moderation_actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,12 +11,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import UTCDateTime, db, utcnow
+from models.base import Model, UTCDateTime, utcnow
 
 EMAIL_STATUSES = ("pending", "sending", "sent", "failed")
 
 
-class OutboxEmail(db.Model):
+class OutboxEmail(Model):
     __tablename__ = "outbox_emails"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import UTCDateTime, db, utcnow
+from models.base import Model, UTCDateTime, utcnow
 from models.exchanges import Exchange
 from models.users import User
 
@@ -36,7 +36,7 @@ DISPUTE_STATES = ("inquiry", "open", "won", "lost", "closed")
 DISPUTE_RANK = {"inquiry": 0, "open": 1, "won": 2, "lost": 2, "closed": 2}
 
 
-class Fee(db.Model):
+class Fee(Model):
     __tablename__ = "fees"
     __table_args__ = (
         CheckConstraint(
@@ -124,7 +124,7 @@ class Fee(db.Model):
         return self.dispute_status in ("open", "lost")
 
 
-class StripeAccount(db.Model):
+class StripeAccount(Model):
     """A provider's Express account on Stripe Connect, as Stripe last described it; one per
     member in test mode and one in live mode (test accounts do not carry over)."""
 
@@ -159,7 +159,7 @@ class StripeAccount(db.Model):
         return "ready" if ready else "pending"
 
 
-class StripeEvent(db.Model):
+class StripeEvent(Model):
     """Every event Stripe sent us, once by its id: the first delivery is recorded and handled
     after the answer; later deliveries of the same id change nothing."""
 

@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import UTCDateTime, db, utcnow
+from models.base import Model, UTCDateTime, utcnow
 
 JOIN_POLICIES = ("open", "approval")
 MEMBERSHIP_STATUSES = ("pending", "active", "declined", "left")
 MEMBERSHIP_ROLES = ("member", "coordinator")
 
 
-class Space(db.Model):
+class Space(Model):
     """An island of the archipelago."""
 
     __tablename__ = "spaces"
@@ -42,7 +42,7 @@ class Space(db.Model):
         return f"<Space {self.id} {self.name}>"
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A member's place in a space: asked, granted, declined or left; member or coordinator."""
 
     __tablename__ = "memberships"

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import UTCDateTime, db, utcnow
+from models.base import Model, UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:  # the type checker reads the class; at run time the relationship names it
+    from models.spaces import Membership
 
 user_skills = Table(
     "user_skills",
@@ -17,7 +21,7 @@ user_skills = Table(
 )
 
 
-class Skill(db.Model):
+class Skill(Model):
     """A skill tag, shared by members (and later listings); `slug` is its normalised key."""
 
     __tablename__ = "skills"
@@ -30,7 +34,7 @@ class Skill(db.Model):
         return f"<Skill {self.slug}>"
 
 
-class User(db.Model):
+class User(Model):
     """A member of the network. Email and password are private; the rest is the profile."""
 
     __tablename__ = "users"
@@ -59,7 +63,7 @@ class User(db.Model):
     skills: Mapped[list[Skill]] = relationship(
         secondary=user_skills, order_by=Skill.name, lazy="selectin"
     )
-    memberships: Mapped[list[Membership]] = relationship(  # noqa: F821
+    memberships: Mapped[list[Membership]] = relationship(
         back_populates="user",
         foreign_keys="Membership.user_id",
         cascade="all, delete-orphan",
@@ -67,7 +71,10 @@ class User(db.Model):
 
     # Flask-Login reads these. The id it keeps in the cookie is the log-in session's token,
     # set by the loader, so that ending a session makes its cookies worthless.
-    session_token = None  # not a column
+    if TYPE_CHECKING:
+        session_token: str | None  # not a column: the log-in session this request came with
+    else:
+        session_token = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -107,7 +114,7 @@ class User(db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One log-in on one device. The cookie carries a random token; we keep only its hash.
 
     Logging out revokes the row, so a copy of the cookie replayed later is refused.

@@ -211,7 +211,7 @@ def init_app(app: Flask, periodic: Sequence[str] = ()) -> None:
     kind = {"rq": RQJobs, "thread": ThreadJobs, "inline": InlineJobs}[mode]
     jobs = kind(app, periodic)
     app.extensions["archipel.jobs"] = jobs
-    if mode == "thread":
+    if isinstance(jobs, ThreadJobs):
         # Started by the first request of each process (never at import: gunicorn forks).
         app.before_request(jobs.start)
 

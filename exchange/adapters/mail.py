@@ -117,7 +117,9 @@ def describe(error: BaseException) -> str:
         ]
         return "recipient refused: " + "; ".join(codes)
     if isinstance(error, smtplib.SMTPResponseException):
-        return f"{error.smtp_code} {error.smtp_error.decode(errors='replace')}"
+        said = error.smtp_error
+        said = said.decode(errors="replace") if isinstance(said, bytes) else said
+        return f"{error.smtp_code} {said}"
     if isinstance(error, TimeoutError):
         return "timed out (MAIL_TIMEOUT)"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import stripe
 from flask import current_app
@@ -78,8 +79,12 @@ def livemode() -> bool:
     return (current_app.config.get("STRIPE_SECRET_KEY") or "").startswith(("sk_live", "rk_live"))
 
 
-def _post(key: str) -> dict:
+def _post(key: str) -> stripe.RequestOptions:
     return {"idempotency_key": (current_app.config.get("STRIPE_KEY_PREFIX") or "") + key}
+
+
+# Each request's parameters are a plain dict built here (`params: Any`): the library types them
+# as TypedDicts of its own, one per call, which a dict literal does not match.
 
 
 def _lost(error: stripe.StripeError) -> bool:
@@ -106,7 +111,7 @@ def open_checkout(checkout: Checkout) -> dict:
     intent: dict = {"transfer_data": {"destination": checkout.destination}, "metadata": metadata}
     if checkout.commons_cents:
         intent["application_fee_amount"] = checkout.commons_cents
-    params = {
+    params: Any = {
         "mode": "payment",
         "line_items": [
             {
@@ -176,7 +181,7 @@ def refund(fee_id: int, payment_intent_id: str, attempt: int) -> dict:
     """Give a fee back in full: the transfer to the provider and the commons share reversed.
     Keys: fee-<id>-refund, then fee-<id>-refund-<n> after Stripe refused n times."""
     key = f"fee-{fee_id}-refund" + (f"-{attempt}" if attempt else "")
-    params = {
+    params: Any = {
         "payment_intent": payment_intent_id,
         "reverse_transfer": True,
         "refund_application_fee": True,
@@ -191,7 +196,7 @@ def refund(fee_id: int, payment_intent_id: str, attempt: int) -> dict:
 
 def open_account(user_id: int, email: str) -> dict:
     """The member's Express account, created once (key user-<id>-account)."""
-    params = {
+    params: Any = {
         "type": "express",
         "country": current_app.config["STRIPE_ACCOUNT_COUNTRY"],
         "email": email,
@@ -206,7 +211,7 @@ def open_account(user_id: int, email: str) -> dict:
 
 def onboarding_link(stripe_id: str, user_id: int, number: int, refresh_url: str, return_url: str):
     """The URL of a single-use onboarding link, the member's `number`th (user-<id>-link-<n>)."""
-    params = {
+    params: Any = {
         "account": stripe_id,
         "refresh_url": refresh_url,
         "return_url": return_url,

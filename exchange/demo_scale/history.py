@@ -8,7 +8,8 @@ running balances; transfers and entries get their ids in date order.
 from __future__ import annotations
 
 import heapq
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from exchange.demo_scale import bulk, exchanges, ledger_rows, opened
 from exchange.demo_scale.world import HISTORY_DAYS, Member, World
@@ -59,7 +60,7 @@ def _play(w: World, rng, pairs, ledger: ledger_rows.Ledger, rows: list, bar) -> 
     hub = w.named["statement"]
     hub_slots = set(rng.sample(range(scale.confirmed), min(scale.hub_entries, scale.confirmed)))
     reputed_slots = set(rng.sample(range(scale.confirmed), scale.reputed_feedback * 3))
-    queue = [
+    queue: list[tuple[datetime, int, str, Any]] = [
         (
             at,
             i,

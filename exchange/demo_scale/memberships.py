@@ -77,7 +77,7 @@ def requests(w: World, rng) -> list[dict]:
     """Requests to join still waiting (most at the desk's space), some declined, some left."""
     approving = [row["id"] for row in w.spaces.values() if row["join_policy"] == "approval"]
     desk = w.spaces[DESK_SPACE]["id"]
-    rows = []
+    rows: list[dict] = []
     for status, count in (("pending", 40), ("declined", 20), ("left", 60)):
         for _ in range(w.scale.part(count)):
             m = rng.choice(w.members)

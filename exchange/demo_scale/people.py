@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from types import SimpleNamespace
+from typing import cast
 
 from sqlalchemy import select
 
@@ -120,7 +121,9 @@ def _people(w: World, rng) -> None:
 def _memberships(w: World, rng) -> None:
     keys = list(w.spaces)
     weights = [SPACE_WEIGHTS.get(k, 10) for k in keys]
-    home_of = {m.id: key for role, m in w.named.items() if (key := BENCHMARK.get(role, (0, 0))[1])}
+    home_of = {
+        m.id: key for role, m in w.named.items() if (key := BENCHMARK.get(role, ("", ""))[1])
+    }
     admin_space = w.spaces["rhone"]
     w.admin.home = admin_space["id"]
     w.admin.spaces[admin_space["id"]] = admin_space["created_at"] + timedelta(hours=1)
@@ -241,7 +244,8 @@ def _user_row(w: World, rng, m: Member) -> dict:
     profile = SimpleNamespace(
         display_name=m.name, city=city, skills=[SimpleNamespace(name=n) for n in skill_names]
     )
-    member_rules.refresh_search_text(profile)  # the directory's search key, by its own rule
+    # The directory's search key, by its own rule (which reads a member's name, city, skills).
+    member_rules.refresh_search_text(cast(User, profile))
     return {
         "id": m.id,
         "email": m.email,

@@ -91,7 +91,7 @@ class Writer:
     def title(self, kind: str, trade, skill: str) -> str:
         act = self.action(trade)
         if kind == "offer":
-            pool = (
+            pool: tuple[str, ...] = (
                 _cap(act),
                 f"{_cap(self.obj(trade, False))} : on s'y met ensemble",
                 f"Initiation : {act}",

@@ -110,7 +110,7 @@ class World:
     # (author id, kind) -> [(created_at, listing id, category slug, skill ids, title)]
     listings_of: dict[tuple[int, str], list[tuple]] = field(default_factory=dict)
     listing_space: dict[int, int] = field(default_factory=dict)  # listing id -> space id
-    confirmed: list[tuple] = field(default_factory=list)  # for feedback, see history
+    confirmed: list[dict] = field(default_factory=list)  # for feedback, see history
     feedback_rows: list[tuple] = field(default_factory=list)  # (id, author, subject, shows)
     expected: dict[str, int] = field(default_factory=dict)  # the reputed member's summary
     reported: set[tuple] = field(default_factory=set)  # open reports: one per member and item

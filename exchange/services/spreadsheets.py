@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import csv
 
+
 # Excel set to French reads `;`-separated files and needs the BOM to know they are UTF-8;
 # LibreOffice asks, and takes both.
-CSV_DIALECT = {"delimiter": ";", "quoting": csv.QUOTE_MINIMAL, "lineterminator": "\r\n"}
+class FrenchExcel(csv.excel):
+    delimiter = ";"
+    lineterminator = "\r\n"
+
+
+CSV_DIALECT = FrenchExcel
 
 
 def cell(text: str) -> str:

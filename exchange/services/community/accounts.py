@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exchange.services.community import passwords, tokens
@@ -285,10 +286,13 @@ def reset_password(token: str, new_password: str) -> User:
 def purge_sessions(older_than_days: int = 30) -> int:
     """Delete log-in sessions that ended (expired or revoked) more than N days ago."""
     cutoff = utcnow() - timedelta(days=older_than_days)
-    result = db.session.execute(
-        delete(LoginSession).where(
-            (LoginSession.expires_at < cutoff) | (LoginSession.revoked_at < cutoff)
-        )
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            delete(LoginSession).where(
+                (LoginSession.expires_at < cutoff) | (LoginSession.revoked_at < cutoff)
+            )
+        ),
     )
     db.session.commit()
     return result.rowcount or 0

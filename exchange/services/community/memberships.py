@@ -4,9 +4,10 @@ removing coordinators, and the requests waiting for them."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -100,16 +101,19 @@ def decide_join(
             _l("Dites en quelques mots pourquoi : la personne recevra ce message."), field="reason"
         )
     now = utcnow()
-    changed = db.session.execute(
-        update(Membership)
-        .where(Membership.id == membership.id, Membership.status == "pending")
-        .values(
-            status="active" if approve else "declined",
-            decided_at=now,
-            decided_by_id=actor.id,
-            decision_reason=reason,
-        )
-        .execution_options(synchronize_session=False)
+    changed = cast(
+        CursorResult,
+        db.session.execute(
+            update(Membership)
+            .where(Membership.id == membership.id, Membership.status == "pending")
+            .values(
+                status="active" if approve else "declined",
+                decided_at=now,
+                decided_by_id=actor.id,
+                decision_reason=reason,
+            )
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if changed != 1:
         db.session.rollback()

@@ -17,13 +17,13 @@ account has lived. The plans, on PostgreSQL 15 with an account of 10,000 entries
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from models import Account, Entry, Transfer, User, db
@@ -131,10 +131,11 @@ def totals(period: Period) -> Totals:
         .outerjoin(first, first.id == agg.c.first_id)
         .outerjoin(last, last.id == agg.c.last_id)
     ).one()
-    if row.count:
+    figures = row._mapping  # `row.count` would be the tuple's own method
+    if figures["count"]:
         return Totals(
-            row.opening, row.balance_after, row.received, row.given, row.count,
-            row.first_id, row.last_id,
+            figures["opening"], figures["balance_after"], figures["received"],
+            figures["given"], figures["count"], figures["first_id"], figures["last_id"],
         )  # fmt: skip
     before = None
     if period.since is not None:
@@ -194,7 +195,7 @@ def rows_query(period: Period, figures: Totals):
     )
 
 
-def batches(query, figures: Totals, batch: int, key) -> Iterator[list]:
+def batches(query, figures: Totals, batch: int, key) -> Iterator[Sequence[Row]]:
     """The rows of `query` (the period's) in entry id order, `batch` at a time: keyset on the
     entry id, which `key(row)` reads. The period ends at the last entry `figures` saw."""
     if not figures.count:

@@ -185,7 +185,7 @@ def csv_chunks(rows: Iterable, headers: list[str], describe) -> Iterator[str]:
     then a piece every BATCH rows (as `movements` reads them). `describe(row)` gives the
     (kind, counterpart, reason) words in the reader's language."""
     out = io.StringIO()
-    writer = csv.writer(out, **CSV_DIALECT)
+    writer = csv.writer(out, dialect=CSV_DIALECT)
     out.write("\ufeff")
     writer.writerow(headers)
     zone = _zone()

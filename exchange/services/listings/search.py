@@ -25,6 +25,7 @@ import snowballstemmer
 from sqlalchemy import Integer, String, and_, bindparam, case, column, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.expression import ColumnClause
 
 from exchange.services.listings import vocabulary as search_vocabulary
 from exchange.text import fold
@@ -140,7 +141,11 @@ def sync_vocabulary() -> None:
 # Closeness in millionths: the scores are integers, so equal scores are equal on both
 # databases whatever the order of the sum, and ties fall to the newest.
 SCALE = 1_000_000
-MATCHED = (column("word", Integer), column("term", String), column("closeness", Integer))
+MATCHED: tuple[ColumnClause, ...] = (
+    column("word", Integer),
+    column("term", String),
+    column("closeness", Integer),
+)
 
 
 def _matched(rows: list[tuple[int, str, int]]):

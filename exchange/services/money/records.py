@@ -161,7 +161,7 @@ def to_csv(headers: list[str], state_label, dispute_label) -> str:
     The exchange is named by its number: its title is for its parties."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, **CSV_DIALECT)
+    writer = csv.writer(out, dialect=CSV_DIALECT)
     writer.writerow(headers)
     here = zone()
 

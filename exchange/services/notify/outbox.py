@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import CursorResult, event, func, inspect, select, update
 from sqlalchemy.orm import Session, defer
 
 from exchange.adapters import jobs, mail
@@ -108,7 +109,9 @@ def deliver(email_id: int, *, due_only: bool = True) -> bool:
         )
         if due_only:
             claim = claim.where(OutboxEmail.next_attempt_at <= now)
-        won = session.execute(claim.values(status="sending", claimed_at=now)).rowcount
+        won = cast(
+            CursorResult, session.execute(claim.values(status="sending", claimed_at=now))
+        ).rowcount
         row = session.get(OutboxEmail, email_id) if won else None
         session.commit()  # no transaction stays open while the mail server takes its time
         if row is None:  # sent already, failed, not due yet, or another worker has it
