@@ -15,10 +15,10 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 
-from exchange import create_app
+from exchange import create_app, demo
 from exchange.config import ROOT, TestConfig, _database_url
 from models import db
-from tests import factories
+from tests import factories, snapshots
 
 TEST_DATABASE_URL = _database_url(os.environ.get("TEST_DATABASE_URL"))
 
@@ -258,3 +258,19 @@ def redis_server():
     server.start()
     yield server
     server.kill()
+
+
+_DEMO_ROWS: dict[str, snapshots.Rows] = {}
+
+
+@pytest.fixture
+def seeded_demo(app):
+    """The demo network: seeded through its own code once per test process and database, then
+    its rows put back for each test that asks (a seed costs seconds, putting back milliseconds;
+    the rows are the same, dated from the first seed)."""
+    url = str(db.engine.url)
+    if url in _DEMO_ROWS:
+        snapshots.put_back(_DEMO_ROWS[url])
+    else:
+        demo.seed()
+        _DEMO_ROWS[url] = snapshots.take()

@@ -163,8 +163,7 @@ def _is_active_member(user_id: int, space_id: int) -> bool:
     )
 
 
-def test_seed_builds_spaces_with_policies_and_coordinators(app):
-    demo.seed()
+def test_seed_builds_spaces_with_policies_and_coordinators(app, seeded_demo):
     spaces = list(db.session.scalars(select(Space)))
     assert len(spaces) >= 5
     assert len({s.city for s in spaces}) == len(spaces)
@@ -178,8 +177,7 @@ def test_seed_builds_spaces_with_policies_and_coordinators(app):
         assert 1 <= len(coordinators) <= 2, space.name
 
 
-def test_seed_makes_one_admin_and_many_confirmed_members(app):
-    demo.seed()
+def test_seed_makes_one_admin_and_many_confirmed_members(app, seeded_demo):
     admins = list(db.session.scalars(select(User).where(User.is_admin.is_(True))))
     assert [a.email for a in admins] == ["admin@archipel.test"]
     members = _members()
@@ -191,8 +189,7 @@ def test_seed_makes_one_admin_and_many_confirmed_members(app):
     assert len({u.display_name for u in members}) == len(members)
 
 
-def test_every_member_has_a_real_profile(app):
-    demo.seed()
+def test_every_member_has_a_real_profile(app, seeded_demo):
     members = _members()
     for user in members:
         assert 2 <= len(user.skills) <= 6, user.email
@@ -206,8 +203,7 @@ def test_every_member_has_a_real_profile(app):
     assert len(set(slugs)) < len(slugs)
 
 
-def test_memberships_and_pending_requests(app):
-    demo.seed()
+def test_memberships_and_pending_requests(app, seeded_demo):
     for user in _members():
         assert 1 <= len(user.active_memberships()) <= 2, user.email
     pending = list(db.session.scalars(select(Membership).where(Membership.status == "pending")))
@@ -218,8 +214,7 @@ def test_memberships_and_pending_requests(app):
         assert membership.role == "member"
 
 
-def test_coordinator_appointments_are_in_the_moderation_log(app):
-    demo.seed()
+def test_coordinator_appointments_are_in_the_moderation_log(app, seeded_demo):
     admin = db.session.scalar(select(User).where(User.email == "admin@archipel.test"))
     coordinators = list(
         db.session.scalars(select(Membership).where(Membership.role == "coordinator"))
@@ -237,16 +232,14 @@ def test_coordinator_appointments_are_in_the_moderation_log(app):
         assert entry.target_type == "membership"
 
 
-def test_accounts_were_created_over_several_months(app):
-    demo.seed()
+def test_accounts_were_created_over_several_months(app, seeded_demo):
     now = utcnow()
     created = [u.created_at for u in db.session.scalars(select(User))]
     assert max(created) - min(created) > timedelta(days=120)
     assert all(now - timedelta(days=270) < c < now for c in created)
 
 
-def test_demo_password_logs_in(app):
-    demo.seed()
+def test_demo_password_logs_in(app, seeded_demo):
     admin = accounts.authenticate("admin@archipel.test", demo.DEMO_PASSWORD)
     assert admin.is_admin
     member = accounts.authenticate("yasmine.benali@archipel.test", demo.DEMO_PASSWORD)
@@ -265,8 +258,7 @@ def test_seed_is_deterministic_and_idempotent(app):
     assert _snapshot() == first
 
 
-def test_print_logins_lists_one_coordinator_per_space(app):
-    demo.seed()
+def test_print_logins_lists_one_coordinator_per_space(app, seeded_demo):
     lines: list[str] = []
     demo.print_logins(lines.append)
     text = "\n".join(lines)
@@ -293,8 +285,7 @@ def test_print_logins_without_demo_network(app):
     assert "no demo network" in lines[0]
 
 
-def test_seed_publishes_listings_across_spaces_and_categories(app):
-    demo.seed()
+def test_seed_publishes_listings_across_spaces_and_categories(app, seeded_demo):
     items = _listings()
     assert len(items) >= 60
     assert {li.space_id for li in items} == set(db.session.scalars(select(Space.id)))
@@ -321,8 +312,7 @@ def test_seed_publishes_listings_across_spaces_and_categories(app):
     assert sum(bool(set(li.skills) & set(li.author.skills)) for li in items) >= 0.8 * len(items)
 
 
-def test_listings_were_published_over_four_months_by_members_already_there(app):
-    demo.seed()
+def test_listings_were_published_over_four_months_by_members_already_there(app, seeded_demo):
     now = utcnow()
     items = _listings()
     created = [li.created_at for li in items]
@@ -343,8 +333,7 @@ def test_listings_were_published_over_four_months_by_members_already_there(app):
     assert soon
 
 
-def test_listing_states_and_premoderation(app):
-    demo.seed()
+def test_listing_states_and_premoderation(app, seeded_demo):
     now = utcnow()
     items = _listings()
     assert Counter(li.status for li in items) == {
@@ -370,8 +359,7 @@ def test_listing_states_and_premoderation(app):
     assert len(hidden_states) == 3 + 2 + 3 + 2 + 1
 
 
-def test_a_coordinator_hid_one_listing_and_logged_why(app):
-    demo.seed()
+def test_a_coordinator_hid_one_listing_and_logged_why(app, seeded_demo):
     hidden = list(db.session.scalars(select(Listing).where(Listing.moderation == "hidden")))
     assert len(hidden) == 1
     listing = hidden[0]
@@ -392,8 +380,7 @@ def test_a_coordinator_hid_one_listing_and_logged_why(app):
     assert listing.created_at < entry.created_at <= utcnow()
 
 
-def test_one_open_report_by_a_member_of_the_space(app):
-    demo.seed()
+def test_one_open_report_by_a_member_of_the_space(app, seeded_demo):
     reports = list(db.session.scalars(select(Report).where(Report.status == "open")))
     assert len(reports) == 1
     report = reports[0]
@@ -406,8 +393,7 @@ def test_one_open_report_by_a_member_of_the_space(app):
     assert listing.created_at < report.created_at <= utcnow()
 
 
-def test_the_search_finds_the_demo_listings(app):
-    demo.seed()
+def test_the_search_finds_the_demo_listings(app, seeded_demo):
     compta = listing_queries.find(Filters(q="compta"))
     assert compta.total >= 3
     assert sum("comptabilite" in li.search_text for li in compta.items) >= 3
@@ -424,8 +410,7 @@ def test_the_search_finds_the_demo_listings(app):
     assert listing_queries.find(Filters(category="langues", kind="offer")).total >= 2
 
 
-def test_public_listings_are_the_visible_ones_only(app):
-    demo.seed()
+def test_public_listings_are_the_visible_ones_only(app, seeded_demo):
     items = _listings()
     visible = {li.id for li in items if li.is_public()}
     assert len(visible) == len(items) - 11
@@ -439,8 +424,7 @@ def test_public_listings_are_the_visible_ones_only(app):
         ), category.slug
 
 
-def test_demo_listings_show_on_their_pages(client, auth):
-    demo.seed()
+def test_demo_listings_show_on_their_pages(client, auth, seeded_demo):
     items = _listings()
     home = client.get("/")
     assert home.status_code == 200
@@ -485,8 +469,7 @@ def _logins() -> list[User]:
     return [db.session.scalar(select(User).where(User.email == e)) for e in emails]
 
 
-def test_exchanges_in_every_state(app):
-    demo.seed()
+def test_exchanges_in_every_state(app, seeded_demo):
     now = utcnow()
     items = list(db.session.scalars(select(Exchange)))
     states = Counter(e.effective_state for e in items)
@@ -532,8 +515,7 @@ def test_exchanges_in_every_state(app):
         assert exchange.closed_at >= exchange.expires_at and exchange.closed_at <= now
 
 
-def test_settled_exchanges_moved_their_time_once(app):
-    demo.seed()
+def test_settled_exchanges_moved_their_time_once(app, seeded_demo):
     settled = {t.exchange_id: t for t in db.session.scalars(select(Transfer)) if t.exchange_id}
     for exchange in db.session.scalars(select(Exchange)):
         transfer = settled.get(exchange.id)
@@ -548,8 +530,7 @@ def test_settled_exchanges_moved_their_time_once(app):
         assert transfer.author_id in (*exchange.parties(), exchange.resolved_by_id)
 
 
-def test_exchange_histories_are_coherent(app):
-    demo.seed()
+def test_exchange_histories_are_coherent(app, seeded_demo):
     now = utcnow()
     for e in db.session.scalars(select(Exchange)):
         times = [ev.created_at for ev in e.events]
@@ -586,8 +567,7 @@ def test_exchange_histories_are_coherent(app):
     assert len(set(messages)) > 0.8 * len(messages)
 
 
-def test_history_spans_months_in_date_order(app):
-    demo.seed()
+def test_history_spans_months_in_date_order(app, seeded_demo):
     now = utcnow()
     moved = list(db.session.scalars(select(Transfer).order_by(Transfer.id)))
     assert len(moved) >= 150
@@ -602,8 +582,7 @@ def test_history_spans_months_in_date_order(app):
         assert [e.created_at for e in t.entries] == [t.created_at] * 2
 
 
-def test_the_ledger_verifies_and_balances_keep_their_limits(app):
-    demo.seed()
+def test_the_ledger_verifies_and_balances_keep_their_limits(app, seeded_demo):
     report = ledger_transfers.verify()
     assert report.ok, report.problems
     assert report.transfers >= 150 and report.total == 0
@@ -618,8 +597,7 @@ def test_the_ledger_verifies_and_balances_keep_their_limits(app):
     assert sum(a.balance < 0 for a in balances) >= 5 and sum(a.balance > 0 for a in balances) >= 5
 
 
-def test_running_balances_follow_the_dates(app):
-    demo.seed()
+def test_running_balances_follow_the_dates(app, seeded_demo):
     rules = network_rules.current()
     by_account: dict[int, list[Entry]] = {}
     for entry in db.session.scalars(select(Entry).order_by(Entry.id)):
@@ -640,8 +618,7 @@ def test_running_balances_follow_the_dates(app):
         assert [line.balance_after for line in st.lines] == [e.balance_after for e in entries]
 
 
-def test_the_pot_receives_gifts_and_pays_retributions(app):
-    demo.seed()
+def test_the_pot_receives_gifts_and_pays_retributions(app, seeded_demo):
     pot = ledger_transfers.pot()
     lines = statements.pot_statement().lines
     gifts = [line for line in lines if line.transfer.kind == "gift"]
@@ -689,8 +666,7 @@ def test_the_pot_receives_gifts_and_pays_retributions(app):
     )
 
 
-def test_the_demo_logins_have_statements_worth_reading(app):
-    demo.seed()
+def test_the_demo_logins_have_statements_worth_reading(app, seeded_demo):
     now = utcnow()
     logins = _logins()
     assert logins[0].is_admin and len(logins) == 9
@@ -716,8 +692,7 @@ def test_the_demo_logins_have_statements_worth_reading(app):
     assert len(statements.statement(ledger_transfers.account_of(first.id)).lines) >= 12
 
 
-def test_notifications_are_dated_with_their_step(app):
-    demo.seed()
+def test_notifications_are_dated_with_their_step(app, seeded_demo):
     now = utcnow()
     for note in db.session.scalars(select(Notification)):
         if note.kind in FEEDBACK_NOTES:  # dated with their feedback: see below
@@ -729,8 +704,7 @@ def test_notifications_are_dated_with_their_step(app):
     assert db.session.scalar(select(func.count(Notification.id))) >= 20
 
 
-def test_the_admin_exchanges_as_a_member_of_a_space(app):
-    demo.seed()
+def test_the_admin_exchanges_as_a_member_of_a_space(app, seeded_demo):
     admin = db.session.scalar(select(User).where(User.email == demo.ADMIN_EMAIL))
     (membership,) = admin.active_memberships()
     assert membership.role == "member" and membership.space.city == "Lyon"
@@ -744,8 +718,7 @@ def test_the_admin_exchanges_as_a_member_of_a_space(app):
     )
 
 
-def test_account_pages_of_the_demo(client, auth):
-    demo.seed()
+def test_account_pages_of_the_demo(client, auth, seeded_demo):
     first = _logins()[1]
     assert auth.login(first, demo.DEMO_PASSWORD).status_code == 302
     lines = statements.statement(ledger_transfers.account_of(first.id)).lines
@@ -798,8 +771,7 @@ def _by_exchange(items: list[Feedback]) -> dict[int, list[Feedback]]:
     return found
 
 
-def test_most_confirmed_exchanges_have_feedback(app):
-    demo.seed()
+def test_most_confirmed_exchanges_have_feedback(app, seeded_demo):
     now = utcnow()
     confirmed = list(db.session.scalars(select(Exchange).where(Exchange.state == "confirmed")))
     items = _feedback()
@@ -819,8 +791,7 @@ def test_most_confirmed_exchanges_have_feedback(app):
     assert could and sum(bool(f.skills) for f in could) >= 0.6 * len(could), len(could)
 
 
-def test_no_demo_feedback_breaks_a_rule(app):
-    demo.seed()
+def test_no_demo_feedback_breaks_a_rule(app, seeded_demo):
     now = utcnow()
     items = _feedback()
     assert len({(f.exchange_id, f.author_id) for f in items}) == len(items)  # once each
@@ -856,8 +827,7 @@ def test_no_demo_feedback_breaks_a_rule(app):
                 assert f.announced_at is None
 
 
-def test_recent_exchanges_wait_double_blind(app):
-    demo.seed()
+def test_recent_exchanges_wait_double_blind(app, seeded_demo):
     now = utcnow()
     written = _by_exchange(_feedback())
     blind = [f for found in written.values() for f in found if not f.is_visible(now)]
@@ -884,8 +854,7 @@ def test_recent_exchanges_wait_double_blind(app):
     assert any(e.id not in written for e in open_)
 
 
-def test_feedback_words_are_varied_and_concrete(app):
-    demo.seed()
+def test_feedback_words_are_varied_and_concrete(app, seeded_demo):
     items = _feedback()
     comments = [f.comment for f in items if f.comment]
     assert len(set(comments)) == len(comments)  # no two alike
@@ -921,8 +890,7 @@ def test_feedback_words_are_varied_and_concrete(app):
             assert f.comment and "!" not in f.comment, f.comment
 
 
-def test_some_feedback_has_a_public_reply(app):
-    demo.seed()
+def test_some_feedback_has_a_public_reply(app, seeded_demo):
     now = utcnow()
     items = _feedback()
     replied = [f for f in items if f.replied_at is not None]
@@ -935,8 +903,7 @@ def test_some_feedback_has_a_public_reply(app):
     assert replied[0].reply in [f.reply for f in shown]
 
 
-def test_one_hidden_comment_was_reported_and_logged(client):
-    demo.seed()
+def test_one_hidden_comment_was_reported_and_logged(client, seeded_demo):
     now = utcnow()
     (hidden,) = (f for f in _feedback() if f.comment_hidden_at is not None)
     assert hidden.is_visible(now) and hidden.comment and hidden.comment_hidden_reason.strip()
@@ -980,8 +947,7 @@ def test_one_hidden_comment_was_reported_and_logged(client):
     assert summary.voices == len({f.author_id for f in about}) and summary.recommends >= 1
 
 
-def test_members_with_very_different_histories(app):
-    demo.seed()
+def test_members_with_very_different_histories(app, seeded_demo):
     now = utcnow()
     members = _members()
     found = reputation_summaries.summaries([u.id for u in members], now)
@@ -1005,8 +971,7 @@ def test_members_with_very_different_histories(app):
     assert any(not found[u.id].exchanges and not about[u.id] and not wrote[u.id] for u in members)
 
 
-def test_feedback_notifications_are_dated_with_their_feedback(app):
-    demo.seed()
+def test_feedback_notifications_are_dated_with_their_feedback(app, seeded_demo):
     now = utcnow()
     items = _feedback()
     written = _by_exchange(items)
@@ -1042,8 +1007,7 @@ def test_feedback_notifications_are_dated_with_their_feedback(app):
             ), f.exchange.title
 
 
-def test_demo_logins_find_feedback_waiting_and_profiles_with_reputation(client, auth):
-    demo.seed()
+def test_demo_logins_find_feedback_waiting_and_profiles_with_reputation(client, auth, seeded_demo):
     now = utcnow()
     logins = {u.id: u for u in _logins()}
     waiting = next(f for f in _feedback() if not f.is_visible(now) and f.subject_id in logins)

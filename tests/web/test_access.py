@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import current_app
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 
 from exchange import create_app
 from exchange.config import TestConfig
@@ -38,7 +38,6 @@ from exchange.services.reputation import feedback as feedback_service
 from models import (
     Account,
     Category,
-    Entry,
     Exchange,
     Fee,
     Feedback,
@@ -57,7 +56,7 @@ from models import (
     db,
 )
 from models.base import utcnow
-from tests import factories
+from tests import factories, snapshots
 from tests.conftest import IsolatedClient
 
 ROLES = ("anonymous", "member", "other_member", "coordinator_b", "coordinator_a", "admin")
@@ -106,82 +105,21 @@ def make_app(_one_app):
 class _BuiltWorlds:
     """Each world is built once through the services, the first time a case needs it; the next
     cases that need the same one get its rows copied back, ids and all, into the emptied
-    database."""
+    database (`tests.snapshots`)."""
 
     def __init__(self):
-        self.store: dict[tuple[str, ...], tuple[World, dict[str, list[dict]]]] = {}
+        self.store: dict[tuple[str, ...], tuple[World, snapshots.Rows]] = {}
 
     def get(self, app, needs: tuple[str, ...]) -> World:
         key = tuple(sorted(needs))
         if key not in self.store:
             world = build_world(app, needs)
-            self.store[key] = (replace(world), self._rows())
-            self._next_ids(self.store[key][1])
+            self.store[key] = (replace(world), snapshots.take())
+            snapshots.next_ids(self.store[key][1])
             return world
         world, rows = self.store[key]
-        self._put_back(rows)
+        snapshots.put_back(rows)
         return replace(world)
-
-    @staticmethod
-    def _rows() -> dict[str, list[dict]]:
-        db.session.commit()
-        return {
-            table.name: [
-                {column.key: row._mapping[column] for column in table.columns}
-                # in id order: a correction's row comes after the transfer it reverses
-                for row in db.session.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in db.metadata.sorted_tables
-        }
-
-    def _put_back(self, rows: dict[str, list[dict]]) -> None:
-        tables = db.metadata.sorted_tables
-        # conftest's reference rows (the categories, the pot, the rules): the copy has them too
-        if self._ledger_written():
-            # On PostgreSQL a trigger refuses any DELETE of a transfer or an entry: TRUNCATE
-            # is the only way to empty them. It costs ~70 ms a time, and the tables are
-            # almost always empty here already (conftest empties them after every test),
-            # so the plain DELETEs below do for every other case.
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                if table.name == "transfers":  # corrections first: they name what they reverse
-                    db.session.execute(table.delete().where(table.c.reverses_id.is_not(None)))
-                db.session.execute(table.delete())
-        for table in tables:
-            if rows[table.name]:
-                db.session.execute(table.insert(), rows[table.name])
-        self._next_ids(rows)
-        db.session.expire_all()
-
-    @staticmethod
-    def _ledger_written() -> bool:
-        """Whether the append-only ledger holds rows a DELETE would be refused (PostgreSQL)."""
-        if db.engine.dialect.name != "postgresql":
-            return False
-        return bool(
-            db.session.scalar(select(Transfer.id).limit(1))
-            or db.session.scalar(select(Entry.id).limit(1))
-        )
-
-    @staticmethod
-    def _next_ids(rows: dict[str, list[dict]]) -> None:
-        """On PostgreSQL, a table's next id comes after the rows it holds (rows copied with
-        their ids, or conftest's reference rows put back with theirs, leave it behind)."""
-        if db.engine.dialect.name == "postgresql":
-            for table in db.metadata.sorted_tables:
-                column = table.autoincrement_column
-                if column is not None and rows[table.name]:
-                    db.session.execute(
-                        text("SELECT setval(pg_get_serial_sequence(:t, :c), :n)"),
-                        {
-                            "t": table.name,
-                            "c": column.name,
-                            "n": max(r[column.key] for r in rows[table.name]),
-                        },
-                    )
-        db.session.commit()
 
 
 _WORLDS = _BuiltWorlds()

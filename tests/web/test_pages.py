@@ -12,8 +12,7 @@ VISITORS = ["anonymous", "member", "coordinator", "admin"]
 
 
 @pytest.fixture
-def demo_network(app):
-    demo.seed()
+def demo_network(seeded_demo):
     coordinator = db.session.scalar(
         select(User)
         .join(Membership, Membership.user_id == User.id)
