@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 
 import pytest
-from flask import has_app_context
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from exchange import create_app, demo
+from exchange.adapters import cache
 from exchange.config import ROOT, TestConfig, _database_url
 from models import db
 from tests import factories, snapshots
@@ -137,12 +138,43 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+# One app per test process for the tests that need a plain one: building an app costs ~70 ms
+# (werkzeug compiles a URL builder for each of its 83 routes), which over the suite was
+# minutes. What a test may change in it is put back before the next one gets it.
+_SHARED: dict[str, tuple[Flask, dict]] = {}
+
+
+def _shared_app(url: str) -> Flask:
+    if url not in _SHARED:
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+        app.test_client_class = IsolatedClient
+        with app.app_context():
+            if db.engine.dialect.name == "sqlite":  # a throwaway database needs no fsync
+
+                @event.listens_for(db.engine, "connect")
+                def _no_fsync(dbapi_connection, _record):
+                    dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+                db.engine.dispose()
+        _SHARED[url] = (app, dict(app.config))
+    app, config = _SHARED[url]
+    app.config.clear()
+    app.config.update(config)  # a test's app.config["X"] = … ends with it
+    app.extensions["archipel.mailer"].outbox.clear()
+    app.extensions["archipel.cache"] = cache.MemoryStore()
+    # Its limiter is off (TestConfig): a test of the limits asks for an app of its own.
+    return app
+
+
 @pytest.fixture
 def make_app(migrated):
-    """Build extra apps on the test database (e.g. two 'workers'); each is cleaned up."""
+    """The test process's shared app, or with overrides a new app on the test database (e.g.
+    two 'workers'; a page of a test's own), cleaned up after the test."""
     apps = []
 
     def build(**overrides):
+        if not overrides:
+            return _shared_app(migrated)
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=migrated, **overrides)
         app.test_client_class = IsolatedClient
         apps.append(app)

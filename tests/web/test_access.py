@@ -23,10 +23,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import current_app
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
-from exchange import create_app
-from exchange.config import TestConfig
 from exchange.services.community import accounts, memberships, passwords
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts, transfers
@@ -57,7 +55,6 @@ from models import (
 )
 from models.base import utcnow
 from tests import factories, snapshots
-from tests.conftest import IsolatedClient
 
 ROLES = ("anonymous", "member", "other_member", "coordinator_b", "coordinator_a", "admin")
 PEOPLE = ("member", "other_member", "coordinator_b", "coordinator_a", "admin")
@@ -68,38 +65,6 @@ NEW_PASSWORD = "chouette-grise-du-port"
 
 
 # --------------------------------------------------------------------------- speed
-
-
-@pytest.fixture(scope="module")
-def _one_app(migrated):
-    """One app for the whole matrix: building an app (its routes, its templates, its engine's
-    compiled statements) costs more than most cases. Every case still gets its own client,
-    its own app context and session, and an emptied database (conftest's `app` fixture)."""
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=migrated)
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":  # a throwaway database needs no fsync per commit
-
-            @event.listens_for(db.engine, "connect")
-            def _no_fsync(dbapi_connection, _record):
-                dbapi_connection.execute("PRAGMA synchronous=OFF")
-
-            db.engine.dispose()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def make_app(_one_app):
-    """conftest's `app` fixture takes its app from here: the shared one."""
-
-    def build(**overrides):
-        assert not overrides, "the access matrix runs on one plain test app"
-        _one_app.extensions["archipel.mailer"].outbox.clear()
-        return _one_app
-
-    return build
 
 
 class _BuiltWorlds:
