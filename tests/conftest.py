@@ -97,17 +97,7 @@ _reference_rows: dict[str, list[dict]] = {}
 
 
 def _empty_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            if table.name == "transfers":
-                # A correction names the transfer it reverses, and SQLite checks ON DELETE
-                # RESTRICT row by row: corrections go first.
-                db.session.execute(table.delete().where(table.c.reverses_id.is_not(None)))
-            db.session.execute(table.delete())
+    snapshots.empty()
     for name, rows in _reference_rows.items():
         if rows:
             db.session.execute(db.metadata.tables[name].insert(), rows)

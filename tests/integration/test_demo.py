@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from datetime import timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from exchange import demo, demo_exchanges, demo_feedback, demo_listings
 from exchange.services.community import accounts
@@ -41,6 +41,7 @@ from models import (
 from models.base import utcnow
 from models.exchanges import STATES
 from models.listings import MODES
+from tests import snapshots
 
 # Notifications about feedback and its moderation, dated with the feedback, not a step.
 FEEDBACK_NOTES = feedback_texts.KINDS | {"report_received", "report_filed", "report_handled"}
@@ -133,17 +134,7 @@ def _holder(account: Account) -> str:
 
 def _wipe() -> None:
     """Empty every table but the categories, which the migrations insert."""
-    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "categories"]
-    if db.engine.dialect.name == "postgresql":
-        # Entries and transfers refuse DELETE there (append-only); TRUNCATE fires no row trigger.
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            if table.name == "transfers":  # SQLite checks RESTRICT row by row: corrections first
-                db.session.execute(table.delete().where(table.c.reverses_id.is_not(None)))
-            db.session.execute(table.delete())
-    db.session.commit()
+    snapshots.empty(keep={"categories"})
 
 
 def _listings() -> list[Listing]:
