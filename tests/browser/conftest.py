@@ -25,7 +25,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Page, expect
 from werkzeug.serving import BaseWSGIServer, make_server
+
+from tests.browser.helpers import PHONE, assert_fits_phone, header
 
 HERE = Path(__file__).resolve().parent
 SCREENSHOTS = HERE / "screenshots"
@@ -165,3 +168,32 @@ def screenshot(request) -> Callable:
         return path
 
     return take
+
+
+@pytest.fixture
+def phone(browser) -> Iterator[Callable[..., Page]]:
+    """`phone(page, url)`: the same person (the same cookies) in a 390×844 mobile browser, on
+    `url` when given (its header shown, checked to fit the screen's width)."""
+    contexts = []
+
+    def open_phone(page: Page, url: str | None = None) -> Page:
+        context = browser.new_context(
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+            storage_state=page.context.storage_state(),
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        small = context.new_page()
+        if url:
+            small.goto(url)
+            expect(header(small)).to_be_visible()
+            assert_fits_phone(small)
+        return small
+
+    yield open_phone
+    for context in contexts:
+        context.close()

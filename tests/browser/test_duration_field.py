@@ -18,13 +18,12 @@ from playwright.sync_api import expect
 
 from models import NetworkSettings, db
 from tests import factories
-from tests.browser import test_exchange_flow as flow
-from tests.browser.test_exchange_flow import assert_fits_phone, hm, log_in
+from tests.browser.helpers import assert_fits_phone, log_in
+from tests.browser.helpers import words as hm
 
 pytestmark = pytest.mark.browser
 
 GIVER = {"name": "Odile Perrin", "email": "odile.perrin@example.org"}
-phone = flow.phone  # the fixture: the same person in a 390 px wide phone browser
 SHOTS = Path(tempfile.gettempdir()) / "archipel-duration-field"
 
 

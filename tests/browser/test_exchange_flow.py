@@ -16,14 +16,14 @@ them (390×844, a mobile context with the same cookies).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from models import db
 from tests import factories
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.helpers import assert_fits_phone, header, log_in, main_nav, next_step
+from tests.browser.helpers import words as hm
 
 pytestmark = pytest.mark.browser
 
@@ -39,69 +39,6 @@ PROPOSAL = (
 )
 LOG_NOTE = "Patins changés, dérailleur réglé : on a fini en une heure et demie."
 POT_MESSAGE = "Pour les ateliers de réparation du quartier."
-PHONE = {"width": 390, "height": 844}
-
-
-def hm(text: str) -> re.Pattern:
-    """A duration as the pages print it ("1 h 30" with no-break spaces, "−" for minus)."""
-    return re.compile(r"\s*".join(re.escape(part) for part in text.split()))
-
-
-def header(page: Page):
-    return page.get_by_role("banner")
-
-
-def main_nav(page: Page):
-    return page.get_by_role("navigation", name="Navigation principale")
-
-
-def log_in(page: Page, base_url: str, person: dict) -> None:
-    """From the home page, through the header's link, with the factories' password."""
-    page.goto(base_url + "/")
-    header(page).get_by_role("link", name="Se connecter").click()
-    page.get_by_label("Adresse e-mail").fill(person["email"])
-    page.get_by_label("Mot de passe", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text(f"Bienvenue, {person['name']}.")).to_be_visible()
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Callable[..., Page]]:
-    """`phone(page, url)`: the same person (the same cookies) in a 390×844 mobile browser,
-    on `url` when given (checked to fit the screen's width)."""
-    contexts = []
-
-    def open_phone(page: Page, url: str | None = None) -> Page:
-        context = browser.new_context(
-            locale="fr-FR",
-            timezone_id="Europe/Paris",
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-            storage_state=page.context.storage_state(),
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        small = context.new_page()
-        if url:
-            small.goto(url)
-            assert_fits_phone(small)
-        return small
-
-    yield open_phone
-    for context in contexts:
-        context.close()
-
-
-def assert_fits_phone(page: Page) -> None:
-    """Nothing wider than the screen: no sideways scrolling on a phone."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px phone"
-
-
-def next_step(page: Page):
-    """The exchange page's box "Et maintenant ?": what the reader can do next."""
-    return page.get_by_role("complementary", name="Et maintenant ?")
 
 
 def balance(page: Page):

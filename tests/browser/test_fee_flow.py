@@ -36,6 +36,8 @@ from exchange.services.money import checkout, connect, fees, records
 from models import StripeEvent, db
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.helpers import assert_fits_phone, header, log_in, next_step
+from tests.browser.helpers import words as text
 from tests.conftest import WEBHOOK_SECRET
 from tests.stripe_fake import sign
 
@@ -49,32 +51,11 @@ TITLE = "Réparer une crevaison et régler vos freins"
 PROPOSAL = "Bonjour Nadia, ma roue arrière est à plat depuis dimanche. Jeudi soir ?"
 ACCEPT_WORD = "Jeudi 18 h à l'atelier : j'apporte une chambre à air neuve."
 COVERS = "Chambre à air"
-PHONE = {"width": 390, "height": 844}
-
-
-def text(words: str) -> re.Pattern:
-    """Words as the pages print them, whatever the spaces between ("12,50 €" has a narrow
-    no-break space, "1 h" a no-break space)."""
-    return re.compile(r"\s*".join(re.escape(part) for part in words.split()))
 
 
 EUROS = text("12,50 €")
 # The fee's facts once attached ("12,50 €" with its spaces made plain by `fee_facts`).
 DUE = {"Montant": "12,50 €", "Ce qu'elle couvre": COVERS, "État": "À régler"}
-
-
-def header(page: Page):
-    return page.get_by_role("banner")
-
-
-def log_in(page: Page, base_url: str, person: dict) -> None:
-    """From the home page, through the header's link, with the factories' password."""
-    page.goto(base_url + "/")
-    header(page).get_by_role("link", name="Se connecter").click()
-    page.get_by_label("Adresse e-mail").fill(person["email"])
-    page.get_by_label("Mot de passe", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text(f"Bienvenue, {person['name']}.")).to_be_visible()
 
 
 @pytest.fixture
@@ -96,45 +77,6 @@ def person(browser: Browser) -> Iterator[Callable[[], Page]]:
     yield open_page
     for context in contexts:
         context.close()
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Callable[..., Page]]:
-    """`phone(page, url)`: the same person (the same cookies) in a 390×844 mobile browser, on
-    `url`, checked to fit the screen's width."""
-    contexts = []
-
-    def open_phone(page: Page, url: str) -> Page:
-        context = browser.new_context(
-            locale="fr-FR",
-            timezone_id="Europe/Paris",
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-            storage_state=page.context.storage_state(),
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        small = context.new_page()
-        small.goto(url)
-        expect(header(small)).to_be_visible()
-        assert_fits_phone(small)
-        return small
-
-    yield open_phone
-    for context in contexts:
-        context.close()
-
-
-def assert_fits_phone(page: Page) -> None:
-    """Nothing wider than the screen: no sideways scrolling on a phone."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px phone"
-
-
-def next_step(page: Page):
-    """The exchange page's box "Et maintenant ?": what the reader can do next."""
-    return page.get_by_role("complementary", name="Et maintenant ?")
 
 
 def fee_box(page: Page):

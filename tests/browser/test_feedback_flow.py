@@ -16,15 +16,14 @@ Every step is saved as a screenshot; the profiles also on a phone (390 px), and 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from exchange.services.exchanges import lifecycle
 from models import db
 from tests import factories
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.helpers import header, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,21 +40,6 @@ A_COMMENT = (
 )
 B_COMMENT = "Yanis était là à l'heure, curieux, et a tout rangé avec moi."
 B_REPLY = "Merci Yanis ! Revenez pour les joints quand vous voulez."
-PHONE = {"width": 390, "height": 844}
-
-
-def header(page: Page):
-    return page.get_by_role("banner")
-
-
-def log_in(page: Page, base_url: str, person: dict) -> None:
-    """From the home page, through the header's link, with the factories' password."""
-    page.goto(base_url + "/")
-    header(page).get_by_role("link", name="Se connecter").click()
-    page.get_by_label("Adresse e-mail").fill(person["email"])
-    page.get_by_label("Mot de passe", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text(f"Bienvenue, {person['name']}.")).to_be_visible()
 
 
 def feedback_box(page: Page):
@@ -84,33 +68,6 @@ def assert_no_way_to_write(page: Page) -> None:
     expect(page.locator("form[action$='/repondre']")).to_have_count(0)
     expect(page.get_by_role("link", name="Laisser un retour")).to_have_count(0)
     expect(page.get_by_role("button", name="Enregistrer mon retour")).to_have_count(0)
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Callable[..., Page]]:
-    """`phone(page, url)`: the same person (the same cookies) in a 390×844 mobile browser."""
-    contexts = []
-
-    def open_phone(page: Page, url: str) -> Page:
-        context = browser.new_context(
-            locale="fr-FR",
-            timezone_id="Europe/Paris",
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-            storage_state=page.context.storage_state(),
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        small = context.new_page()
-        small.goto(url)
-        width = small.evaluate("document.documentElement.scrollWidth")
-        assert width <= PHONE["width"], f"{url} is {width}px wide on a {PHONE['width']}px phone"
-        return small
-
-    yield open_phone
-    for context in contexts:
-        context.close()
 
 
 def test_feedback_double_blind_then_on_both_profiles_and_no_way_in_for_a_third_member(

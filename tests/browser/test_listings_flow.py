@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from models import db
 from tests import factories
+from tests.browser.helpers import header, log_in, main_nav
 
 pytestmark = pytest.mark.browser
 
@@ -42,25 +43,6 @@ HIDE_REASON = (
     "Le réseau échange en heures, pas en euros : retirez le tarif et la coordination "
     "rétablira l'annonce."
 )
-
-
-def main_nav(page: Page):
-    return page.get_by_role("navigation", name="Navigation principale")
-
-
-def header(page: Page):
-    return page.get_by_role("banner")
-
-
-def log_in(page: Page, base_url: str, person: dict) -> None:
-    """From the home page, through the header's link, with the factories' password."""
-    page.goto(base_url + "/")
-    header(page).get_by_role("link", name="Se connecter").click()
-    expect(page.get_by_role("heading", name="Se connecter")).to_be_visible()
-    page.get_by_label("Adresse e-mail").fill(person["email"])
-    page.get_by_label("Mot de passe", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text(f"Bienvenue, {person['name']}.")).to_be_visible()
 
 
 def search_listings(page: Page, words: str) -> None:

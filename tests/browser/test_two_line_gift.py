@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import Transfer, db
 from tests import factories
-from tests.browser.test_exchange_flow import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 

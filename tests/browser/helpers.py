@@ -1,0 +1,48 @@
+"""What the browser tests share: reading the pages as a person does (by role and name), logging
+in through the header, and checking that a page fits a phone's screen."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests import factories
+
+PHONE = {"width": 390, "height": 844}
+
+
+def words(text: str) -> re.Pattern:
+    """Words as the pages print them, whatever the spaces between ("12,50 €" has a narrow
+    no-break space, "1 h 30" no-break spaces, "−" is the minus)."""
+    return re.compile(r"\s*".join(re.escape(part) for part in text.split()))
+
+
+def header(page: Page):
+    return page.get_by_role("banner")
+
+
+def main_nav(page: Page):
+    return page.get_by_role("navigation", name="Navigation principale")
+
+
+def log_in(page: Page, base_url: str, person: dict) -> None:
+    """From the home page, through the header's link, with the factories' password."""
+    page.goto(base_url + "/")
+    header(page).get_by_role("link", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Se connecter")).to_be_visible()
+    page.get_by_label("Adresse e-mail").fill(person["email"])
+    page.get_by_label("Mot de passe", exact=True).fill(factories.PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text(f"Bienvenue, {person['name']}.")).to_be_visible()
+
+
+def assert_fits_phone(page: Page) -> None:
+    """Nothing wider than the screen: no sideways scrolling on a phone."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px phone"
+
+
+def next_step(page: Page):
+    """The exchange page's box "Et maintenant ?": what the reader can do next."""
+    return page.get_by_role("complementary", name="Et maintenant ?")
