@@ -66,11 +66,12 @@ bench-clean: install
 	$(BIN)/python -m tests.bench.run --clean
 
 # The suite runs on every core (pytest-xdist; each worker has a database of its own).
-# TEST_WORKERS=0 runs it in one process, e.g. to debug with pdb.
+# TEST_WORKERS=0 runs it in one process, e.g. to debug with pdb. The 15 slowest tests are listed
+# at the end: where to look when the suite grows slower.
 TEST_WORKERS ?= auto
 
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

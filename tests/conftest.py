@@ -131,7 +131,7 @@ class IsolatedClient(FlaskClient):
 # One app per test process for the tests that need a plain one: building an app costs ~70 ms
 # (werkzeug compiles a URL builder for each of its 83 routes), which over the suite was
 # minutes. What a test may change in it is put back before the next one gets it.
-_SHARED: dict[str, tuple[Flask, dict]] = {}
+_SHARED: dict[str, tuple[Flask, dict, dict]] = {}
 
 
 def _shared_app(url: str) -> Flask:
@@ -146,10 +146,12 @@ def _shared_app(url: str) -> Flask:
                     dbapi_connection.execute("PRAGMA synchronous=OFF")
 
                 db.engine.dispose()
-        _SHARED[url] = (app, dict(app.config))
-    app, config = _SHARED[url]
+        _SHARED[url] = (app, dict(app.config), dict(app.extensions))
+    app, config, extensions = _SHARED[url]
     app.config.clear()
     app.config.update(config)  # a test's app.config["X"] = … ends with it
+    app.extensions.clear()
+    app.extensions.update(extensions)  # and so does a mailer it put in place of the memory one
     app.extensions["archipel.mailer"].outbox.clear()
     app.extensions["archipel.cache"] = cache.MemoryStore()
     # Its limiter is off (TestConfig): a test of the limits asks for an app of its own.
@@ -158,13 +160,11 @@ def _shared_app(url: str) -> Flask:
 
 @pytest.fixture
 def make_app(migrated):
-    """The test process's shared app, or with overrides a new app on the test database (e.g.
-    two 'workers'; a page of a test's own), cleaned up after the test."""
+    """Build extra apps on the test database (e.g. two 'workers', or an app with other
+    settings or a page of its own); each is cleaned up."""
     apps = []
 
     def build(**overrides):
-        if not overrides:
-            return _shared_app(migrated)
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=migrated, **overrides)
         app.test_client_class = IsolatedClient
         apps.append(app)
@@ -177,13 +177,19 @@ def make_app(migrated):
 
 
 @pytest.fixture
-def app(make_app):
-    app = make_app()
+def app(migrated):
+    """The test process's shared app, as it was built (see `_shared_app`), in an app context
+    of the test's own; the tables are emptied after the test."""
+    app = _shared_app(migrated)
     with app.app_context():
         yield app
         db.session.remove()
         _empty_tables()
         db.session.remove()
+        # Connections do not outlive the test, as with an app of its own: kept in the pool
+        # across tests, they made a later test's schema change fail (the generated network
+        # drops and rebuilds indexes: "index already exists").
+        db.engine.dispose()
 
 
 @pytest.fixture

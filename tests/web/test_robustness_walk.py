@@ -24,13 +24,7 @@ from models import LoginSession, db
 from models.base import utcnow
 from tests import factories
 from tests.conftest import AuthActions, _empty_tables
-from tests.web.test_access import (  # noqa: F401  (fixtures: one app for the whole walk)
-    _WORLDS,
-    NEW_PASSWORD,
-    _fingerprint,
-    _one_app,
-    make_app,
-)
+from tests.web.test_access import _WORLDS, NEW_PASSWORD, _fingerprint
 
 
 class Kind(str):
