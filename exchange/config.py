@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The demo network's addresses (exchange/demo.py). `.test` is reserved by RFC 6761: no mailbox
+# The demo network's addresses (exchange/demo/). `.test` is reserved by RFC 6761: no mailbox
 # anywhere has one, so a real member can never hold one of these.
 DEMO_DOMAIN = "archipel.test"
 

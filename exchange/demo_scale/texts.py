@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import random
 
-from exchange import demo, demo_exchanges, demo_feedback
-from exchange.demo_listings import LISTINGS
+from exchange import demo
+from exchange.demo import exchanges as demo_exchanges
+from exchange.demo import feedback as demo_feedback
+from exchange.demo.listings import LISTINGS
 from exchange.demo_scale import inflect as fr
 from exchange.demo_scale import names, sentences
 from exchange.demo_scale.lexicon import COMMON_VERBS, TRADES

@@ -8,7 +8,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from exchange import demo, demo_exchanges, demo_feedback, demo_listings
+from exchange import demo
+from exchange.demo import exchanges as demo_exchanges
+from exchange.demo import feedback as demo_feedback
+from exchange.demo import listings as demo_listings
 from exchange.services.community import accounts
 from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.ledger import rules as network_rules

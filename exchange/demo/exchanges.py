@@ -29,6 +29,7 @@ from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
+from exchange.demo import data
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import rules as network_rules
 from exchange.services.ledger import transfers
@@ -55,363 +56,29 @@ SETTLED_BEFORE = timedelta(days=3)  # exchanges from listings are settled by the
 ADMIN_SPACE = "rhone"  # the admin lives in Lyon and works from Les Ateliers du Rhône
 
 # ---------------------------------------------------------------------------- the words
+# exchanges.toml: what the exchanges say, and who gave what to whom.
 
-# When to meet, in a proposal.
-SLOTS = [
-    "mardi après-midi",
-    "jeudi matin",
-    "lundi après le Care'n Share",
-    "mercredi vers 14 h",
-    "vendredi midi",
-    "en fin de semaine",
-    "la semaine prochaine, plutôt le matin",
-    "jeudi en fin de journée",
-]
+_DATA = data.load("exchanges")
 
-# A proposal on an offer, by the member who would receive: {why} says what they need.
-OFFER_PROPOSALS = [
-    "Bonjour {first}, ton annonce tombe à pic : {why}. {Slot}, ça t'irait ?",
-    "Salut {first} ! {Why}, et ton annonce m'a décidé·e à demander. Tu serais libre {slot} ?",
-    "Bonjour {first}, on m'a parlé de toi au Care'n Share. {Why} : est-ce qu'on peut se voir "
-    "{slot} ?",
-    "Bonjour {first}, je serais ravi·e d'en profiter : {why}. Je suis disponible {slot}, sinon "
-    "dis-moi ce qui t'arrange.",
-    "Bonjour {first}, ta proposition tient toujours ? {Why}. {Slot} me conviendrait bien.",
-]
-
-# A proposal on a request, by the member who would give: {why} says why they can.
-REQUEST_PROPOSALS = [
-    "Bonjour {first}, je peux t'aider : {why}. {Slot}, ça te va ?",
-    "Salut {first} ! Si personne ne s'est encore proposé, je veux bien m'y mettre : {why}. "
-    "Je suis libre {slot}.",
-    "Bonjour {first}, ton annonce m'a fait signe : {why}. On en parle autour d'un café {slot} ?",
-    "Bonjour {first}, je me propose volontiers. {Why}. Dis-moi si {slot} te convient.",
-]
-
-ACCEPTS = [
-    "Avec plaisir !",
-    "Ça marche, à bientôt.",
-    "Parfait, je note dans mon agenda.",
-    "Oui, ça me va très bien.",
-    "Volontiers ! Je t'envoie l'adresse par message.",
-    "Super, on fait comme ça.",
-    "",
-    "",
-]
-
-# What the one who logs the time adds, by how it went against the time foreseen.
-NOTES_LONGER = [
-    "On a fini un peu plus tard que prévu, mais tout est bouclé.",
-    "Un peu plus long que prévu : il y avait plus à faire qu'on ne pensait.",
-    "",
-]
-NOTES_SHORTER = [
-    "Plus court que prévu : c'était plus simple qu'on ne le pensait.",
-    "On a été efficaces !",
-    "",
-]
-NOTES_AS_FORESEEN = [
-    "Merci pour l'accueil !",
-    "Séance efficace, on a fait le tour.",
-    "Un plaisir, à refaire quand tu veux.",
-    "Je t'envoie mes notes ce soir.",
-    "",
-    "",
-    "",
-]
+# When to meet, in a proposal; a proposal on an offer ({why}: what the receiver needs) or on a
+# request ({why}: why the giver can); the author's answer; what the one who logs adds, by how
+# it went against the time foreseen.
+SLOTS = _DATA["slots"]
+OFFER_PROPOSALS = _DATA["offer_proposals"]
+REQUEST_PROPOSALS = _DATA["request_proposals"]
+ACCEPTS = _DATA["accepts"]
+NOTES_LONGER = _DATA["notes_longer"]
+NOTES_SHORTER = _DATA["notes_shorter"]
+NOTES_AS_FORESEEN = _DATA["notes_as_foreseen"]
 
 # Offers that others answered over the months: title -> what the one who asks needs.
 OFFER_NEEDS: dict[str, tuple[str, ...]] = {
-    "Première déclaration de TVA : on la remplit ensemble": (
-        "je viens de dépasser le seuil de la franchise et la première déclaration me terrorise",
-        "je suis passé·e au réel et je n'ai jamais rempli une déclaration seul·e",
-    ),
-    "Comptabilité de micro-entreprise : un tableur de suivi qui tient la route": (
-        "mon livre des recettes tient sur des post-it",
-        "je voudrais savoir ce que je dois à l'URSSAF avant qu'elle me le dise",
-    ),
-    "Audit d'accessibilité express de votre site": (
-        "une adhérente malvoyante nous a dit que notre formulaire était impossible à remplir",
-        "on refait notre site et je voudrais partir sur de bonnes bases",
-    ),
-    "Remettre d'aplomb le wifi et le partage de fichiers de la ferme": (
-        "le wifi de la grange coupe dès qu'on est plus de trois",
-        "on perd sans arrêt les fichiers partagés de la salle de formation",
-    ),
-    "Réparation de vélos dans la cour, le vendredi midi": (
-        "mon dérailleur saute à chaque montée",
-        "mes freins couinent et je n'ai jamais osé y toucher",
-    ),
-    "Traduction anglais-français de vos textes courts": (
-        "je dois traduire la présentation de notre projet pour un partenaire",
-        "j'ai trois pages d'un rapport en anglais à rendre en français",
-    ),
-    "Relecture de vos textes avant publication": (
-        "mon dossier part bientôt et je ne vois plus mes fautes",
-        "j'ai écrit la page de présentation de mon activité et j'aimerais un regard neuf",
-    ),
-    "Portraits pro dans le studio mobile du coworking": (
-        "ma photo de profil date d'il y a dix ans",
-        "j'ai besoin d'un portrait pour mon site",
-    ),
-    "Faciliter la réunion de votre collectif qui coince": (
-        "notre collectif tourne en rond depuis trois réunions",
-        "on doit choisir entre deux projets et personne n'ose trancher",
-    ),
-    "Google n'est pas magique : une heure pour comprendre votre référencement": (
-        "mon site n'apparaît nulle part quand je tape mon propre métier",
-        "je voudrais comprendre avant de payer qui que ce soit",
-    ),
-    "Initiation à la menuiserie à l'atelier bois": (
-        "je rêve de fabriquer ma propre étagère",
-        "j'ai récupéré des planches et je ne sais pas par où commencer",
-    ),
-    "Chaises bancales et tiroirs qui coincent : réparation de meubles au Repair Café": (
-        "deux chaises de ma grand-mère boitent",
-        "le tiroir de mon bureau ne ferme plus",
-    ),
-    "Ourlets, fermetures éclair et reprises à l'atelier couture": (
-        "ma veste préférée a perdu sa fermeture éclair",
-        "j'ai une pile d'ourlets qui attend depuis l'été",
-    ),
-    "Tester votre service avec de vrais usagers, sans budget": (
-        "nous lançons un formulaire d'inscription que personne n'a encore testé",
-        "je veux savoir si mon site est compréhensible par d'autres que moi",
-    ),
-    "Préparer l'assemblée générale de votre association": (
-        "notre AG approche et l'ordre du jour est encore vide",
-        "c'est ma première AG en tant que président·e",
-    ),
-    "Rédiger ou toiletter les statuts de votre association ou de votre SCIC": (
-        "nos statuts datent de 1998 et ne ressemblent plus à ce qu'on fait",
-        "on réfléchit à passer en SCIC et je ne sais pas par où commencer",
-    ),
-    "Relations presse : trouver l'angle qui fait venir une journaliste": (
-        "on organise un festival et aucun média n'a répondu",
-        "je prépare un communiqué pour notre lancement",
-    ),
-    "Votre site associatif en une après-midi": (
-        "notre association n'a pas encore de site",
-        "notre page actuelle est un vieux blog que personne ne met à jour",
-    ),
-    "Illustrer votre support pédagogique ou votre affiche": (
-        "il nous faut une affiche pour la fête de quartier",
-        "mon livret d'atelier manque cruellement d'images",
-    ),
-    "Camion, bénévoles et buvette : je vous aide à organiser votre fête": (
-        "on organise la fête de notre association et on manque de bras",
-        "il nous faut un camion pour transporter les tables",
-    ),
-    "Grille-pain, aspirateur, lampe : on répare ensemble votre petit électroménager": (
-        "mon aspirateur s'arrête au bout de deux minutes",
-        "ma lampe de bureau clignote depuis des semaines",
-    ),
-    "Comprendre son tableau électrique avant de bricoler": (
-        "je voudrais changer un luminaire sans faire sauter tout l'immeuble",
-        "je viens d'emménager et mon tableau électrique est un mystère",
-    ),
-    "Bâtir le budget prévisionnel de votre projet culturel": (
-        "je dépose un dossier de subvention et le budget est la partie qui me fait peur",
-        "notre projet de résidence a besoin d'un budget crédible",
-    ),
-    "Sous-titrer vos vidéos pour les rendre accessibles": (
-        "nous avons trois vidéos de présentation sans sous-titres",
-        "une adhérente sourde nous a demandé des sous-titres, à juste titre",
-    ),
-    "Redonner vie à un vieil ordinateur avec Linux": (
-        "mon vieux portable met dix minutes à démarrer",
-        "j'ai un ordinateur qui dort dans un placard",
-    ),
-    "Équiper la salle de formation avec des ordinateurs de récup": (
-        "on accueille bientôt une formation et il manque des postes",
-        "la salle de formation n'a qu'un ordinateur pour dix personnes",
-    ),
-    "Conversation en polonais, ou traduction polonais-français": (
-        "je pars voir une partie de ma famille à Cracovie",
-        "j'ai reçu un courrier en polonais que je ne comprends pas",
-    ),
-    "Du croquis au prototype : impression 3D et découpe laser au fablab": (
-        "j'ai dessiné une pièce pour mon vélo et je voudrais l'imprimer",
-        "je voudrais découper des pochoirs au laser",
-    ),
-    "Cercle de parole entre indépendant·es": (
-        "je me sens un peu seul·e dans mon activité ces temps-ci",
-        "j'ai besoin de parler de mon rythme de travail avec d'autres",
-    ),
-    "Une première séance pour traverser une tension dans votre équipe": (
-        "deux personnes de notre équipe ne se parlent plus",
-        "une décision mal passée a laissé des traces dans notre collectif",
-    ),
-    "Comprendre votre bilan en deux heures": (
-        "mon comptable m'a envoyé mon bilan et je n'y comprends rien",
-        "je voudrais savoir si mon activité se porte bien, chiffres à l'appui",
-    ),
-    "Prendre en main votre site WordPress, sans m'appeler à chaque fois": (
-        "je dépends de mon neveu pour chaque modification de mon site",
-        "je voudrais publier mes actualités moi-même",
-    ),
-    "Photos culinaires pour votre carte ou votre boutique en ligne": (
-        "notre cantine change de carte et les photos datent",
-        "je lance une petite boutique de conserves en ligne",
-    ),
-    "Prise de parole en public : un atelier pour oser": (
-        "je présente bientôt mon projet devant des financeurs",
-        "je perds mes moyens dès que je parle devant plus de cinq personnes",
-    ),
-    "Initiation à la sérigraphie dans mon atelier de la Belle de Mai": (
-        "je voudrais imprimer des tote-bags pour notre association",
-        "j'ai toujours voulu essayer",
-    ),
-    "Accompagner une famille lusophone dans ses démarches": (
-        "une famille brésilienne de mon quartier doit passer à la CAF",
-        "j'accompagne une famille angolaise qui a rendez-vous à la préfecture",
-    ),
-    "Première embauche : ce qu'il faut savoir avant de signer": (
-        "je vais embaucher ma première salariée à mi-temps",
-        "je me demande si je peux me permettre un apprenti",
-    ),
-    "Atelier lacto-fermentation : les légumes du jardin en bocaux": (
-        "j'ai des kilos de chou à sauver",
-        "je voudrais apprendre à faire ma propre choucroute",
-    ),
-    "Conseils pour isoler en paille ou construire une petite cabane": (
-        "je rénove une petite grange et j'hésite sur l'isolation",
-        "je voudrais construire une cabane au fond du jardin",
-    ),
-    "Lancer la lettre d'information de votre lieu": (
-        "notre tiers-lieu n'envoie aucune nouvelle à ses adhérents",
-        "on voudrait une lettre mensuelle sans y passer des heures",
-    ),
-    "Un site vitrine clair pour votre atelier ou votre ferme": (
-        "mon atelier n'existe pas sur internet",
-        "mon site est si compliqué que même moi je m'y perds",
-    ),
-    "Nettoyer le fichier Excel qui a beaucoup vécu": (
-        "notre fichier d'adhérents a cinq colonnes « téléphone »",
-        "mon tableau de suivi a été rempli par dix personnes différentes",
-    ),
-    "Repriser une chaussette (et autres réparations textiles)": (
-        "j'ai un tiroir entier de chaussettes trouées",
-        "mon pull préféré a un trou au coude",
-    ),
-    "Atelier d'autoréparation vélo du jeudi soir": (
-        "ma roue arrière est voilée",
-        "je voudrais apprendre à régler mes freins moi-même",
-    ),
-    "Écrire enfin votre page « À propos »": (
-        "ma page « À propos » est vide depuis deux ans",
-        "je n'arrive pas à parler de moi sans me trouver prétentieux·se",
-    ),
-    "Structurer votre projet coopératif : qui fait quoi, pour quand": (
-        "notre projet d'épicerie coopérative part dans tous les sens",
-        "nous sommes six à porter le projet et personne ne sait qui fait quoi",
-    ),
+    row["title"]: tuple(row["needs"]) for row in _DATA["offer_need"]
 }
-
 # Requests others answered: title -> (the skills a helper needs, none: anyone; why they can).
 REQUEST_HELPERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "Je cherche une graphiste pour rendre mes fiches pratiques lisibles": (
-        ("graphisme", "mise en page"),
-        ("j'ai mis en forme plusieurs fiches de ce genre pour des associations",
-         "j'adore rendre lisibles les sujets arides"),
-    ),
-    "Je cherche de l'aide pour monter le site de notre coopérative de coursiers": (
-        ("développement web", "webdesign", "WordPress"),
-        ("j'ai monté plusieurs sites d'associations",
-         "je peux vous proposer une base simple que vous mettrez à jour vous-mêmes"),
-    ),
-    "Je cherche une plume pour m'aider à écrire mes légendes photo": (
-        ("rédaction", "rédaction web", "relecture"),
-        ("j'écris des textes courts toute la journée",
-         "j'adore chercher le mot juste sous une image"),
-    ),
-    "Je cherche quelqu'un qui dessine pour une facilitation graphique": (
-        ("illustration", "bande dessinée"),
-        ("je dessine souvent en direct pendant des réunions",
-         "j'ai déjà fait des fresques de ce genre pour des séminaires"),
-    ),
-    "Je cherche un camion pour récupérer un stock de tissus à Rezé": (
-        ("logistique",),
-        ("j'ai un utilitaire et je passe souvent par Rezé",),
-    ),
-    "Je cherche un·e développeur·se pour démonter mes maquettes": (
-        ("développement web", "JavaScript"),
-        ("je code des interfaces toute la journée",
-         "j'aime beaucoup discuter de ce qui est faisable avec les designers"),
-    ),
-    "Je cherche un·e photographe pour la générale d'une compagnie de théâtre": (
-        ("photographie",),
-        ("je photographie souvent des spectacles, sans flash bien sûr",),
-    ),
-    "Je cherche des mains pour cuisiner le grand repas du Repair Café": (
-        (),
-        ("je ne suis pas chef, mais j'épluche vite et bien",
-         "j'ai l'habitude des grandes tablées"),
-    ),
-    "Je cherche de l'aide pour mettre de l'ordre dans ma facturation": (
-        ("comptabilité", "gestion de trésorerie", "tableurs"),
-        ("je fais ça pour plusieurs indépendant·es",
-         "j'ai un modèle de suivi des factures tout prêt"),
-    ),
-    "Je cherche un coup de main pour refaire mon site de traductrice": (
-        ("développement web", "WordPress", "webdesign"),
-        ("je fais des sites simples et rapides",
-         "un site multilingue, c'est exactement le genre de projet que j'aime"),
-    ),
-    "Je cherche des volontaires pour ranger le stock de composants du fablab": (
-        (),
-        ("j'ai un samedi de libre et j'adore trier",),
-    ),
-    "Je cherche quelqu'un pour rendre ma page pro plus vivante": (
-        ("communication", "réseaux sociaux", "rédaction web"),
-        ("j'anime les réseaux de plusieurs structures",),
-    ),
-    "Je cherche un regard juridique sur mes mentions légales et mes CGV": (
-        ("droit des associations", "droit du travail"),
-        ("je relis régulièrement des documents de ce genre",),
-    ),
-    "Je cherche un·e graphiste pour repenser mon portfolio": (
-        ("graphisme", "mise en page", "webdesign"),
-        ("j'ai repensé plusieurs portfolios de photographes",
-         "j'aime beaucoup ton travail et j'ai déjà des idées"),
-    ),
-    "Je cherche un·e binôme pour co-animer une formation à distance": (
-        ("animation d'ateliers", "formation", "facilitation"),
-        ("j'anime souvent à distance et j'aime le faire à deux",),
-    ),
-    "Je cherche des bras pour le paillage de printemps": (
-        (),
-        ("j'ai de bonnes bottes et un après-midi de libre",),
-    ),
-    "Je cherche de l'aide pour mettre en page un livret de recettes": (
-        ("mise en page", "graphisme"),
-        ("je mets en page des livrets toute l'année", "j'adore les livres de cuisine"),
-    ),
-    "Chantier participatif : construire l'abri à vélos de la ferme": (
-        (),
-        ("j'ai deux bras et une visseuse",),
-    ),
-    "Je cherche un covoiturage Nyons–Dieulefit le mardi": (
-        (),
-        ("je fais le trajet le mardi matin, je peux te prendre",),
-    ),
-    "Je cherche quelqu'un pour réviser une vieille machine à coudre": (
-        ("mécanique", "soudure", "réparation électroménager"),
-        ("j'aime bien redonner vie aux vieilles mécaniques",),
-    ),
-    "Je cherche une plume pour documenter mes plans de remorque vélo": (
-        ("rédaction", "rédaction web"),
-        ("j'écris de la documentation à mes heures",),
-    ),
-    "Je cherche quelqu'un pour m'apprendre à photographier pour mes articles": (
-        ("photographie",),
-        ("je fais de la photo depuis quinze ans",),
-    ),
-    "Je cherche des conversations en anglais pour préparer une présentation": (
-        ("traduction anglais-français", "cours de langue"),
-        ("l'anglais est ma langue de travail depuis des années",),
-    ),
-}  # fmt: skip
+    row["title"]: (tuple(row["skills"]), tuple(row["reasons"])) for row in _DATA["request_helper"]
+}
 
 
 class Direct(NamedTuple):
@@ -424,196 +91,17 @@ class Direct(NamedTuple):
     message: str = ""
 
 
-DIRECT_LOGS = [
-    Direct("Thomas Lefebvre", "Hélène Vidal",
-           "Remise en route de son ordinateur après une mise à jour ratée", 90,
-           "Tout refonctionne, et les sauvegardes sont maintenant automatiques."),
-    Direct("Manon Leroy", "Thomas Lefebvre", "Relecture de la page d'accueil de son site", 60),
-    Direct("Hélène Vidal", "Anaïs Guérin", "Point sur ses cotisations URSSAF du trimestre", 60,
-           "On a aussi regardé l'ACRE : à vérifier avec l'URSSAF avant la fin du mois."),
-    Direct("Anaïs Guérin", "Thomas Lefebvre",
-           "Facilitation de la réunion d'équipe de son projet associatif", 120),
-    Direct("Camille Roux (admin)", "Thomas Lefebvre",
-           "Décision par consentement pour la réunion du coworking", 90,
-           "Belle réunion : la proposition sur les horaires est passée du premier coup."),
-    Direct("Camille Roux (admin)", "Hélène Vidal",
-           "Préparation de son intervention à la réunion inter-lieux", 60),
-    Direct("Manon Leroy", "Camille Roux (admin)",
-           "Traduction en anglais de la présentation du réseau", 120,
-           "Pour nos partenaires européens : la version anglaise est sur le wiki."),
-    Direct("Thomas Lefebvre", "Camille Roux (admin)",
-           "Réglage de la messagerie et du calendrier partagé", 60),
-    Direct("Hélène Vidal", "Camille Roux (admin)",
-           "Conseils pour les notes de frais de la rencontre inter-lieux", 45),
-    Direct("Camille Roux (admin)", "Sofia Costa",
-           "Accompagnement de la réunion d'équipe de la CAE", 120,
-           "Merci pour l'accueil à Marseille !"),
-    Direct("Sofia Costa", "Sarah Lévy", "Traduction portugais-français d'un devis de traiteur", 45),
-    Direct("Sarah Lévy", "Sofia Costa", "Portraits pour sa page de traductrice", 120,
-           "Sélection de douze photos envoyée, retouchées."),
-    Direct("Sofia Costa", "Amandine Roche", "Interprétariat portugais pour un entretien d'embauche",
-           90),
-    Direct("Amandine Roche", "Nadia Cherif", "Conseils avant de recruter une stagiaire", 90),
-    Direct("Nadia Cherif", "Sofia Costa",
-           "Préparation d'une prise de parole à la réunion coopérative", 60),
-    Direct("Sofia Costa", "Mathilde Garnier",
-           "Traduction portugaise du résumé de son dossier européen", 90),
-    Direct("Mathilde Garnier", "Sofia Costa",
-           "Relecture de sa demande de subvention pour les ateliers de langue", 60),
-    Direct("Youssef El Amrani", "Ibrahim Keïta",
-           "Mise en ligne de son site de podcasts sous WordPress", 120),
-    Direct("Ibrahim Keïta", "Nadia Cherif", "Prise de son de sa formation en ligne", 90,
-           "Les fichiers sont dans le dossier partagé, nettoyés du souffle."),
-    Direct("Jérémie Bonnet", "Sarah Lévy", "Sérigraphie de vingt tote-bags pour son stand", 180),
-    Direct("Inès Moreau", "Jérémie Bonnet",
-           "Point trésorerie avant l'achat de sa nouvelle presse", 60),
-    Direct("Mamadou Sow", "Mathilde Garnier", "Réparation de sa bouilloire et de son grille-pain",
-           45, "Un fusible et un thermostat : comme neufs."),
-    Direct("Rachid Bouzid", "Chloé Lambert",
-           "Sauvegarde de ses rushes et nettoyage de son portable", 120),
-    Direct("Chloé Lambert", "Justine Carré",
-           "Montage d'une vidéo de présentation de son cercle de parole", 180),
-    Direct("Justine Carré", "Mamadou Sow", "Médiation entre deux bénévoles du Repair Café", 90),
-    Direct("Mathilde Garnier", "Rachid Bouzid",
-           "Relecture de son dossier de subvention pour les ordinateurs solidaires", 120,
-           "Dossier parti dans les temps, croisons les doigts !"),
-    Direct("Marta Kowalska", "Chloé Lambert", "Relecture de sous-titres traduits de l'anglais", 60),
-    Direct("Antoine Dubois", "Mamadou Sow",
-           "Impression 3D d'une pièce de rechange pour un aspirateur", 45),
-    Direct("Baptiste Morel", "Mamadou Sow", "Réparation de l'établi du Repair Café", 90),
-    Direct("Mamadou Sow", "Baptiste Morel", "Réparation du moteur de sa scie circulaire", 60),
-    Direct("Baptiste Morel", "Lan Nguyen", "Réparation d'une chaise et d'un tabouret", 60),
-    Direct("Lan Nguyen", "Olivier Marchand",
-           "Test de son formulaire d'adhésion avec trois usagers", 90,
-           "Trois tests, trois blocages au même endroit : le champ « date de naissance »."),
-    Direct("Olivier Marchand", "Fatou Ndiaye",
-           "Relecture des statuts de l'association de la radio", 90),
-    Direct("Fatou Ndiaye", "Louise Mercier",
-           "Communiqué de presse pour la sortie de son album jeunesse", 120),
-    Direct("Louise Mercier", "Gaëlle Le Gall", "Illustration de l'affiche de l'atelier couture",
-           150),
-    Direct("Gaëlle Le Gall", "Diego Fernandes", "Couture de douze tabliers pour la cantine", 180,
-           "Douze tabliers, dont deux taille enfant pour les commis du vendredi."),
-    Direct("Diego Fernandes", "Baptiste Morel",
-           "Transport de planches de récupération en camion", 90),
-    Direct("Salomé Giraud", "Rachid Bouzid", "Initiation aux bocaux de lacto-fermentation", 120),
-    Direct("Thomas Lefebvre", "Salomé Giraud", "Installation d'une imprimante à la ferme", 60),
-    Direct("Salomé Giraud", "Élodie Perrin", "Atelier conserves pour la fête de son quartier", 90),
-    Direct("Élodie Perrin", "Salomé Giraud", "Relecture du programme des chantiers du samedi", 45),
-    Direct("Rachid Bouzid", "Salomé Giraud", "Sauvegarde des photos de la ferme sur un disque", 60),
-    Direct("Bertrand Chauvin", "Salomé Giraud", "Taille des arbres fruitiers du verger", 120),
-    Direct("Aurélien Masson", "Bertrand Chauvin", "Réparation de la porte de la miellerie", 90),
-    Direct("Élodie Perrin", "Maëlle Rousseau", "Relecture des textes de son site vitrine", 60),
-    Direct("Maëlle Rousseau", "Élodie Perrin", "Mise en page de sa lettre d'information", 120),
-    Direct("Kevin Tran", "Léa Fontaine", "Tableau de suivi de ses piges", 90),
-    Direct("Léa Fontaine", "Kevin Tran",
-           "Relecture de son article de blog sur les données ouvertes", 60),
-    Direct("Justine Carré", "Maëlle Rousseau",
-           "Séance de coaching avant un rendez-vous client difficile", 60),
-    Direct("Pierre-Yves Kerjean", "Théo Girard",
-           "Clarifier le qui-fait-quoi de son projet de site", 60),
-    Direct("Zoé Bertin", "Léa Fontaine", "Reprise de la doublure de son manteau", 45),
-    Direct("Yann Le Bihan", "Kevin Tran", "Réglage complet de son vélo avant l'hiver", 60),
-    Direct("Théo Girard", "Lan Nguyen", "Mise en ligne de son portfolio", 120),
-    Direct("Samuel Cohen", "Manon Leroy", "Photos pour la page de son site de traductrice", 90),
-    Direct("Malik Traoré", "Karim Haddad", "Fiche Google de la coopérative de coursiers", 60),
-    Direct("Karim Haddad", "Anaïs Guérin", "Réparation de son vélo : freins et câbles", 45),
-    Direct("Sofia Costa", "Sarah Lévy", "Traduction portugaise de sa carte pour le marché", 60),
-    Direct("Amandine Roche", "Sofia Costa", "Relecture du contrat de sa première salariée", 90),
-    Direct("Mamadou Sow", "Chloé Lambert", "Remise en état de sa lampe de montage", 45),
-    Direct("Chloé Lambert", "Mamadou Sow", "Petite vidéo du Repair Café pour les réseaux", 120),
-    Direct("Salomé Giraud", "Maëlle Rousseau", "Visite du jardin et conseils pour son balcon", 60),
-    Direct("Camille Roux (admin)", "Anaïs Guérin",
-           "Préparation du forum ouvert de la rencontre inter-lieux", 90),
-    Direct("Camille Roux (admin)", "Manon Leroy",
-           "Conseils pour animer sa première réunion de coordination", 60),
-    Direct("Malik Traoré", "Camille Roux (admin)", "Référencement de la page publique du réseau",
-           60),
-    Direct("Baptiste Morel", "Diego Fernandes", "Étagères sur mesure pour la réserve de la cantine",
-           180, "Trois étagères en chêne de récup, fixées au mur."),
-    Direct("Olivier Marchand", "Baptiste Morel", "Relecture de ses conditions de vente de meubles",
-           60),
-    Direct("Mamadou Sow", "Sofia Costa",
-           "Réparation de son enregistreur pour les entretiens en portugais", 45),
-]  # fmt: skip
-
+DIRECT_LOGS = [Direct(**row) for row in _DATA["direct_log"]]
 # Gifts between members (pay it forward): giver, recipient, minutes, message.
-GIFTS = [
-    ("Salomé Giraud", "Bertrand Chauvin", 60,
-     "Bienvenue à la ferme, Bertrand ! De quoi te lancer avant tes premiers échanges."),
-    ("Mamadou Sow", "Antoine Dubois", 60,
-     "Merci d'avoir tenu le fablab au pied levé mercredi dernier !"),
-    ("Zoé Bertin", "Yann Le Bihan", 60,
-     "Pour la soudure sur le pied de ma machine à coudre : tu n'as rien voulu déclarer, alors "
-     "voilà."),
-    ("Lan Nguyen", "Olivier Marchand", 60,
-     "Merci pour tes conseils sur notre AG, donnés entre deux cafés : tu n'as rien voulu "
-     "déclarer !"),
-    ("Manon Leroy", "Hélène Vidal", 60, "Pour ta patience avec mes notes de frais de l'été : merci !"),
-    ("Justine Carré", "Mathilde Garnier", 90,
-     "Pour le dossier de subvention bouclé à deux heures du matin : tu es formidable."),
-    ("Camille Roux (admin)", "Thomas Lefebvre", 60,
-     "Merci d'avoir dépanné le wifi en pleine rencontre inter-lieux !"),
-    ("Maëlle Rousseau", "Kevin Tran", 60,
-     "Merci pour le coup de main sur le tableur des adhésions du Quai."),
-    ("Sofia Costa", "Inès Moreau", 60, "Bienvenue à la coopérative, et merci pour ton accueil !"),
-    ("Thomas Lefebvre", "Yasmine Benali", 60,
-     "Bienvenue aux Ateliers du Rhône ! Une heure pour te lancer."),
-]  # fmt: skip
-
-# Gifts to the common pot: who gives is whoever has time to spare then.
-POT_GIFTS = [  # two more than RETRIBUTIONS: see _plan_pot
-    (120, "Mes heures en trop du mois : qu'elles servent à quelqu'un qui démarre."),
-    (180, "Merci au réseau pour l'accueil, je fais circuler."),
-    (120, "Pour les prochains ateliers Care'n Share."),
-    (240, "J'ai plus d'heures que je n'en utilise : une partie pour la caisse commune."),
-    (180, "Pour remercier celles et ceux qui font vivre les communs du réseau."),
-    (
-        60,
-        "Une heure pour la caisse, en souvenir d'un coup de main qu'on ne m'a pas laissé déclarer.",
-    ),
-    (180, "Pour que les bénévoles du Repair Café s'y retrouvent."),
-    (120, "Ma part pour le wiki commun et celles et ceux qui le tiennent à jour."),
-    (240, "Les heures gagnées à la fête de quartier : pour la caisse commune."),
-    (180, "Un petit don pour la caisse, merci à toutes et à tous."),
-    (180, "Pour les chantiers participatifs de la ferme."),
-    (180, "Pour la caisse commune, en remerciement des Care'n Share du lundi."),
-    (240, "Des heures qui dormaient sur mon compte : je les fais circuler."),
-    (180, "Pour accueillir les prochains lieux du réseau."),
-    (180, "Pour que la caisse commune ne soit jamais vide."),
-    (120, "Merci pour le Care'n Share de lundi : j'en suis reparti·e plein·e d'idées."),
-]
-
-# Retributions from the pot for contributions to the commons: coordinator, member, minutes,
-# reason ({de_mois}: "de mars", "d'avril"…, the month of the contribution).
+GIFTS = [(g["giver"], g["recipient"], g["minutes"], g["message"]) for g in _DATA["gift"]]
+# Gifts to the common pot (two more than RETRIBUTIONS: see _plan_pot): minutes, message.
+POT_GIFTS = [(g["minutes"], g["message"]) for g in _DATA["pot_gift"]]
+# The pot's retributions: coordinator, member, minutes, reason.
 RETRIBUTIONS = [
-    ("Thomas Lefebvre", "Anaïs Guérin", 120, "Animation de l'atelier Care'n Share {de_mois}"),
-    ("Sofia Costa", "Nadia Cherif", 120,
-     "Animation de la réunion d'information de la CAE {de_mois}"),
-    ("Manon Leroy", "Thomas Lefebvre", 180,
-     "Mise à jour du wiki commun : pages « Accueil des nouveaux » et « Wifi du coworking »"),
-    ("Camille Roux (admin)", "Hélène Vidal", 90,
-     "Tableau de suivi de la caisse commune pour la réunion inter-lieux"),
-    ("Baptiste Morel", "Gaëlle Le Gall", 180, "Atelier couture ouvert à tous, les samedis {de_mois}"),
-    ("Justine Carré", "Chloé Lambert", 180, "Sous-titrage de la vidéo de présentation du réseau"),
-    ("Salomé Giraud", "Élodie Perrin", 120,
-     "Lettre d'information commune des lieux, numéro {de_mois}"),
-    ("Louise Mercier", "Olivier Marchand", 120,
-     "Relecture juridique de la charte commune avant son adoption"),
-    ("Maëlle Rousseau", "Léa Fontaine", 150,
-     "Mise à jour du wiki commun : guide « Publier une annonce »"),
-    ("Amandine Roche", "Sarah Lévy", 120, "Photos des membres pour le trombinoscope de la CAE"),
-    ("Mamadou Sow", "Rachid Bouzid", 240, "Tenue du stand informatique du Repair Café {de_mois}"),
-    ("Kevin Tran", "Zoé Bertin", 120, "Stand de réparation textile à la fête du Quai"),
-    ("Camille Roux (admin)", "Pierre-Yves Kerjean", 180,
-     "Facilitation de la rencontre inter-lieux {de_mois}"),
-    ("Thomas Lefebvre", "Anaïs Guérin", 120, "Animation de l'atelier Care'n Share {de_mois}"),
-]  # fmt: skip
-
+    (r["coordinator"], r["member"], r["minutes"], r["reason"]) for r in _DATA["retribution"]
+]
 # Who typed 10 h instead of 1 h (the first of them with a balance that allowed it).
-CORRECTED_GIVERS = (
-    "Karim Haddad", "Malik Traoré", "Manon Leroy", "Anaïs Guérin", "Hélène Vidal", "Thomas Lefebvre",
-)  # fmt: skip
+CORRECTED_GIVERS = tuple(_DATA["corrected_givers"])
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -638,103 +126,21 @@ class Recent(NamedTuple):
 
 
 RECENT = [
-    Recent("Je cherche quelqu'un pour démêler ma compta de graphiste", "Hélène Vidal",
-           "Bonjour Yasmine, et bienvenue aux Ateliers ! La compta de graphiste, je connais "
-           "bien : factures, URSSAF, frais de matériel. Je suis au coworking jeudi matin, on s'y "
-           "met autour d'un café ?", 120, (0.5,)),
-    Recent("Je cherche une graphiste pour rendre mes fiches pratiques lisibles", "Yasmine Benali",
-           "Bonjour Hélène, je suis graphiste et toute nouvelle aux Ateliers. Tes fiches « TVA » "
-           "et « URSSAF » me plaisent beaucoup : je te propose une maquette commune pour les "
-           "trois. Et si tu m'aides un jour sur ma compta, on est quittes !", 180, (0.3,)),
-    Recent("Je cherche un outil de facturation simple, et quelqu'un pour me le montrer",
-           "Inès Moreau",
-           "Bonjour Sofia, j'utilise un outil libre tout simple pour mes factures et celles de "
-           "deux clientes. Je peux te le montrer en visio, une petite heure, mardi ou mercredi ?",
-           60, (2.2,)),
-    Recent("Initiation à la menuiserie à l'atelier bois", "Lan Nguyen",
-           "Bonjour Baptiste, ça fait longtemps que je veux apprendre à l'atelier bois. J'ai un "
-           "projet de petite étagère pour mes carnets : samedi matin, ça te conviendrait ?",
-           180, (3.1,)),
-    Recent("Comprendre son tableau électrique avant de bricoler", "Chloé Lambert",
-           "Bonjour Mamadou, je viens d'emménager et j'aimerais changer deux luminaires sans "
-           "rien faire sauter. Une heure avec toi devant mon tableau, ce serait parfait : tu "
-           "passes par Fives quand ?", 60, (3.8,)),
-    Recent("Je cherche des testeurs et des testeuses pour mes maquettes", "Zoé Bertin",
-           "Bonjour Maëlle, je veux bien tester tes maquettes : je ne suis pas du tout du métier, "
-           "c'est peut-être justement ce qu'il te faut ! Je suis au Quai jeudi.", 30, (1.0,)),
-    Recent("Audit d'accessibilité express de votre site", "Malik Traoré",
-           "Salut Thomas, je refais le site d'une association de quartier et j'aimerais ton "
-           "regard sur l'accessibilité avant la mise en ligne. Deux heures la semaine prochaine, "
-           "ça te va ?", 120, (2.0,)),
-    Recent("Rédiger ou toiletter les statuts de votre association ou de votre SCIC",
-           "Camille Roux (admin)",
-           "Bonjour Olivier, l'association qui porte Archipel doit toiletter ses statuts avant "
-           "sa prochaine AG, notamment pour accueillir de nouveaux lieux. Aurais-tu deux heures "
-           "pour les relire avec moi ?", 120, (2.9,)),
-    Recent("Je cherche de l'aide pour mettre en page un livret de recettes", "Élodie Perrin",
-           "Bonjour Salomé, la mise en page, c'est ce que je préfère ! Je te propose une maquette "
-           "sobre, une recette par double page. Je peux m'y mettre la semaine prochaine.", 240,
-           (11.0, 10.2, 2.1),
-           (("accept", "Génial, merci Élodie ! Je te passe les recettes et les photos du jardin."),
-            ("log", "initiator", 270,
-             "Maquette terminée et envoyée en PDF : il ne reste que deux photos à remplacer."))),
-    Recent("Je cherche de l'aide pour monter le site de notre coopérative de coursiers",
-           "Théo Girard",
-           "Salut Karim, j'aime beaucoup l'idée d'un site simple pour votre coop. Je te propose "
-           "une première séance pour poser la structure, puis on le remplit ensemble.", 240,
-           (6.2, 5.4),
-           (("accept", "Top, merci Théo ! On se voit en visio mardi soir, je t'envoie le lien."),)),
-    Recent("Je cherche un·e photographe pour la générale d'une compagnie de théâtre",
-           "Samuel Cohen",
-           "Bonjour Fatou, je serai à Nantes pour un tournage la semaine de votre générale : je "
-           "peux venir la photographier, sans flash bien sûr, et vous livrer une sélection le "
-           "lendemain.", 180, (7.1, 6.3),
-           (("accept", "Merci Samuel ! La générale est jeudi à 19 h : je te mets sur la liste à "
-                       "l'accueil."),)),
-    Recent("Votre site associatif en une après-midi", "Diego Fernandes",
-           "Bonjour Théo, l'association de la cantine n'a toujours pas de site. Une après-midi "
-           "pour en monter un, c'est exactement ce qu'il nous faut !", 180,
-           (12.2, 11.5, 5.2, 4.3),
-           (("accept", "Avec plaisir ! On le fera en deux ou trois séances, ce sera plus simple "
-                       "pour vous laisser le temps d'écrire les textes."),
-            ("log", "author", 360, "Trois séances : structure, contenus, mise en ligne. Le site "
-                                   "est en ligne !"),
-            ("dispute", "L'annonce parlait d'une après-midi, et on s'est vus deux fois deux "
-                        "heures : je compte 4 h, pas 6 h. Le site est très bien, mais je ne peux "
-                        "pas confirmer ce chiffre."))),
-    Recent("Prendre en main votre site WordPress, sans m'appeler à chaque fois", "Marta Kowalska",
-           "Bonjour Youssef, mon site de traductrice a besoin d'une bonne reprise en main : une "
-           "séance pour apprendre à le modifier seule me changerait la vie.", 120, (9.3, 8.4),
-           (("cancel", "initiator", "Je m'aperçois que mon site n'est pas du tout sous "
-                                    "WordPress… Désolée ! Je reviens vers toi si je change "
-                                    "d'outil."),)),
-    Recent("Je cherche une plume pour documenter mes plans de remorque vélo", "Léa Fontaine",
-           "Bonjour Yann, j'écris de la documentation pour des outils numériques : des plans de "
-           "remorque, ce serait un joli changement ! Je te propose deux séances pour commencer.",
-           180, (6.4, 5.6), (("accept", "Avec grand plaisir, Léa ! Je t'envoie les plans."),)),
-    Recent("Je cherche une plume pour documenter mes plans de remorque vélo",
-           "Pierre-Yves Kerjean",
-           "Bonjour Yann, je peux t'aider à structurer ta documentation : plan, étapes, schémas "
-           "à prévoir. Le rédactionnel, on le fait à deux ?", 120, (5.5, 5.0),
-           (("decline", "Merci Pierre-Yves ! Léa s'est proposée juste avant toi et on a "
-                        "commencé : je te fais signe pour la suite, il reste trois plans à "
-                        "documenter."),)),
-    Recent("Nettoyer le fichier Excel qui a beaucoup vécu", "Julien Faure",
-           "Bonjour Kevin, j'arrive au Quai avec le fichier d'adhérents d'une association dont "
-           "je suis trésorier : quatre onglets, trois colonnes « e-mail »… Tu aurais deux "
-           "heures ?", 120, (5.0, 4.4, 1.2),
-           (("accept", "Ah, un classique ! Mercredi après-midi au Quai ?"),
-            ("log", "author", 120, "Doublons fusionnés, une seule colonne e-mail, et un onglet "
-                                   "de contrôle pour la suite."))),
-]  # fmt: skip
-
+    Recent(
+        r["listing"],
+        r["initiator"],
+        r["message"],
+        r.get("foreseen"),
+        tuple(r["days"]),
+        tuple(tuple(step) for step in r["steps"]),
+    )
+    for r in _DATA["recent"]
+]
 # A direct log of the last days that waits for the other side's confirmation.
 RECENT_LOGS = [
-    ("Anaïs Guérin", "Camille Roux (admin)", 4.8,
-     "Co-animation du forum ouvert de la rencontre inter-lieux", 150,
-     "Merci Camille pour la confiance : on a tenu le timing, et les comptes rendus sont sur le "
-     "wiki."),
-]  # fmt: skip
+    (r["provider"], r["receiver"], r["days"], r["title"], r["minutes"], r["message"])
+    for r in _DATA["recent_log"]
+]
 
 
 # ---------------------------------------------------------------------------- the world
@@ -887,7 +293,7 @@ def _write_history(w: _World) -> None:
 
 
 def _dice(parent: random.Random) -> random.Random:
-    return random.Random(parent.getrandbits(64))  # noqa: S311 - a demo's dice, not a secret
+    return random.Random(parent.getrandbits(64))
 
 
 def _run(w: _World) -> None:
