@@ -75,7 +75,7 @@ class _BuiltWorlds:
     def __init__(self):
         self.store: dict[tuple[str, ...], tuple[World, snapshots.Rows]] = {}
 
-    def get(self, app, needs: tuple[str, ...]) -> World:
+    def get(self, app, needs: tuple[str, ...], *, triggers_off: bool = False) -> World:
         key = tuple(sorted(needs))
         if key not in self.store:
             world = build_world(app, needs)
@@ -83,7 +83,7 @@ class _BuiltWorlds:
             snapshots.next_ids(self.store[key][1])
             return world
         world, rows = self.store[key]
-        snapshots.put_back(rows)
+        snapshots.put_back(rows, triggers_off=triggers_off)
         return replace(world)
 
 

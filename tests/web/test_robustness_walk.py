@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
-from unittest.mock import patch
 from urllib.parse import urlencode
 
 import pytest
@@ -487,8 +486,7 @@ def _copy_back(app, needs: tuple[str, ...]):
         text("SELECT current_setting('is_superuser') = 'on'")
     ):
         db.session.execute(text("SET LOCAL session_replication_role = replica"))  # to commit
-        with patch.object(type(_WORLDS), "_ledger_written", staticmethod(lambda: False)):
-            return _WORLDS.get(app, needs)
+        return _WORLDS.get(app, needs, triggers_off=True)
     return _WORLDS.get(app, needs)
 
 
