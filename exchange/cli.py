@@ -8,8 +8,6 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from exchange import demo as demo_data
-from exchange import demo_scale
 from exchange.services.community import accounts
 from exchange.services.errors import DomainError
 from exchange.services.exchanges import lifecycle
@@ -125,6 +123,10 @@ demo = AppGroup("demo", help="The demo network.")
 def seed(if_empty: bool, scale: str):
     """Load a believable network into an empty database: spaces, members, coordinators,
     one admin, listings, exchanges, ledger, feedback."""
+    # Imported when the command runs: the demo's data and generator stay out of every web
+    # worker's memory (5 MB of each).
+    from exchange import demo as demo_data  # noqa: PLC0415
+    from exchange import demo_scale  # noqa: PLC0415
 
     if db.session.scalar(select(func.count(User.id))):
         if not if_empty:
