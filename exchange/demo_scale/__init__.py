@@ -83,11 +83,12 @@ def sizes(w: World) -> dict[str, dict]:
 
 
 def _open_reports() -> int:
-    return db.session.scalar(select(func.count(Report.id)).where(Report.status == "open"))
+    return db.session.scalar(select(func.count(Report.id)).where(Report.status == "open")) or 0
 
 
 def _disputes() -> int:
-    return db.session.scalar(select(func.count(Exchange.id)).where(Exchange.state == "disputed"))
+    disputed = select(func.count(Exchange.id)).where(Exchange.state == "disputed")
+    return db.session.scalar(disputed) or 0
 
 
 def describe(built: Built, echo: Callable[[str], object]) -> None:

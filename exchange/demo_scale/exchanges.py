@@ -72,7 +72,7 @@ def listing_for(w: World, rng, provider: Member, receiver: Member, at: datetime,
 
 def new(w: World, rng, provider: Member, receiver: Member, source, at: datetime) -> dict:
     """An exchange's row, without its state or steps yet; `at` bounds its first step."""
-    row = {
+    row: dict[str, object] = {
         "listing_id": None,
         "provider_id": provider.id,
         "receiver_id": receiver.id,

@@ -46,7 +46,7 @@ def _reference(w: World) -> None:
             "name_fr": category.name_fr,
             "name_en": category.name_en,
         }
-    w.pot_account = db.session.scalar(select(Account.id).where(Account.kind == "pot"))
+    w.pot_account = db.session.scalars(select(Account.id).where(Account.kind == "pot")).one()
     w.balances[w.pot_account] = 0
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 
 from exchange import demo
-from exchange.demo import exchanges as demo_exchanges
-from exchange.demo import feedback as demo_feedback
+from exchange.demo import feedback_world as demo_words
+from exchange.demo import history_data as demo_history
 from exchange.demo.listings import LISTINGS
 from exchange.demo_scale import inflect as fr
 from exchange.demo_scale import names, sentences
@@ -47,8 +47,8 @@ class Writer:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.paragraphs = _paragraphs()
-        self.received = _strings(demo_feedback.RECEIVED) + list(demo_feedback.RECEIVED_ANY)
-        self.gave = _strings(demo_feedback.GAVE) + list(demo_feedback.GAVE_ANY)
+        self.received = _strings(demo_words.RECEIVED) + list(demo_words.RECEIVED_ANY)
+        self.gave = _strings(demo_words.GAVE) + list(demo_words.GAVE_ANY)
 
     # ------------------------------------------------------------------------ pieces
 
@@ -188,28 +188,26 @@ class Writer:
     # ------------------------------------------------------------------------ exchanges
 
     def proposal(self, kind: str, first: str, trade) -> str:
-        pool = (
-            demo_exchanges.OFFER_PROPOSALS if kind == "offer" else demo_exchanges.REQUEST_PROPOSALS
-        )
+        pool = demo_history.OFFER_PROPOSALS if kind == "offer" else demo_history.REQUEST_PROPOSALS
         why = (
             f"je dois {self.action(trade)}"
             if kind == "offer"
             else f"j'ai déjà su {self.action(trade)}"
         )
-        slot = self.pick(demo_exchanges.SLOTS)
+        slot = self.pick(demo_history.SLOTS)
         return self.pick(pool).format(
             first=first, why=why, Why=_cap(why), slot=slot, Slot=_cap(slot)
         )
 
     def accept(self) -> str:
-        return self.pick(demo_exchanges.ACCEPTS)
+        return self.pick(demo_history.ACCEPTS)
 
     def note(self) -> str:
-        return self.pick(demo_exchanges.NOTES_AS_FORESEEN + demo_exchanges.NOTES_LONGER)
+        return self.pick(demo_history.NOTES_AS_FORESEEN + demo_history.NOTES_LONGER)
 
     def direct_title(self, trade) -> str:
         if self.rng.random() < 0.2:
-            return self.pick(demo_exchanges.DIRECT_LOGS).title
+            return self.pick(demo_history.DIRECT_LOGS).title
         return _cap(self.action(trade))[:TITLE_MAX]
 
     def feedback(self, recommendation: str, first: str, received: bool) -> str:
@@ -217,26 +215,24 @@ class Writer:
             pool = self.received if received else self.gave
             words = self.pick(pool)
             if self.rng.random() < 0.3:
-                words += " " + self.pick(demo_feedback.PERSON)
+                words += " " + self.pick(demo_words.PERSON)
         elif recommendation == "neutral":
-            pool = demo_feedback.NEUTRAL_RECEIVED if received else demo_feedback.NEUTRAL_GAVE
+            pool = demo_words.NEUTRAL_RECEIVED if received else demo_words.NEUTRAL_GAVE
             words = self.pick(pool)
         else:
-            pool = _strings(
-                demo_feedback.NOT_RECOMMENDED_RECEIVED + demo_feedback.NOT_RECOMMENDED_GAVE
-            )
+            pool = _strings(demo_words.NOT_RECOMMENDED_RECEIVED + demo_words.NOT_RECOMMENDED_GAVE)
             words = self.pick(pool)
         de_first = fr.elide("de", first)
         return words.replace("{first}", first).replace("{de_first}", de_first)
 
     def reply(self, first: str) -> str:
-        return self.pick(demo_feedback.REPLY_THANKS).replace("{first}", first)
+        return self.pick(demo_words.REPLY_THANKS).replace("{first}", first)
 
     def gift(self) -> str:
-        return self.pick(demo_exchanges.GIFTS)[3]
+        return self.pick(demo_history.GIFTS)[3]
 
     def pot_gift(self) -> str:
-        return self.pick(demo_exchanges.POT_GIFTS)[1]
+        return self.pick(demo_history.POT_GIFTS)[1]
 
     def retribution(self, trade) -> str:
         return f"Contribution aux communs : {self.action(trade)} pour le lieu"

@@ -94,7 +94,7 @@ class World:
     password_hash: str
     ids: Ids = field(default_factory=Ids)
     start: datetime = field(init=False)
-    admin: Member | None = None
+    admin: Member = field(init=False)  # the first member `people.add` makes
     named: dict[str, Member] = field(default_factory=dict)  # the benchmark's members
     spaces: dict[str, dict] = field(default_factory=dict)  # key -> row
     members: list[Member] = field(default_factory=list)

@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from exchange import demo
-from exchange.demo import exchanges as demo_exchanges
-from exchange.demo import feedback as demo_feedback
+from exchange.demo import feedback_world as demo_words
+from exchange.demo import history_data as demo_history
 from exchange.demo import listings as demo_listings
 from exchange.services.community import accounts
 from exchange.services.exchanges import queries as exchange_queries
@@ -748,7 +748,7 @@ def test_the_demo_sends_no_email(app, outbox):
     assert outbox == []
     # The open exchanges went through the services all the same: the parties were told.
     notified = db.session.scalar(select(func.count(func.distinct(Notification.user_id))))
-    assert notified >= len(demo_exchanges.RECENT)
+    assert notified >= len(demo_history.RECENT)
 
 
 # ---------------------------------------------------------------------------- feedback
@@ -866,7 +866,7 @@ def test_feedback_words_are_varied_and_concrete(app, seeded_demo):
     # Concrete: the comments on each work quote a sentence written for that kind of work.
     specific = [
         max(sentence.split("{first}"), key=len)
-        for _keys, sentence in demo_feedback.RECEIVED + demo_feedback.GAVE
+        for _keys, sentence in demo_words.RECEIVED + demo_words.GAVE
     ]
     concrete = [
         work
