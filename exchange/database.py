@@ -64,7 +64,7 @@ def statement_timed_out(error: BaseException | None) -> bool:
     return False
 
 
-def _lost(error: BaseException) -> bool:
+def _lost(error: BaseException | None) -> bool:
     if isinstance(error, psycopg.InterfaceError):  # "the connection is closed"
         return True
     if isinstance(error, psycopg.OperationalError):

@@ -65,7 +65,7 @@ def respond(code: int, message: str | None = None):
         return body, code
 
 
-def _database_unavailable(error: BaseException):
+def _database_unavailable(error: BaseException | None):
     """503 from a page that reads nothing from the database: not even the member, whose
     language is kept on their row, so it speaks the network's default language."""
     what = "statement timed out" if statement_timed_out(error) else "database unreachable"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import overload
 from urllib.parse import urlsplit
 
 from flask import request
@@ -49,7 +50,7 @@ class Form(FlaskForm):
             if formdata is None:
                 return None
             fields = {field.name: field for field in form}
-            cleaned = MultiDict()
+            cleaned: MultiDict = MultiDict()
             form.not_text = []
             for key, value in formdata.items(multi=True):
                 field = fields.get(key)
@@ -102,6 +103,10 @@ def carried_args(**overrides) -> dict:
     return {**args, **overrides}
 
 
+@overload
+def int_arg(name: str, default: int) -> int: ...
+@overload
+def int_arg(name: str, default: None = None) -> int | None: ...
 def int_arg(name: str, default: int | None = None) -> int | None:
     """A positive whole number from the query string, or `default` (never an error)."""
     raw = request.args.get(name, "")

@@ -56,6 +56,13 @@ class DurationField(StringField):
         self.minutes = minutes
 
     @property
+    def required_minutes(self) -> int:
+        """`minutes` of a required field whose form has validated: never None then."""
+        if self.minutes is None:
+            raise ValueError(f"{self.name} is read before its form validated")
+        return self.minutes
+
+    @property
     def invalid_message(self) -> str:
         return _l("Écrivez une durée comme 1 h 30, 2 h, 45 min ou 1,5.")
 

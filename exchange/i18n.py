@@ -17,11 +17,11 @@ def select_locale() -> str:
     if not has_request_context():  # commands and services outside a request: the default
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
-    if asked in languages:
+    if asked is not None and asked in languages:
         g.remember_lang = asked
         return asked
     remembered = request.cookies.get(LANG_COOKIE)
-    if remembered in languages:
+    if remembered is not None and remembered in languages:
         return remembered
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
@@ -49,7 +49,7 @@ def remember_language(response):
 
 def switch_language_url(lang: str) -> str:
     """The current page in another language."""
-    if request.endpoint and request.url_rule and "GET" in request.url_rule.methods:
+    if request.endpoint and request.url_rule and "GET" in (request.url_rule.methods or ()):
         return url_for(request.endpoint, **carried_args(lang=lang), **(request.view_args or {}))
     return url_for("main.index", lang=lang)
 

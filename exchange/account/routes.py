@@ -3,6 +3,9 @@ and the coordinators' retributions from it."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TypedDict
+
 from flask import (
     Blueprint,
     Response,
@@ -34,7 +37,7 @@ from models.ledger import TRANSFER_KINDS
 bp = Blueprint("account", __name__)
 
 
-def _period() -> tuple[PeriodForm, object, object]:
+def _period() -> tuple[PeriodForm, date | None, date | None]:
     form = PeriodForm(request.args)
     if not form.validate():
         return form, None, None
@@ -44,7 +47,12 @@ def _period() -> tuple[PeriodForm, object, object]:
     return form, start, end
 
 
-def _cursor() -> dict[str, int | None]:
+class Cursor(TypedDict):
+    before: int | None
+    after: int | None
+
+
+def _cursor() -> Cursor:
     """Where the page starts: older than the entry `avant`, or newer than `apres` (entry
     ids); anything else is the first page."""
     return {"before": int_arg("avant"), "after": int_arg("apres")}

@@ -145,7 +145,7 @@ class RQJobs:
         self.every = float(app.config["OUTBOX_SWEEP_SECONDS"])
         # A job outlives a slow mail server: its own timeout is the SMTP one with room to spare.
         self.job_timeout = int(app.config["MAIL_TIMEOUT"] * 4) + 30
-        self.redis = None
+        self.redis: Redis | None = None
 
     def connection(self):
         """One client per app (its pool is thread-safe and starts afresh after a fork)."""

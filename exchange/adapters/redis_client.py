@@ -8,14 +8,16 @@ client of the app (the rate limiter's storage included) takes these options.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://", "unix://")
 
 
-def is_redis_url(url: str | None) -> bool:
-    return bool(url) and url.startswith(REDIS_SCHEMES)
+def is_redis_url(url: str | None) -> TypeGuard[str]:
+    return url is not None and url.startswith(REDIS_SCHEMES)
 
 
 def connection_options(timeout: float) -> dict:

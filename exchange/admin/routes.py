@@ -99,8 +99,8 @@ def rules():
     if form.validate_on_submit() and act(
         lambda: network_rules.update(
             current_user.id,
-            credit_floor=-form.overdraft.minutes,
-            credit_ceiling=form.ceiling.minutes,
+            credit_floor=-form.overdraft.required_minutes,
+            credit_ceiling=form.ceiling.required_minutes,
             welcome_grant=form.welcome_grant.minutes or 0,
             fee_cap_cents=_typed(form.fee_cap.data, amounts.parse_euros, "fee_cap_cents"),
             commons_bp=_typed(form.commons.data, amounts.parse_percent, "commons_bp"),

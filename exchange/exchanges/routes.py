@@ -150,7 +150,8 @@ def _act(exchange_id: int, form, call, done: str, form_name: str):
             large = ask_to_confirm(form, stepped.error.minutes)
             return _page(exchange_id, 200, large, **{form_name: form})
         # Done, or already done elsewhere (a conflict naming no field: said, move on).
-        if stepped or (stepped.error.status_code == 409 and not stepped.error.field):
+        refused = stepped.error
+        if refused is None or (refused.status_code == 409 and not refused.field):
             return redirect(url_for("exchanges.show", exchange_id=exchange_id))
     return _page(exchange_id, 400, **{form_name: form})
 

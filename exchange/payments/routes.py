@@ -45,7 +45,8 @@ def stripe_webhook():
         return jsonify(error="invalid signature"), 400
     response = jsonify(received=True)
     if row is not None:
-        app, row_id = current_app._get_current_object(), row.id
+        # The app itself, not the proxy: the handler runs after the request's context is gone.
+        app, row_id = current_app._get_current_object(), row.id  # type: ignore[attr-defined]
 
         def handle_after_answer():
             with app.app_context():

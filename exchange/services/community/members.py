@@ -102,7 +102,8 @@ def search_members(
             )
         )
     where = and_(*conditions)
-    total = db.session.scalar(select(func.count(User.id)).where(where))
+    total = db.session.scalar(select(func.count(User.id)).where(where)) or 0
+
     page = max(1, page)
     users = db.session.scalars(
         select(User)

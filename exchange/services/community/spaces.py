@@ -11,8 +11,8 @@ from models import Membership, Space, User, db
 from models.spaces import JOIN_POLICIES
 
 
-def user_of(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+def user_of(user_id: int | None) -> User:
+    user = db.session.get(User, user_id) if user_id is not None else None
     if user is None:
         raise NotFound()
     return user
@@ -168,8 +168,5 @@ def list_spaces() -> list[tuple[Space, int]]:
 
 
 def member_count(space_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(Membership.id)).where(
-            Membership.space_id == space_id, Membership.status == "active"
-        )
-    )
+    active = Membership.space_id == space_id, Membership.status == "active"
+    return db.session.scalar(select(func.count(Membership.id)).where(*active)) or 0

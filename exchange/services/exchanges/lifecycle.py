@@ -212,7 +212,7 @@ def log_direct(
     *,
     counterpart_id: int,
     gave: bool,
-    minutes: int,
+    minutes: int | None,  # None (an empty field) is refused like any other bad duration
     title: str,
     performed_on: date | None,
     message: str = "",
@@ -268,7 +268,7 @@ def log_direct(
 def confirm(actor_id: int, exchange_id: int) -> Exchange:
     """The other side confirms the time logged: the credits move, receiver → provider, once."""
     actor, exchange = as_party(actor_id, exchange_id)
-    if exchange.state != "done" or exchange.is_expired():
+    if exchange.state != "done" or exchange.minutes is None or exchange.is_expired():
         raise wrong_state(exchange)
     if actor.id == exchange.logged_by_id:
         raise Forbidden(_l("C'est à l'autre personne de confirmer le temps que vous avez déclaré."))

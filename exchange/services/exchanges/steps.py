@@ -70,7 +70,9 @@ def tell(user: User, kind: str, exchange: Exchange, actor: User | None = None, *
 
 
 def tell_other(exchange: Exchange, actor: User, kind: str, **data) -> None:
-    other = db.session.get(User, exchange.other_party(actor.id), options=[lazyload(User.skills)])
+    other = db.session.get_one(
+        User, exchange.other_party(actor.id), options=[lazyload(User.skills)]
+    )
     tell(other, kind, exchange, actor, **data)
 
 

@@ -3,6 +3,8 @@ pot, the welcome grant, and an admin's corrections."""
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -20,7 +22,7 @@ def _statement_link() -> str:
     return notifications.path("account.statement")
 
 
-def _reachable(member: User | None) -> bool:
+def _reachable(member: User | None) -> TypeGuard[User]:
     """One the form offers (members.exchange_partners): confirmed, not suspended, in a space."""
     return (
         member is not None
@@ -33,7 +35,7 @@ def _reachable(member: User | None) -> bool:
 def give(
     actor_id: int,
     *,
-    minutes: int,
+    minutes: int | None,  # None (an empty field) is refused like any other bad duration
     message: str,
     to_member_id: int | None = None,
     request_key: str | None = None,
@@ -92,7 +94,12 @@ def give(
 
 
 def retribute(
-    actor_id: int, member_id: int, *, minutes: int, reason: str, request_key: str | None = None
+    actor_id: int,
+    member_id: int,
+    *,
+    minutes: int | None,
+    reason: str,
+    request_key: str | None = None,
 ) -> Transfer:
     """A coordinator pays a member of their spaces from the pot for a contribution to the
     commons; the reason is required and the act is logged."""

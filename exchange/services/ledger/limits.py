@@ -49,6 +49,7 @@ def _refusal(account: Account, delta: int, limits: Limits, possible: int, actor_
         "possible": format_minutes(possible),
         "balance": format_minutes(account.balance),
     }
+    name = account.user.display_name if account.user is not None else ""  # the pot has no holder
     if account.is_pot:
         message = _l(
             "La caisse commune n'a que %(balance)s : elle peut verser au plus %(possible)s pour "
@@ -68,7 +69,7 @@ def _refusal(account: Account, delta: int, limits: Limits, possible: int, actor_
             "Le solde de %(name)s passerait à %(after)s, sous le plancher du réseau (%(floor)s). "
             "Au plus %(possible)s peuvent partir de son compte pour l'instant : réduisez la "
             "durée, ou attendez que ce compte regagne des crédits.",
-            name=account.user.display_name,
+            name=name,
             floor=format_minutes(limits.floor),
             **values,
         )
@@ -85,7 +86,7 @@ def _refusal(account: Account, delta: int, limits: Limits, possible: int, actor_
             "Le solde de %(name)s passerait à %(after)s, au-delà du plafond du réseau "
             "(%(ceiling)s). Son compte peut recevoir au plus %(possible)s pour l'instant : "
             "réduisez la durée ; ce compte peut aussi donner du temps à la caisse commune.",
-            name=account.user.display_name,
+            name=name,
             ceiling=format_minutes(limits.ceiling),
             **values,
         )

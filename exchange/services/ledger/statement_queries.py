@@ -61,8 +61,8 @@ class Totals:
     received: int = 0
     given: int = 0
     count: int = 0
-    first_id: int | None = None
-    last_id: int | None = None
+    first_id: int = 0  # 0 when the period has no entry (count 0)
+    last_id: int = 0
 
 
 def zone() -> ZoneInfo:

@@ -10,7 +10,7 @@ with "database is locked" halfway through.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -32,9 +32,9 @@ def begin_write() -> None:
     """
     if db.session.get_bind().dialect.name != "sqlite":
         return
-    connection = db.session.connection()
-    if not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    raw = db.session.connection().connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def commit() -> None:
@@ -107,7 +107,7 @@ def transfer(
     kind: str,
     from_account: int,
     to_account: int,
-    minutes: int,
+    minutes: int | None,  # None (an empty field) is refused like any other bad duration
     reason: str,
     author_id: int | None,
     exchange_id: int | None = None,
@@ -179,7 +179,7 @@ class Report:
     entries: int = 0
     accounts: int = 0
     total: int = 0
-    problems: list[str] | None = None
+    problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -193,7 +193,7 @@ def verify() -> Report:
     on its credit account; each cached balance equals the sum of its account's entries and the
     last entry's running balance; the sum of all balances is zero. Reads only.
     """
-    report = Report(problems=[])
+    report = Report()
     report.transfers = db.session.scalar(select(func.count(Transfer.id))) or 0
     report.entries = db.session.scalar(select(func.count(Entry.id))) or 0
 

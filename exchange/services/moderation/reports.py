@@ -184,9 +184,9 @@ def _coordinators_for(listing: Listing | None, about, reporter: User) -> list[Us
 
 
 def item_name(report: Report) -> str:
-    if report.listing_id:
+    if report.listing is not None:
         return report.listing.title
-    if report.feedback_id:
+    if report.feedback is not None:
         return feedback_item(report.feedback)
     return report.member.display_name
 
@@ -240,9 +240,10 @@ def dismiss(actor_id: int, report_id: int, note: str = "") -> Report:
     report.handled_by_id = actor.id
     report.handled_at = utcnow()
     report.outcome = "dismissed"
-    if report.listing_id is not None:
+    space_id: int | None
+    if report.listing is not None:
         space_id = report.listing.space_id
-    elif report.feedback_id is not None:
+    elif report.feedback is not None:
         space_id = rights.feedback_space(actor, report.feedback)
     else:
         space_id = rights.member_space(actor, report.member)

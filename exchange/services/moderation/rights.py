@@ -149,9 +149,9 @@ def feedback_space(actor_: User, feedback: Feedback) -> int | None:
 
 def can_act_on_report(actor, report: Report) -> bool:
     """Dismiss: whoever may act on the report's item (a coordinator even for an admin)."""
-    if report.listing_id is not None:
+    if report.listing is not None:
         return can_act_on_listing(actor, report.listing)
-    if report.feedback_id is not None:
+    if report.feedback is not None:
         return can_act_on_feedback(actor, report.feedback)
     if not getattr(actor, "is_authenticated", False) or actor.id == report.member_id:
         return False

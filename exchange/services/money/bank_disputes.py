@@ -45,10 +45,10 @@ def sync_dispute(dispute_id: str) -> Fee | None:
         intent_id = dispute.get("payment_intent")
         if not intent_id and dispute.get("charge"):
             intent_id = stripe_api.charge(dispute["charge"]).get("payment_intent")
-        intent = stripe_api.payment_intent(intent_id) if intent_id else None
+        intent = stripe_api.payment_intent(intent_id) if intent_id else {}
     except stripe_api.StripeFailure as e:
         raise payment_failure(e.lost) from e
-    fee = fee_of((intent or {}).get("metadata"))
+    fee = fee_of(intent.get("metadata"))
     if fee is None:
         return None
     if fee.dispute_id not in (None, dispute["id"]):
@@ -72,7 +72,7 @@ def sync_dispute(dispute_id: str) -> Fee | None:
         fee.dispute_id = dispute["id"]
         fee.disputed_at = datetime.fromtimestamp(created, UTC) if created else now
     fee.dispute_cents = int(dispute.get("amount") or fee.amount_cents)
-    for step in DISPUTE_PATH.get(dispute.get("status"), ("open",)):
+    for step in DISPUTE_PATH.get(dispute.get("status", ""), ("open",)):
         if fee.dispute_status is None or DISPUTE_RANK[step] > DISPUTE_RANK[fee.dispute_status]:
             fee.dispute_status = step
             if DISPUTE_RANK[step] == DISPUTE_RANK["closed"]:

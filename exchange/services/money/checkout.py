@@ -78,7 +78,7 @@ def start_checkout(actor_id: int, exchange_id: int, now: datetime | None = None)
             raise wrong_state(fee)
     try:
         session = stripe_api.open_checkout(
-            _checkout(fee, account.stripe_id, fee.checkout_started_at)
+            _checkout(fee, account.stripe_id, fee.checkout_started_at or now)
         )
     except stripe_api.StripeFailure as e:
         db.session.rollback()
@@ -201,6 +201,8 @@ def sync_charge(charge_id: str) -> Fee | None:
 
 
 def expire_session(fee: Fee) -> None:
+    if fee.checkout_session_id is None:  # no session was opened: nothing to close
+        return
     try:
         session = stripe_api.checkout_session(fee.checkout_session_id)
         if session.get("status") == "open":

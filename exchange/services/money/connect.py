@@ -79,7 +79,7 @@ def onboarding_url(user_id: int) -> str:
         log.warning("Stripe onboarding link for member %s failed: %s", user.id, e)
         raise payment_failure(e.lost) from e
     transfers.begin_write()
-    account = db.session.get(StripeAccount, account.id, with_for_update=True)
+    account = db.session.get_one(StripeAccount, account.id, with_for_update=True)
     account.links_made += 1
     db.session.commit()
     return url
@@ -104,9 +104,10 @@ def _open_account(user: User) -> StripeAccount:
         db.session.commit()
     except IntegrityError:  # the same request, twice at once: the other one kept it
         db.session.rollback()
-        account = account_of(user.id)
-        if account is None:
+        kept = account_of(user.id)
+        if kept is None:
             raise
+        return kept
     return account
 
 
@@ -140,7 +141,7 @@ def sync(stripe_id: str) -> StripeAccount | None:
     _apply(account, current)
     if was != "ready" and account.state == "ready":
         notifications.notify(
-            db.session.get(User, account.user_id),
+            db.session.get_one(User, account.user_id),
             "stripe_ready",
             link=notifications.path("members.profile", user_id=account.user_id),
         )

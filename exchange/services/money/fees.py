@@ -193,6 +193,8 @@ def refund(actor_id: int, exchange_id: int, reason: str) -> Fee:
     reason = rights.required(
         reason, _l("Dites pourquoi : les deux personnes recevront ce message.")
     )
+    if fee.payment_intent_id is None:  # never paid through Stripe: nothing to give back
+        raise wrong_state(fee)
     try:
         made = stripe_api.refund(fee.id, fee.payment_intent_id, fee.refund_attempt)
     except stripe_api.StripeFailure as e:

@@ -132,7 +132,7 @@ def page_of(fee_id: int) -> int:
             | ((Fee.created_at == fee.created_at) & (Fee.id > fee.id))
         )
     )
-    return newer // PER_PAGE + 1
+    return (newer or 0) // PER_PAGE + 1
 
 
 def page(number: int = 1):

@@ -85,9 +85,8 @@ def render_email(template: str, locale: str, context: dict) -> tuple[str, str]:
 
 
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    )
+    unread = Notification.user_id == user_id, Notification.read_at.is_(None)
+    return db.session.scalar(select(func.count()).where(*unread)) or 0
 
 
 def for_member(user_id: int, limit: int = 50) -> list[Notification]:

@@ -113,7 +113,7 @@ def write(
     comment, skills = _clean(exchange, author.id, recommendation, comment, skill_ids)
     mine = of_party(exchange.id, author.id)
     first_time = mine is None
-    if first_time:
+    if mine is None:
         mine = Feedback(
             exchange_id=exchange.id,
             author_id=author.id,
@@ -260,12 +260,12 @@ def publish_due(now: datetime | None = None) -> int:
         feedback.announced_at = now
         authors.setdefault(feedback.exchange_id, set()).add(feedback.author_id)
     for exchange_id in sorted(authors):
-        exchange = db.session.get(Exchange, exchange_id)
+        exchange = db.session.get_one(Exchange, exchange_id)
         for party_id in exchange.parties():
             wrote = party_id in authors[exchange_id]
             other_wrote = exchange.other_party(party_id) in authors[exchange_id]
             notifications.notify(
-                db.session.get(User, party_id),
+                db.session.get_one(User, party_id),
                 "feedback_published",
                 link=notifications.path("exchanges.show", exchange_id=exchange.id),
                 member=exchange.other(party_id).display_name,

@@ -121,11 +121,8 @@ def latest(user_id: int, limit: int = 5, offset: int = 0, now: datetime | None =
 
 def count_visible(user_id: int, now: datetime | None = None) -> int:
     now = now or utcnow()
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Feedback)
-        .where(Feedback.subject_id == user_id, Feedback.visible_from <= now)
-    )
+    visible = Feedback.subject_id == user_id, Feedback.visible_from <= now
+    return db.session.scalar(select(func.count()).select_from(Feedback).where(*visible)) or 0
 
 
 # ---------------------------------------------------------------------------- on the cards
