@@ -100,25 +100,7 @@ def decide_join(
         raise InvalidInput(
             _l("Dites en quelques mots pourquoi : la personne recevra ce message."), field="reason"
         )
-    now = utcnow()
-    changed = cast(
-        CursorResult,
-        db.session.execute(
-            update(Membership)
-            .where(Membership.id == membership.id, Membership.status == "pending")
-            .values(
-                status="active" if approve else "declined",
-                decided_at=now,
-                decided_by_id=actor.id,
-                decision_reason=reason,
-            )
-            .execution_options(synchronize_session=False)
-        ),
-    ).rowcount
-    if changed != 1:
-        db.session.rollback()
-        raise Conflict(_l("Cette demande a déjà été traitée."))
-    db.session.refresh(membership)
+    _decide_once(membership, actor, approve, reason)
     if approve:
         grant_welcome(membership.user)
     audit.record(
@@ -139,6 +121,28 @@ def decide_join(
     )
     db.session.commit()
     return membership
+
+
+def _decide_once(membership: Membership, actor: User, approve: bool, reason: str) -> None:
+    """The decision, written only while the request is still pending: else Conflict."""
+    changed = cast(
+        CursorResult,
+        db.session.execute(
+            update(Membership)
+            .where(Membership.id == membership.id, Membership.status == "pending")
+            .values(
+                status="active" if approve else "declined",
+                decided_at=utcnow(),
+                decided_by_id=actor.id,
+                decision_reason=reason,
+            )
+            .execution_options(synchronize_session=False)
+        ),
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise Conflict(_l("Cette demande a déjà été traitée."))
+    db.session.refresh(membership)
 
 
 def leave(user_id: int, space_id: int) -> None:

@@ -197,6 +197,18 @@ def verify() -> Report:
     report.transfers = db.session.scalar(select(func.count(Transfer.id))) or 0
     report.entries = db.session.scalar(select(func.count(Entry.id))) or 0
 
+    _check_transfers(report)
+    _check_accounts(report)
+    if report.total != 0:
+        report.problems.append(f"the balances sum to {report.total}, not 0")
+    entries_total = db.session.scalar(select(func.sum(Entry.amount))) or 0
+    if entries_total != 0:
+        report.problems.append(f"the entries sum to {entries_total}, not 0")
+    return report
+
+
+def _check_transfers(report: Report) -> None:
+    """Each transfer has its two entries, and no entry names a missing transfer."""
     entries_by_transfer: dict[int, list[tuple[int, int]]] = {}
     for transfer_id, account_id, amount in db.session.execute(
         select(Entry.transfer_id, Entry.account_id, Entry.amount)
@@ -215,6 +227,10 @@ def verify() -> Report:
     for transfer_id, orphans in entries_by_transfer.items():
         report.problems.append(f"entries {orphans} name transfer {transfer_id}, which is missing")
 
+
+def _check_accounts(report: Report) -> None:
+    """Each cached balance is the sum of its entries and the last running balance; the
+    balances are counted and summed into the report."""
     sums = dict(
         db.session.execute(
             select(Entry.account_id, func.sum(Entry.amount)).group_by(Entry.account_id)
@@ -239,9 +255,3 @@ def verify() -> Report:
                 f"account {account.id}: last running balance {running[account.id]},"
                 f" entries say {computed}"
             )
-    if report.total != 0:
-        report.problems.append(f"the balances sum to {report.total}, not 0")
-    entries_total = db.session.scalar(select(func.sum(Entry.amount))) or 0
-    if entries_total != 0:
-        report.problems.append(f"the entries sum to {entries_total}, not 0")
-    return report
