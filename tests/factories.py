@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 from exchange.services.community import passwords
 from exchange.services.community.members import refresh_search_text, skills_by_name
@@ -71,6 +72,41 @@ def coordinator(space: Space, **kw) -> User:
     user = member(**kw)
     join(user, space, role="coordinator")
     return user
+
+
+@dataclass
+class ThreeSpaces:
+    """The network most access rules are tried in: three spaces in three cities, each with its
+    coordinator, and the network's admin. The Quai's coordinator is a stranger to whoever a
+    test puts in the other two: the one who must be refused."""
+
+    ruche: Space  # Lyon
+    phare: Space  # Brest
+    quai: Space  # Nantes
+    coord_ruche: User  # Aurèle Ruche
+    coord_phare: User  # Bérénice Phare
+    coord_quai: User  # Côme Quai
+    admin: User  # Adam Réseau
+
+    def __iter__(self):
+        """In the order above: a test's world built as `World(*three_spaces(), alice, …)`."""
+        spaces = (self.ruche, self.phare, self.quai)
+        return iter((*spaces, self.coord_ruche, self.coord_phare, self.coord_quai, self.admin))
+
+
+def three_spaces() -> ThreeSpaces:
+    ruche = space("La Ruche", city="Lyon")
+    phare = space("Le Phare", city="Brest")
+    quai = space("Le Quai", city="Nantes")
+    return ThreeSpaces(
+        ruche,
+        phare,
+        quai,
+        coordinator(ruche, display_name="Aurèle Ruche"),
+        coordinator(phare, display_name="Bérénice Phare"),
+        coordinator(quai, display_name="Côme Quai"),
+        member("Adam Réseau", admin=True),
+    )
 
 
 def listing(

@@ -48,13 +48,8 @@ class Net:
 
 @pytest.fixture
 def net(app) -> Net:
-    ruche = factories.space("La Ruche", city="Lyon")
-    phare = factories.space("Le Phare", city="Brest")
-    quai = factories.space("Le Quai", city="Nantes")
-    coord_a = factories.coordinator(ruche, display_name="Aurèle Ruche")
-    coord_b = factories.coordinator(phare, display_name="Bérénice Phare")
-    coord_c = factories.coordinator(quai, display_name="Côme Quai")
-    admin = factories.member("Adam Réseau", admin=True)
+    s = factories.three_spaces()
+    ruche, phare = s.ruche, s.phare
     alice = factories.member("Alice", email="alice@example.org")
     bob = factories.member("Bob", email="bob@example.org")
     carol = factories.member("Carol", email="carol@example.org")
@@ -63,9 +58,7 @@ def net(app) -> Net:
     factories.join(bob, phare)
     offer = factories.listing(bob, phare, "Réparation de vélo", kind="offer")
     request = factories.listing(bob, phare, "Cours de cuisine", kind="request")
-    return Net(
-        ruche, phare, quai, coord_a, coord_b, coord_c, admin, alice, bob, carol, offer, request
-    )
+    return Net(*s, alice, bob, carol, offer, request)
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -56,13 +56,8 @@ class Net:
 
 @pytest.fixture
 def net(app) -> Net:
-    ruche = factories.space("La Ruche", city="Lyon")
-    phare = factories.space("Le Phare", city="Brest")
-    quai = factories.space("Le Quai", city="Nantes")
-    coord_a = factories.coordinator(ruche, display_name="Aurèle Ruche")
-    coord_b = factories.coordinator(phare, display_name="Bérénice Phare")
-    coord_c = factories.coordinator(quai, display_name="Côme Quai")
-    admin = factories.member("Adam Réseau", admin=True)
+    s = factories.three_spaces()
+    ruche, phare = s.ruche, s.phare
     alice = factories.member("Alice", email="alice@example.org")
     bob = factories.member("Bob", email="bob@example.org", skills=("Menuiserie", "Soudure"))
     carol = factories.member("Carol", email="carol@example.org")
@@ -74,9 +69,7 @@ def net(app) -> Net:
     offer = factories.listing(
         bob, phare, "Réparation de vélo", kind="offer", tags="Mécanique vélo, Réglage des freins"
     )
-    return Net(
-        ruche, phare, quai, coord_a, coord_b, coord_c, admin, alice, bob, carol, dan, eve, offer
-    )
+    return Net(*s, alice, bob, carol, dan, eve, offer)
 
 
 # ---------------------------------------------------------------------------- helpers

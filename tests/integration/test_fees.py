@@ -64,20 +64,15 @@ class World:
 
 @pytest.fixture
 def w(app) -> World:
-    ruche = factories.space("La Ruche", city="Lyon")
-    phare = factories.space("Le Phare", city="Brest")
-    quai = factories.space("Le Quai", city="Nantes")
-    coord_r = factories.coordinator(ruche, display_name="Aurèle Ruche")
-    coord_p = factories.coordinator(phare, display_name="Bérénice Phare")
-    coord_q = factories.coordinator(quai, display_name="Côme Quai")
-    admin = factories.member("Adam Réseau", admin=True)
+    s = factories.three_spaces()
+    ruche, phare = s.ruche, s.phare
     provider = factories.member("Paule Prête", email="paule@example.org")
     receiver = factories.member("Rémi Reçoit", email="remi@example.org")
     outsider = factories.member("Olga Ailleurs", email="olga@example.org")
     factories.join(provider, phare)
     factories.join(receiver, ruche)
     factories.join(outsider, ruche)
-    return World(ruche, phare, quai, coord_r, coord_p, coord_q, admin, provider, receiver, outsider)
+    return World(*s, provider, receiver, outsider)
 
 
 # ---------------------------------------------------------------------------- helpers

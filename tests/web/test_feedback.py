@@ -43,9 +43,8 @@ class Net:
 
 @pytest.fixture
 def net(app) -> Net:
-    ruche = factories.space("La Ruche", city="Lyon")
-    phare = factories.space("Le Phare", city="Brest")
-    quai = factories.space("Le Quai", city="Nantes")
+    s = factories.three_spaces()
+    ruche, phare = s.ruche, s.phare
     alice = factories.member("Alice Martin", "alice@example.org")
     bob = factories.member("Bob Durand", "bob@example.org")
     carol = factories.member("Carol Tiers", "carol@example.org")
@@ -58,10 +57,10 @@ def net(app) -> Net:
         alice=alice,
         bob=bob,
         carol=carol,
-        coord_a=factories.coordinator(ruche, display_name="Aurèle Ruche"),
-        coord_b=factories.coordinator(phare, display_name="Bérénice Phare"),
-        coord_c=factories.coordinator(quai, display_name="Côme Quai"),
-        admin=factories.member("Adam Réseau", admin=True),
+        coord_a=s.coord_ruche,
+        coord_b=s.coord_phare,
+        coord_c=s.coord_quai,
+        admin=s.admin,
     )
 
 

@@ -29,11 +29,8 @@ class Net:
 
 @pytest.fixture
 def net(app) -> Net:
-    ruche = factories.space("La Ruche", city="Lyon")
-    phare = factories.space("Le Phare", city="Brest")
-    coord_a = factories.coordinator(ruche, display_name="Aurèle Ruche")
-    coord_b = factories.coordinator(phare, display_name="Bérénice Phare")
-    admin = factories.member("Adam Réseau", admin=True)
+    s = factories.three_spaces()
+    ruche, phare, coord_a, coord_b, admin = s.ruche, s.phare, s.coord_ruche, s.coord_phare, s.admin
     author = factories.member("Awa Diallo", "awa@example.org")
     reporter = factories.member("Rémi Vigilant", "remi@example.org")
     factories.join(reporter, ruche)
