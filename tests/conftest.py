@@ -176,15 +176,32 @@ def make_app(migrated):
             db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _rows_left_by_the_last_test(request):
+    """Empty the world the last test left (`snapshots.LEFT`) unless this one may read it:
+    before any other fixture, so that no app, server or factory of this test sees it."""
+    if snapshots.LEFT.key is None or request.node.get_closest_marker("reads_left_rows"):
+        return
+    app = _shared_app(request.getfixturevalue("migrated"))
+    with app.app_context():
+        _empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+    snapshots.LEFT.key = None
+
+
 @pytest.fixture
 def app(migrated):
     """The test process's shared app, as it was built (see `_shared_app`), in an app context
-    of the test's own; the tables are emptied after the test."""
+    of the test's own; the tables are emptied after the test, unless it leaves them for the
+    next one (`snapshots.LEFT`)."""
     app = _shared_app(migrated)
     with app.app_context():
         yield app
         db.session.remove()
-        _empty_tables()
+        snapshots.LEFT.key, snapshots.LEFT.asked = snapshots.LEFT.asked, None
+        if snapshots.LEFT.key is None:
+            _empty_tables()
         db.session.remove()
         # Connections do not outlive the test, as with an app of its own: kept in the pool
         # across tests, they made a later test's schema change fail (the generated network

@@ -94,3 +94,20 @@ def next_ids(rows: Rows) -> None:
                     },
                 )
     db.session.commit()
+
+
+class Left:
+    """The world a test left in the database for the next one instead of emptying it.
+
+    Most cases of the access matrix read a world and change nothing, and the next case reads
+    the same world: copying it back each time was most of their cost. A test that saw the
+    database exactly as its world was built sets `asked` to that world's key; the `app`
+    fixture then leaves the rows (`key`), and empties them before any test that is not marked
+    `reads_left_rows`, or that needs another world."""
+
+    def __init__(self):
+        self.key: object = None  # what the database holds, as the last test left it
+        self.asked: object = None  # what the running test leaves, if it leaves anything
+
+
+LEFT = Left()
