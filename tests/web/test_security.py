@@ -19,10 +19,12 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from exchange import create_app
@@ -35,7 +37,7 @@ from exchange.services.money import amounts, checkout, connect, fees
 from exchange.services.reputation import feedback
 from models import Category, OutboxEmail, StripeEvent, db
 from models.base import utcnow
-from tests import factories
+from tests import factories, snapshots
 from tests.conftest import WEBHOOK_SECRET
 from tests.stripe_fake import sign
 
@@ -252,8 +254,37 @@ class World:
         return ()
 
 
+_BUILT: dict[str, object] = {}  # the world as first built in this process, and its rows
+
+
 @pytest.fixture
 def world(app, outbox) -> World:
+    """Built once per process through the services; the next tests get its rows copied back,
+    ids and all (`tests.snapshots`), and its fields read again from them."""
+    if _BUILT:
+        snapshots.put_back(_BUILT["rows"])
+        return _read_again(_BUILT["world"])
+    built = _build_world(app, outbox)
+    _BUILT["rows"] = rows = snapshots.take()
+    snapshots.next_ids(rows)
+    _BUILT["world"] = built
+    return built
+
+
+def _read_again(built: World) -> World:
+    """The same world with each row it names loaded again by its identity."""
+
+    def again(value):
+        if isinstance(value, db.Model):
+            return db.session.get(type(value), sa_inspect(value).identity)
+        return value
+
+    fields = {f.name: again(getattr(built, f.name)) for f in dataclass_fields(built)}
+    fields["users"] = {role: again(user) for role, user in built.users.items()}
+    return World(**fields)
+
+
+def _build_world(app, outbox) -> World:
     admin = factories.member("Adèle Admin", "adele@example.org", admin=True)
     approval = factories.space("La Coopérative", join_policy="approval")
     open_space = factories.space("Le Hangar", join_policy="open")
