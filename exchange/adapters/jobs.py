@@ -187,6 +187,16 @@ class RQJobs:
                 with app.app_context():
                     return super().perform_job(job, queue)
 
+            def unsubscribe(self):
+                # RQ unsubscribes, then stops the thread that listens for its commands, and
+                # redis-py 8 joins that thread when it stops it. Told meanwhile that it is no
+                # longer subscribed, the thread waits its full minute for a subscription
+                # before it looks at the stop: every stop of a worker took a minute. Stopped
+                # first (without waiting), it ends as soon as the unsubscription wakes it.
+                if self.pubsub_thread is not None:
+                    self.pubsub_thread.stop(timeout=0)
+                super().unsubscribe()
+
         stop = threading.Event()
         sweeper = threading.Thread(target=self._sweep, args=(stop,), daemon=True)
         if not burst:

@@ -289,3 +289,26 @@ def test_with_redis_away_the_gift_succeeds_and_the_sweep_sends_its_email(app, ma
         emails.sweep()
     assert [m["To"] for m in served.extensions["archipel.mailer"].outbox] == [bob.email]
     _ledger_verifies(served)
+
+
+def test_a_worker_that_stops_ends_at_once_not_a_minute_later(app, make_app, redis_url, monkeypatch):
+    """RQ stops the thread that listens for its commands when the worker stops; with redis-py 8
+    that thread could wait a full minute first (adapters/jobs.py), whenever it read the
+    unsubscription's answer before it was told to stop: on a busy machine, now and then. The
+    worker here is slowed just after it unsubscribes, so that the thread always reads it first:
+    the stop still ends in seconds."""
+    from redis.client import PubSub
+
+    unsubscribe = PubSub.unsubscribe
+
+    def slowly(pubsub, *args, **kwargs):
+        answer = unsubscribe(pubsub, *args, **kwargs)
+        time.sleep(0.5)  # a busy machine: the listening thread reads the answer meanwhile
+        return answer
+
+    monkeypatch.setattr(PubSub, "unsubscribe", slowly)
+    served = make_app(REDIS_URL=redis_url, OUTBOX_DELIVERY="rq")
+    started = time.monotonic()
+    with served.app_context():
+        served.extensions["archipel.jobs"].work(burst=True)
+    assert time.monotonic() - started < 20  # a minute when the thread was joined late
