@@ -149,25 +149,24 @@ def transfer(
         created_at=at or utcnow(),
     )
     db.session.add(moved)
-    debit, credit = accounts[from_account], accounts[to_account]
-    debit.balance -= minutes
-    credit.balance += minutes
-    moved.entries = [
-        Entry(
-            account_id=debit.id,
-            amount=-minutes,
-            balance_after=debit.balance,
-            created_at=moved.created_at,
-        ),
-        Entry(
-            account_id=credit.id,
-            amount=minutes,
-            balance_after=credit.balance,
-            created_at=moved.created_at,
-        ),
-    ]
+    _enter(moved, accounts[from_account], accounts[to_account])
     db.session.flush()
     return moved
+
+
+def _enter(moved: Transfer, debit: Account, credit: Account) -> None:
+    """The transfer's two entries, each with the running balance it leaves on its account."""
+    debit.balance -= moved.amount
+    credit.balance += moved.amount
+    moved.entries = [
+        Entry(
+            account_id=account.id,
+            amount=amount,
+            balance_after=account.balance,
+            created_at=moved.created_at,
+        )
+        for account, amount in ((debit, -moved.amount), (credit, moved.amount))
+    ]
 
 
 # ---------------------------------------------------------------------------- verification
