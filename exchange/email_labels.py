@@ -15,6 +15,7 @@ def email_label(template: str) -> str:
         "confirm_email": _("Lien de confirmation de l'adresse"),
         "reset_password": _("Lien de réinitialisation du mot de passe"),
         "account_exists": _("Avis : un compte existe déjà pour cette adresse"),
+        "password_changed": _("Avis : le mot de passe a changé"),
     }
     if template in accounts:
         return accounts[template]

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from exchange.adapters.redis_client import connection_options, is_redis_url
 from exchange.services.community.accounts import normalise_email
@@ -35,8 +36,14 @@ def submitted_email() -> str:
     return "email:" + normalise_email(request.form.get("email") or "")[:254]
 
 
+def _logged_in_member() -> str:
+    """Key for attempts from one member's sessions: a session left open somewhere must not
+    become a way to guess the member's password."""
+    return f"member:{getattr(current_user, 'id', '')}"
+
+
 def _failed(response) -> bool:
-    """A log-in that did not redirect did not succeed."""
+    """A log-in (or a password change) that did not redirect did not succeed."""
     return response.status_code != 302
 
 
@@ -57,6 +64,10 @@ LIMITED_ENDPOINTS = {
         (_per_account, submitted_email, False),
     ],
     "auth.reset_password": [(_per_client, get_remote_address, False)],
+    "members.account_settings": [
+        (_per_client, get_remote_address, False),
+        (_per_account, _logged_in_member, True),
+    ],
 }
 
 

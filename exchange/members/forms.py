@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import PasswordField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from exchange.auth.forms import ResetPasswordForm
 from exchange.forms_common import Form
 
 
@@ -36,4 +37,13 @@ class ProfileForm(Form):
         _l("Langue de l'interface et des e-mails"),
         choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")],
         default="fr",
+    )
+
+
+class PasswordChangeForm(ResetPasswordForm):
+    """The current password, then the new one twice, as on the emailed link's page."""
+
+    current_password = PasswordField(
+        _l("Mot de passe actuel"),
+        validators=[DataRequired(_l("Indiquez votre mot de passe actuel."))],
     )

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from exchange.actions import act
 from exchange.feedback.forms import ReplyForm
 from exchange.forms_common import int_arg
-from exchange.members.forms import ProfileForm
-from exchange.services.community import members
+from exchange.members.forms import PasswordChangeForm, ProfileForm
+from exchange.services.community import members, settings
 from exchange.services.listings import queries as listing_queries
 from exchange.services.moderation import rights
 from exchange.services.money import amounts, connect
@@ -92,3 +92,22 @@ def edit_profile():
         # ?lang= makes the chosen language the remembered one at once.
         return redirect(url_for("members.profile", user_id=current_user.id, lang=form.locale.data))
     return render_template("members/edit.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/compte/reglages", methods=["GET", "POST"])
+@login_required
+def account_settings():
+    """My password: the current one, then the new one; my other sessions end."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit() and act(
+        lambda: settings.change_password(
+            current_user.id,
+            current_user.get_id(),
+            form.current_password.data,
+            form.password.data,
+        ),
+        form=form,
+        done=_("Mot de passe changé. Vos autres sessions sont fermées."),
+    ):
+        return redirect(url_for("members.account_settings"))
+    return render_template("members/settings.html", form=form), 400 if form.errors else 200

@@ -638,6 +638,17 @@ def check_profile_saved(w, role, r):
         assert _user(w[role]).contact == "Sur place le jeudi"
 
 
+def check_password_changed(w, role, r):
+    """Only the member who asked has a new password, and an email that says so."""
+    for person in PEOPLE:
+        changed = passwords.verify_password(_user(w[person]).password_hash, NEW_PASSWORD)
+        assert changed == (person == role)
+    told = db.session.scalars(
+        select(OutboxEmail.to_address).where(OutboxEmail.template == "password_changed")
+    ).all()
+    assert told == ([w.emails[role]] if role in LOGGED_IN else [])
+
+
 def check_space_page(w, role, r):
     coordinates = role in COORDINATORS_OF_A
     assert (f'href="/lieux/{w["A"]}/demandes"' in r.text) == coordinates
@@ -2136,6 +2147,18 @@ CASES = [
     row("GET", "/membres/{member}", ALL_OK, check=check_profile),
     row("GET", "/membres/{newcomer}", (NOT_FOUND,) * 6, name="GET /membres/{unconfirmed}"),
     row("GET", "/profil", MEMBERS_ONLY),
+    row("GET", "/compte/reglages", MEMBERS_ONLY),
+    row(
+        "POST",
+        "/compte/reglages",
+        (LOGIN, *(Redirect("/compte/reglages"),) * 5),
+        data={
+            "current_password": factories.PASSWORD,
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
+        check=check_password_changed,
+    ),
     row(
         "POST",
         "/profil",

@@ -118,6 +118,7 @@ WALK: dict[tuple[str, str], Walk] = {
             ("members.directory", "/membres", "member"),
             ("members.profile", "/membres/{member}", "member"),
             ("members.edit_profile", "/profil", "member"),
+            ("members.account_settings", "/compte/reglages", "member"),
             ("spaces.index", "/lieux", "member"),
             ("spaces.show", "/lieux/{A}", "member"),
             ("spaces.create", "/lieux/nouveau", "admin"),
@@ -173,6 +174,14 @@ WALK: dict[tuple[str, str], Walk] = {
             "languages": Text("français"),
             "contact": Text("Le jeudi"),
             "locale": "fr",
+        },
+    ),
+    ("members.account_settings", "POST"): Walk(
+        "/compte/reglages",
+        data={
+            "current_password": Text(factories.PASSWORD),
+            "password": Text(NEW_PASSWORD),
+            "confirm": Text(NEW_PASSWORD),
         },
     ),
     ("spaces.create", "POST"): Walk("/lieux/nouveau", "admin", SPACE),

@@ -465,6 +465,15 @@ UNSAFE_CASES: dict[str, Case] = {
     "auth.reset_password": Case(
         None, lambda w: {"password": "perce-neige-2031", "confirm": "perce-neige-2031"}
     ),
+    "members.account_settings": Case(
+        "admin",
+        lambda w: {
+            "current_password": factories.PASSWORD,
+            "password": "perce-neige-2031",
+            "confirm": "perce-neige-2031",
+        },
+        ("users", "outbox_emails"),
+    ),
     "members.edit_profile": Case(
         "admin",
         lambda w: {

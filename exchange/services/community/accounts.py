@@ -179,7 +179,8 @@ def log_in(email: str, password: str, *, remember: bool = False, user_agent: str
     return user
 
 
-def _hash_token(token: str) -> str:
+def session_id(token: str) -> str:
+    """The row id of the session a cookie's token opens: only its hash is kept."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -191,7 +192,7 @@ def start_session(user: User, *, remember: bool = False, user_agent: str = "") -
     ]
     db.session.add(
         LoginSession(
-            id=_hash_token(token),
+            id=session_id(token),
             user_id=user.id,
             remember=remember,
             expires_at=utcnow() + lifetime,
@@ -209,7 +210,7 @@ def end_session(token: str | None) -> None:
         return
     db.session.execute(
         update(LoginSession)
-        .where(LoginSession.id == _hash_token(token), LoginSession.revoked_at.is_(None))
+        .where(LoginSession.id == session_id(token), LoginSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
     db.session.commit()
@@ -231,7 +232,7 @@ def user_for_session(token: str | None) -> User | None:
         select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
-            LoginSession.id == _hash_token(token),
+            LoginSession.id == session_id(token),
             LoginSession.revoked_at.is_(None),
             LoginSession.expires_at > utcnow(),
             User.suspended_at.is_(None),

@@ -1,0 +1,47 @@
+"""A member looks after their own account: the password, and the sessions it opened."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+
+from exchange.services.community import passwords
+from exchange.services.community.accounts import session_id
+from exchange.services.community.spaces import user_of
+from exchange.services.errors import InvalidInput
+from exchange.services.notify import notifications
+from models import LoginSession, User, db
+from models.base import utcnow
+
+
+def change_password(user_id: int, session_token: str | None, current: str, new: str) -> User:
+    """The member sets a new password, the current one first: every other session of theirs
+    ends (a device left logged in elsewhere is logged out), this one stays, and an email tells
+    them, so that a change they did not make does not go unnoticed."""
+    user = user_of(user_id)
+    if not passwords.verify_password(user.password_hash, current or ""):
+        raise InvalidInput(_l("Ce n'est pas votre mot de passe actuel."), field="current_password")
+    passwords.check_strength(new or "", [user.email, user.display_name])
+    if passwords.verify_password(user.password_hash, new):
+        raise InvalidInput(
+            _l("C'est déjà votre mot de passe : choisissez-en un autre."), field="password"
+        )
+    user.password_hash = passwords.hash_password(new)
+    kept = session_id(session_token) if session_token else ""
+    db.session.execute(
+        update(LoginSession)
+        .where(
+            LoginSession.user_id == user.id,
+            LoginSession.revoked_at.is_(None),
+            LoginSession.id != kept,
+        )
+        .values(revoked_at=utcnow())
+    )
+    notifications.queue_email(
+        user,
+        "password_changed",
+        name=user.display_name,
+        link=notifications.external_url("auth.forgot_password"),
+    )
+    db.session.commit()
+    return user

@@ -1,0 +1,136 @@
+"""/compte/reglages: a member changes their password, the current one first; their other
+sessions end, this one stays, and an email tells them."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from exchange.services.community import passwords
+from models import LoginSession, OutboxEmail, User, db
+from tests import factories
+
+NEW = "perce-neige-au-printemps"
+
+
+def _form(current=factories.PASSWORD, new=NEW, confirm=None):
+    return {
+        "current_password": current,
+        "password": new,
+        "confirm": new if confirm is None else confirm,
+    }
+
+
+def _hash(user: User) -> str:
+    db.session.expire_all()
+    return db.session.get(User, user.id).password_hash
+
+
+def _live_sessions(user: User) -> int:
+    db.session.expire_all()
+    return len(
+        db.session.scalars(
+            select(LoginSession).where(
+                LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
+            )
+        ).all()
+    )
+
+
+def test_a_member_changes_their_password_and_their_other_sessions_end(
+    app, client, auth, outbox, member
+):
+    elsewhere = app.test_client()  # the same member, logged in on another device
+    assert (
+        elsewhere.post(
+            "/connexion", data={"email": member.email, "password": factories.PASSWORD}
+        ).status_code
+        == 302
+    )
+    auth.login(member)
+    assert _live_sessions(member) == 2
+
+    response = client.post("/compte/reglages", data=_form())
+
+    assert response.status_code == 302 and response.headers["Location"] == "/compte/reglages"
+    assert "Mot de passe changé" in client.get("/compte/reglages").text
+    assert passwords.verify_password(_hash(member), NEW)
+    assert _live_sessions(member) == 1
+    assert client.get("/compte").status_code == 200  # this session stays
+    gone = elsewhere.get("/compte")
+    assert gone.status_code == 302 and gone.headers["Location"].startswith("/connexion")
+    (email,) = outbox
+    assert email["To"] == member.email
+    assert "mot de passe a changé" in email["Subject"]
+    assert "/mot-de-passe/oublie" in email.get_content()
+
+
+def test_a_wrong_current_password_changes_nothing_and_says_so_beside_the_field(
+    client, auth, outbox, member
+):
+    auth.login(member)
+    before = _hash(member)
+    response = client.post("/compte/reglages", data=_form(current="pas-le-bon-du-tout"))
+    assert response.status_code == 400
+    assert "Ce n'est pas votre mot de passe actuel." in response.text
+    assert _hash(member) == before and outbox == []
+    english = client.post("/compte/reglages?lang=en", data=_form(current="pas-le-bon-du-tout"))
+    assert "That is not your current password." in english.text
+
+
+def test_a_weak_or_unchanged_or_mistyped_new_password_is_refused(client, auth, outbox, member):
+    auth.login(member)
+    before = _hash(member)
+    for form, message in [
+        (_form(new="motdepasse"), "trop courant ou trop facile"),
+        (_form(new=factories.PASSWORD), "C'est déjà votre mot de passe"),
+        (_form(confirm="perce-neige-en-hiver"), "Les deux mots de passe diffèrent."),
+        (_form(current=""), "Indiquez votre mot de passe actuel."),
+    ]:
+        response = client.post("/compte/reglages", data=form)
+        assert response.status_code == 400, form
+        assert message in response.text, form
+    assert _hash(member) == before and outbox == []
+    assert not db.session.scalars(select(OutboxEmail)).all()
+
+
+def test_a_file_where_a_password_is_expected_is_refused(client, auth, member):
+    auth.login(member)
+    before = _hash(member)
+    response = client.post(
+        "/compte/reglages",
+        data={**_form(), "password": (io.BytesIO(b"%PDF-1.4"), "secret.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "pas un fichier" in response.text
+    assert _hash(member) == before
+
+
+def test_a_visitor_is_sent_to_log_in(client):
+    response = client.get("/compte/reglages")
+    assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
+def test_guessing_the_current_password_from_an_open_session_is_limited(app, make_app, member):
+    """A session left open somewhere must not become a way to guess the password: failed
+    changes count per member, whatever the address, and a right guess waits too."""
+    limited = make_app(
+        RATELIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT="1000 per minute",
+        LOGIN_PER_ACCOUNT_LIMIT="3 per minute",
+    )
+    client = limited.test_client()
+    client.post("/connexion", data={"email": member.email, "password": factories.PASSWORD})
+    for i in range(3):
+        wrong = client.post(
+            "/compte/reglages",
+            data=_form(current=f"essai-{i}-du-voleur"),
+            environ_base={"REMOTE_ADDR": f"198.51.100.{i + 1}"},
+        )
+        assert wrong.status_code == 400
+    right = client.post("/compte/reglages", data=_form(), environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert right.status_code == 429
+    assert "Trop de tentatives" in right.text
+    assert not passwords.verify_password(_hash(member), NEW)
