@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from exchange import dates
+from exchange.devices import device_name
 from exchange.durations import duration_words, format_minutes
 from exchange.feedback.forms import recommendation_label
 from exchange.forms_common import carried_args
@@ -205,6 +206,7 @@ def register(app) -> None:
     app.jinja_env.filters["duration_words"] = lambda m: duration_words(m, str(get_locale()))
     # An email's subject line: whatever a member wrote into it stays on that line.
     app.jinja_env.filters["one_line"] = one_line
+    app.jinja_env.filters["device"] = device_name
     app.jinja_env.filters["reject_key"] = lambda args, key: {
         k: v for k, v in args.items() if k != key
     }

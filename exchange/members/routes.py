@@ -11,7 +11,7 @@ from exchange.actions import act
 from exchange.feedback.forms import ReplyForm
 from exchange.forms_common import int_arg
 from exchange.members.forms import PasswordChangeForm, ProfileForm
-from exchange.services.community import members, settings
+from exchange.services.community import accounts, members, settings
 from exchange.services.listings import queries as listing_queries
 from exchange.services.moderation import rights
 from exchange.services.money import amounts, connect
@@ -110,4 +110,21 @@ def account_settings():
         done=_("Mot de passe changé. Vos autres sessions sont fermées."),
     ):
         return redirect(url_for("members.account_settings"))
-    return render_template("members/settings.html", form=form), 400 if form.errors else 200
+    page = render_template(
+        "members/settings.html",
+        form=form,
+        sessions=settings.live_sessions(current_user.id),
+        this_session=accounts.session_id(current_user.get_id()),
+    )
+    return page, 400 if form.errors else 200
+
+
+@bp.route("/compte/reglages/sessions/<session_id>/fermer", methods=["POST"])
+@login_required
+def end_session(session_id: str):
+    """End one of my sessions elsewhere (a lost phone, a shared computer)."""
+    act(
+        lambda: settings.end_session(current_user.id, session_id),
+        done=_("Session fermée : ce navigateur-là devra se reconnecter."),
+    )
+    return redirect(url_for("members.account_settings"))

@@ -62,6 +62,7 @@ COORDINATORS_OF_A = ("coordinator_a", "admin")
 LOGGED_IN = PEOPLE
 
 NEW_PASSWORD = "chouette-grise-du-port"
+PHONE_AGENT = "Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0"
 
 
 # --------------------------------------------------------------------------- speed
@@ -218,6 +219,9 @@ def build_world(app, needs: tuple[str, ...] = ()) -> World:
         tokens["confirm_token"] = _link(outbox, "/confirmation/").rsplit("/", 1)[1]
         accounts.request_password_reset(applicant.email)
         tokens["reset_token"] = _link(outbox, "/mot-de-passe/nouveau/").rsplit("/", 1)[1]
+    if "session" in needs:  # the member, logged in on a phone too
+        phone = accounts.start_session(member, user_agent=PHONE_AGENT)
+        tokens["member_session"] = accounts.session_id(phone)
     app.extensions["archipel.mailer"].outbox.clear()
 
     ids = {name: user.id for name, user in people.items()}
@@ -647,6 +651,17 @@ def check_password_changed(w, role, r):
         select(OutboxEmail.to_address).where(OutboxEmail.template == "password_changed")
     ).all()
     assert told == ([w.emails[role]] if role in LOGGED_IN else [])
+
+
+def check_sessions_listed(w, role, r):
+    """A member's sessions are theirs to see: the phone shows on the member's page only."""
+    assert ("Firefox sur Android" in r.text) == (role == "member")
+
+
+def check_session_ended(w, role, r):
+    db.session.expire_all()
+    phone = db.session.get(LoginSession, w.tokens["member_session"])
+    assert (phone.revoked_at is not None) == (role == "member")
 
 
 def check_space_page(w, role, r):
@@ -2148,6 +2163,21 @@ CASES = [
     row("GET", "/membres/{newcomer}", (NOT_FOUND,) * 6, name="GET /membres/{unconfirmed}"),
     row("GET", "/profil", MEMBERS_ONLY),
     row("GET", "/compte/reglages", MEMBERS_ONLY),
+    row(
+        "GET",
+        "/compte/reglages",
+        MEMBERS_ONLY,
+        name="GET /compte/reglages (sessions)",
+        needs=("session",),
+        check=check_sessions_listed,
+    ),
+    row(
+        "POST",
+        "/compte/reglages/sessions/{member_session}/fermer",
+        (LOGIN, Redirect("/compte/reglages"), *(NOT_FOUND,) * 4),
+        needs=("session",),
+        check=check_session_ended,
+    ),
     row(
         "POST",
         "/compte/reglages",

@@ -60,6 +60,7 @@ class Walk:
 NEEDS = (
     "log",
     "tokens",
+    "session",
     "listing",
     "report",
     "member_report",
@@ -184,6 +185,7 @@ WALK: dict[tuple[str, str], Walk] = {
             "confirm": Text(NEW_PASSWORD),
         },
     ),
+    ("members.end_session", "POST"): Walk("/compte/reglages/sessions/{member_session}/fermer"),
     ("spaces.create", "POST"): Walk("/lieux/nouveau", "admin", SPACE),
     ("spaces.edit", "POST"): Walk("/lieux/{A}/modifier", "coordinator_a", SPACE),
     ("spaces.join", "POST"): Walk("/lieux/{B}/rejoindre", data={"message": Text("Bonjour !")}),

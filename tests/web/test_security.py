@@ -177,6 +177,7 @@ class World:
     with_fee: object = None
     disputed_fee: object = None
     failed_email: object = None  # an email to the regular member the mail server refused
+    phone_session: str = ""  # the regular member, logged in on a phone too
     users: dict = field(default_factory=dict)
 
     def url_values(self, endpoint: str) -> dict[str, object]:
@@ -212,6 +213,8 @@ class World:
         }.get(endpoint)
         if exchange is not None:
             values["exchange_id"] = exchange.id
+        if endpoint == "members.end_session":
+            values["session_id"] = self.phone_session
         if endpoint == "auth.reset_password":
             values["token"] = self.reset_token
         if endpoint in ("spaces.join", "spaces.leave"):
@@ -403,6 +406,9 @@ def _build_world(app, outbox) -> World:
         with_fee=with_fee,
         disputed_fee=disputed_fee,
         failed_email=failed_email,
+        phone_session=accounts.session_id(
+            accounts.start_session(regular, user_agent="Firefox sur Android")
+        ),
     )
     w.users = {"admin": admin, "coordinator": coordinator, "regular": regular, "partner": partner}
     return w
@@ -474,6 +480,7 @@ UNSAFE_CASES: dict[str, Case] = {
         },
         ("users", "outbox_emails"),
     ),
+    "members.end_session": Case("regular", lambda w: {}, ("login_sessions",)),
     "members.edit_profile": Case(
         "admin",
         lambda w: {

@@ -12,6 +12,11 @@ from models import LoginSession, OutboxEmail, User, db
 from tests import factories
 
 NEW = "perce-neige-au-printemps"
+PHONE = "Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0"
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
 
 
 def _form(current=factories.PASSWORD, new=NEW, confirm=None):
@@ -134,3 +139,52 @@ def test_guessing_the_current_password_from_an_open_session_is_limited(app, make
     assert right.status_code == 429
     assert "Trop de tentatives" in right.text
     assert not passwords.verify_password(_hash(member), NEW)
+
+
+def _session_of(client_user_agent: str) -> LoginSession:
+    db.session.expire_all()
+    return db.session.scalars(
+        select(LoginSession).where(LoginSession.user_agent == client_user_agent)
+    ).one()
+
+
+def test_a_member_sees_their_open_sessions_and_ends_one_elsewhere(app, client, auth, member):
+    phone = app.test_client()
+    phone.post(
+        "/connexion",
+        data={"email": member.email, "password": factories.PASSWORD},
+        headers={"User-Agent": PHONE},
+    )
+    auth.login(member)
+    page = client.get("/compte/reglages").text
+    assert "Firefox sur Android" in page and "cette session" in page
+    lost = _session_of(PHONE)
+    assert f"/compte/reglages/sessions/{lost.id}/fermer" in page
+
+    response = client.post(f"/compte/reglages/sessions/{lost.id}/fermer")
+
+    assert response.status_code == 302 and response.headers["Location"] == "/compte/reglages"
+    assert _session_of(PHONE).revoked_at is not None
+    assert phone.get("/compte").status_code == 302  # that browser is logged out
+    assert client.get("/compte").status_code == 200  # this one is not
+    again = client.post(f"/compte/reglages/sessions/{lost.id}/fermer")
+    assert again.status_code == 404
+
+
+def test_nobody_ends_or_sees_another_members_session(app, client, auth, member):
+    other = factories.member("Otto Ailleurs", "otto@example.org")
+    theirs = app.test_client()
+    theirs.post(
+        "/connexion",
+        data={"email": other.email, "password": factories.PASSWORD},
+        headers={"User-Agent": IPHONE},
+    )
+    auth.login(member)
+    page = client.get("/compte/reglages").text
+    assert "Safari sur iPhone" not in page and IPHONE not in page
+    session = _session_of(IPHONE)
+    response = client.post(f"/compte/reglages/sessions/{session.id}/fermer")
+    assert response.status_code == 404
+    assert _session_of(IPHONE).revoked_at is None
+    assert theirs.get("/compte").status_code == 200
+    assert client.post("/compte/reglages/sessions/pas-un-identifiant/fermer").status_code == 404

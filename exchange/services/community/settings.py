@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import CursorResult, select, update
 
 from exchange.services.community import passwords
 from exchange.services.community.accounts import session_id
 from exchange.services.community.spaces import user_of
-from exchange.services.errors import InvalidInput
+from exchange.services.errors import InvalidInput, NotFound
 from exchange.services.notify import notifications
 from models import LoginSession, User, db
 from models.base import utcnow
@@ -45,3 +47,40 @@ def change_password(user_id: int, session_token: str | None, current: str, new: 
     )
     db.session.commit()
     return user
+
+
+def live_sessions(user_id: int, limit: int = 50) -> list[LoginSession]:
+    """The member's sessions still open (not ended, not expired), the newest first."""
+    return list(
+        db.session.scalars(
+            select(LoginSession)
+            .where(
+                LoginSession.user_id == user_id,
+                LoginSession.revoked_at.is_(None),
+                LoginSession.expires_at > utcnow(),
+            )
+            .order_by(LoginSession.created_at.desc(), LoginSession.id)
+            .limit(limit)
+        )
+    )
+
+
+def end_session(user_id: int, row_id: str) -> None:
+    """The member ends one of their own sessions (a phone lost, a shared computer): its
+    cookies stop working at once. Another member's, or one already ended: NotFound."""
+    ended = cast(
+        CursorResult,
+        db.session.execute(
+            update(LoginSession)
+            .where(
+                LoginSession.id == row_id,
+                LoginSession.user_id == user_id,
+                LoginSession.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+        ),
+    ).rowcount
+    if ended != 1:
+        db.session.rollback()
+        raise NotFound(_l("Cette session est déjà fermée."))
+    db.session.commit()
