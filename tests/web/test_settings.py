@@ -27,6 +27,18 @@ def _form(current=factories.PASSWORD, new=NEW, confirm=None):
     }
 
 
+def _logged_in_elsewhere(app, user: User, agent: str = PHONE):
+    """A client of another device, logged in as `user`."""
+    device = app.test_client()
+    response = device.post(
+        "/connexion",
+        data={"email": user.email, "password": factories.PASSWORD},
+        headers={"User-Agent": agent},
+    )
+    assert response.status_code == 302
+    return device
+
+
 def _hash(user: User) -> str:
     db.session.expire_all()
     return db.session.get(User, user.id).password_hash
@@ -46,13 +58,7 @@ def _live_sessions(user: User) -> int:
 def test_a_member_changes_their_password_and_their_other_sessions_end(
     app, client, auth, outbox, member
 ):
-    elsewhere = app.test_client()  # the same member, logged in on another device
-    assert (
-        elsewhere.post(
-            "/connexion", data={"email": member.email, "password": factories.PASSWORD}
-        ).status_code
-        == 302
-    )
+    elsewhere = _logged_in_elsewhere(app, member)
     auth.login(member)
     assert _live_sessions(member) == 2
 
@@ -149,12 +155,7 @@ def _session_of(client_user_agent: str) -> LoginSession:
 
 
 def test_a_member_sees_their_open_sessions_and_ends_one_elsewhere(app, client, auth, member):
-    phone = app.test_client()
-    phone.post(
-        "/connexion",
-        data={"email": member.email, "password": factories.PASSWORD},
-        headers={"User-Agent": PHONE},
-    )
+    phone = _logged_in_elsewhere(app, member)
     auth.login(member)
     page = client.get("/compte/reglages").text
     assert "Firefox sur Android" in page and "cette session" in page
@@ -173,12 +174,7 @@ def test_a_member_sees_their_open_sessions_and_ends_one_elsewhere(app, client, a
 
 def test_nobody_ends_or_sees_another_members_session(app, client, auth, member):
     other = factories.member("Otto Ailleurs", "otto@example.org")
-    theirs = app.test_client()
-    theirs.post(
-        "/connexion",
-        data={"email": other.email, "password": factories.PASSWORD},
-        headers={"User-Agent": IPHONE},
-    )
+    theirs = _logged_in_elsewhere(app, other, IPHONE)
     auth.login(member)
     page = client.get("/compte/reglages").text
     assert "Safari sur iPhone" not in page and IPHONE not in page
