@@ -16,6 +16,9 @@ def email_label(template: str) -> str:
         "reset_password": _("Lien de réinitialisation du mot de passe"),
         "account_exists": _("Avis : un compte existe déjà pour cette adresse"),
         "password_changed": _("Avis : le mot de passe a changé"),
+        "email_change_confirm": _("Lien de confirmation d'une nouvelle adresse"),
+        "email_change_notice": _("Avis : un changement d'adresse est demandé"),
+        "email_taken": _("Avis : l'adresse a été proposée pour un autre compte"),
     }
     if template in accounts:
         return accounts[template]

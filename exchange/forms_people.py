@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
-from wtforms.validators import Email, ValidationError
+from wtforms import EmailField, SelectField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from exchange.config import DEMO_DOMAIN
 from exchange.forms_common import MAX_INT
@@ -63,3 +63,17 @@ class EmailAddress:
         if self.demo is not None and domain == DEMO_DOMAIN:
             return self.demo(form, field)
         return self.strict(form, field)
+
+
+def new_address_field(label, **kwargs) -> EmailField:
+    """The field of an address an account will use (sign-up, a change of address): required,
+    well formed, at most 254 characters; deliverability is the confirmation link's to prove."""
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(_l("Indiquez votre adresse e-mail.")),
+            Email(_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+            Length(max=254),
+        ],
+        **kwargs,
+    )

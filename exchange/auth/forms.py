@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from exchange.forms_common import Form
-from exchange.forms_people import EmailAddress
+from exchange.forms_people import EmailAddress, new_address_field
 from exchange.services.community.passwords import MAX_LENGTH, MIN_LENGTH
 
 
@@ -13,14 +13,8 @@ class SignupForm(Form):
         validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=80)],
         description=_l("Votre prénom et nom, ou le nom sous lequel le réseau vous connaît."),
     )
-    email = EmailField(
-        _l("Adresse e-mail"),
-        validators=[
-            DataRequired(_l("Indiquez votre adresse e-mail.")),
-            Email(_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
-            Length(max=254),
-        ],
-        description=_l("Jamais montrée aux autres membres."),
+    email = new_address_field(
+        _l("Adresse e-mail"), description=_l("Jamais montrée aux autres membres.")
     )
     password = PasswordField(
         _l("Mot de passe"),

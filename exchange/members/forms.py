@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, Length
 
 from exchange.auth.forms import ResetPasswordForm
 from exchange.forms_common import Form
+from exchange.forms_people import new_address_field
 
 
 class ProfileForm(Form):
@@ -43,6 +44,16 @@ class ProfileForm(Form):
 class PasswordChangeForm(ResetPasswordForm):
     """The current password, then the new one twice, as on the emailed link's page."""
 
+    current_password = PasswordField(
+        _l("Mot de passe actuel"),
+        validators=[DataRequired(_l("Indiquez votre mot de passe actuel."))],
+    )
+
+
+class EmailChangeForm(Form):
+    """The new address, and the current password (a session left open is not enough)."""
+
+    email = new_address_field(_l("Nouvelle adresse e-mail"))
     current_password = PasswordField(
         _l("Mot de passe actuel"),
         validators=[DataRequired(_l("Indiquez votre mot de passe actuel."))],

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.actions import act
+from exchange.auth.forms import ConfirmForm
 from exchange.feedback.forms import ReplyForm
 from exchange.forms_common import int_arg
-from exchange.members.forms import PasswordChangeForm, ProfileForm
+from exchange.members.forms import EmailChangeForm, PasswordChangeForm, ProfileForm
 from exchange.services.community import accounts, members, settings
+from exchange.services.errors import InvalidToken
 from exchange.services.listings import queries as listing_queries
 from exchange.services.moderation import rights
 from exchange.services.money import amounts, connect
@@ -94,10 +96,14 @@ def edit_profile():
     return render_template("members/edit.html", form=form), 400 if form.errors else 200
 
 
+ADDRESS = "adresse"  # the address form's prefix: two forms on one page, no name twice
+
+
 @bp.route("/compte/reglages", methods=["GET", "POST"])
 @login_required
 def account_settings():
-    """My password: the current one, then the new one; my other sessions end."""
+    """My password (the current one, then the new one; my other sessions end), my address,
+    my open sessions."""
     form = PasswordChangeForm()
     if form.validate_on_submit() and act(
         lambda: settings.change_password(
@@ -110,13 +116,60 @@ def account_settings():
         done=_("Mot de passe changé. Vos autres sessions sont fermées."),
     ):
         return redirect(url_for("members.account_settings"))
+    return _settings_page(form, EmailChangeForm(formdata=None, prefix=ADDRESS))
+
+
+@bp.route("/compte/reglages/adresse", methods=["POST"])
+@login_required
+def change_email():
+    """Move my account to another address: a link goes there, nothing changes until it is
+    followed."""
+    form = EmailChangeForm(prefix=ADDRESS)
+    if form.validate_on_submit() and act(
+        lambda: settings.request_email_change(
+            current_user.id, form.current_password.data, form.email.data
+        ),
+        form=form,
+        done=lambda email: _(
+            "Un lien de confirmation est parti à %(email)s : votre adresse changera quand "
+            "vous l'aurez ouvert.",
+            email=email,
+        ),
+    ):
+        return redirect(url_for("members.account_settings"))
+    return _settings_page(PasswordChangeForm(formdata=None), form)
+
+
+def _settings_page(form: PasswordChangeForm, email_form: EmailChangeForm):
     page = render_template(
         "members/settings.html",
         form=form,
+        email_form=email_form,
         sessions=settings.live_sessions(current_user.id),
         this_session=accounts.session_id(current_user.get_id()),
     )
-    return page, 400 if form.errors else 200
+    return page, 400 if form.errors or email_form.errors else 200
+
+
+@bp.route("/compte/adresse/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    """The link sent to the new address: GET shows a button, POST moves the account (link
+    scanners only ever GET)."""
+    try:
+        _user, email = settings.check_email_change(token)
+    except InvalidToken as e:
+        flash(str(e.message), "error")
+        return redirect(url_for("main.index"))
+    form = ConfirmForm()
+    if form.validate_on_submit() and act(
+        lambda: settings.confirm_email_change(token),
+        done=_("Adresse changée : vous vous connectez désormais avec %(email)s.", email=email),
+        access=(),
+    ):
+        if current_user.is_authenticated:
+            return redirect(url_for("members.account_settings"))
+        return redirect(url_for("auth.login", email=email))
+    return render_template("members/confirm_email_change.html", form=form, email=email)
 
 
 @bp.route("/compte/reglages/sessions/<session_id>/fermer", methods=["POST"])

@@ -25,7 +25,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from exchange.services.community import accounts, memberships, passwords
+from exchange.services.community import accounts, memberships, passwords, settings
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts, transfers
 from exchange.services.listings import publishing
@@ -219,6 +219,10 @@ def build_world(app, needs: tuple[str, ...] = ()) -> World:
         tokens["confirm_token"] = _link(outbox, "/confirmation/").rsplit("/", 1)[1]
         accounts.request_password_reset(applicant.email)
         tokens["reset_token"] = _link(outbox, "/mot-de-passe/nouveau/").rsplit("/", 1)[1]
+    if "email_token" in needs:  # the member asked to move to another address
+        settings.request_email_change(member.id, factories.PASSWORD, "mila.ailleurs@example.org")
+        outbox = app.extensions["archipel.mailer"].outbox
+        tokens["email_token"] = _link(outbox, "/compte/adresse/").rsplit("/", 1)[1]
     if "session" in needs:  # the member, logged in on a phone too
         phone = accounts.start_session(member, user_agent=PHONE_AGENT)
         tokens["member_session"] = accounts.session_id(phone)
@@ -651,6 +655,21 @@ def check_password_changed(w, role, r):
         select(OutboxEmail.to_address).where(OutboxEmail.template == "password_changed")
     ).all()
     assert told == ([w.emails[role]] if role in LOGGED_IN else [])
+
+
+def check_address_change_asked(w, role, r):
+    """A link to the new address, and no address changed yet."""
+    for person in PEOPLE:
+        assert _user(w[person]).email == w.emails[person]
+    sent = db.session.scalars(
+        select(OutboxEmail.to_address).where(OutboxEmail.template == "email_change_confirm")
+    ).all()
+    assert sent == ([f"nouvelle.{w[role]}@example.org"] if role in LOGGED_IN else [])
+
+
+def check_address_changed(w, role, r):
+    """The link moves the member who asked, whoever follows it: it is the new mailbox's."""
+    assert _user(w["member"]).email == "mila.ailleurs@example.org"
 
 
 def check_sessions_listed(w, role, r):
@@ -2170,6 +2189,24 @@ CASES = [
         name="GET /compte/reglages (sessions)",
         needs=("session",),
         check=check_sessions_listed,
+    ),
+    row(
+        "POST",
+        "/compte/reglages/adresse",
+        (LOGIN, *(Redirect("/compte/reglages"),) * 5),
+        data={
+            "adresse-email": "nouvelle.{self}@example.org",
+            "adresse-current_password": factories.PASSWORD,
+        },
+        check=check_address_change_asked,
+    ),
+    row("GET", "/compte/adresse/{email_token}", ALL_OK, needs=("email_token",)),
+    row(
+        "POST",
+        "/compte/adresse/{email_token}",
+        (Redirect("/connexion"), *(Redirect("/compte/reglages"),) * 5),
+        needs=("email_token",),
+        check=check_address_changed,
     ),
     row(
         "POST",

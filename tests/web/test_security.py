@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from exchange import create_app
 from exchange.config import ROOT, Config
-from exchange.services.community import accounts, memberships
+from exchange.services.community import accounts, memberships, settings
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts
 from exchange.services.moderation import acts, reports
@@ -178,6 +178,7 @@ class World:
     disputed_fee: object = None
     failed_email: object = None  # an email to the regular member the mail server refused
     phone_session: str = ""  # the regular member, logged in on a phone too
+    email_token: str = ""  # the regular member's link to move to another address
     users: dict = field(default_factory=dict)
 
     def url_values(self, endpoint: str) -> dict[str, object]:
@@ -215,6 +216,8 @@ class World:
             values["exchange_id"] = exchange.id
         if endpoint == "members.end_session":
             values["session_id"] = self.phone_session
+        if endpoint == "members.confirm_email_change":
+            values["token"] = self.email_token
         if endpoint == "auth.reset_password":
             values["token"] = self.reset_token
         if endpoint in ("spaces.join", "spaces.leave"):
@@ -365,6 +368,9 @@ def _build_world(app, outbox) -> World:
             lifecycle.accept(regular.id, made.id, fee_cents=1250, fee_covers="Pièces détachées")
     lifecycle.log_time(partner.id, disputed_fee.id, minutes=45)
     disputes.dispute(regular.id, disputed_fee.id, "Nous avions dit 30 minutes")
+    settings.request_email_change(regular.id, factories.PASSWORD, "remi.ailleurs@example.org")
+    to_new = [m for m in outbox if m["To"] == "remi.ailleurs@example.org"]
+    email_token = _link(to_new, "/compte/adresse/").rsplit("/", 1)[1]
     failed_email = OutboxEmail(
         to_address=regular.email,
         subject="Un courriel refusé",
@@ -409,6 +415,7 @@ def _build_world(app, outbox) -> World:
         phone_session=accounts.session_id(
             accounts.start_session(regular, user_agent="Firefox sur Android")
         ),
+        email_token=email_token,
     )
     w.users = {"admin": admin, "coordinator": coordinator, "regular": regular, "partner": partner}
     return w
@@ -481,6 +488,15 @@ UNSAFE_CASES: dict[str, Case] = {
         ("users", "outbox_emails"),
     ),
     "members.end_session": Case("regular", lambda w: {}, ("login_sessions",)),
+    "members.change_email": Case(
+        "admin",
+        lambda w: {
+            "adresse-email": "adele.ailleurs@example.org",
+            "adresse-current_password": factories.PASSWORD,
+        },
+        ("outbox_emails",),
+    ),
+    "members.confirm_email_change": Case(None, lambda w: {}, ("users",)),
     "members.edit_profile": Case(
         "admin",
         lambda w: {

@@ -184,3 +184,98 @@ def test_nobody_ends_or_sees_another_members_session(app, client, auth, member):
     assert _session_of(IPHONE).revoked_at is None
     assert theirs.get("/compte").status_code == 200
     assert client.post("/compte/reglages/sessions/pas-un-identifiant/fermer").status_code == 404
+
+
+# ---------------------------------------------------------------------------- the address
+
+ADDRESS = "adresse-"  # the address form's prefix
+
+
+def _address_form(email="lea.nouvelle@example.org", current=factories.PASSWORD):
+    return {f"{ADDRESS}email": email, f"{ADDRESS}current_password": current}
+
+
+def _link_in(outbox, to: str) -> str:
+    (message,) = [m for m in outbox if m["To"] == to]
+    return next(w for w in message.get_content().split() if "/compte/adresse/" in w)
+
+
+def _email_of(user: User) -> str:
+    db.session.expire_all()
+    return db.session.get(User, user.id).email
+
+
+def test_a_new_address_is_used_only_once_its_link_is_followed(client, auth, outbox, member):
+    auth.login(member)
+    response = client.post("/compte/reglages/adresse", data=_address_form())
+    assert response.status_code == 302
+    assert (
+        "Un lien de confirmation est parti à lea.nouvelle@example.org"
+        in client.get("/compte/reglages").text
+    )
+    assert _email_of(member) == "lea@example.org"  # nothing changes yet
+    assert sorted(m["To"] for m in outbox) == ["lea.nouvelle@example.org", "lea@example.org"]
+    notice = next(m for m in outbox if m["To"] == "lea@example.org").get_content()
+    assert "lea.nouvelle@example.org" in notice and "/mot-de-passe/oublie" in notice
+    link = _link_in(outbox, "lea.nouvelle@example.org")
+    path = link[link.index("/compte/adresse/") :]
+
+    page = client.get(path)  # a mail scanner opening the link changes nothing
+    assert page.status_code == 200 and _email_of(member) == "lea@example.org"
+    confirmed = client.post(path)
+
+    assert confirmed.status_code == 302
+    assert _email_of(member) == "lea.nouvelle@example.org"
+    again = client.post(path)  # used: the account's address is no longer the old one
+    assert again.status_code == 302 and again.headers["Location"] == "/"
+    client.post("/deconnexion")
+    assert auth.login("lea.nouvelle@example.org").status_code == 302
+
+
+def test_a_password_change_kills_a_pending_address_change(client, auth, outbox, member):
+    auth.login(member)
+    client.post("/compte/reglages/adresse", data=_address_form())
+    link = _link_in(outbox, "lea.nouvelle@example.org")
+    client.post("/compte/reglages", data=_form())
+    path = link[link.index("/compte/adresse/") :]
+    dead = client.post(path)
+    assert dead.status_code == 302 and _email_of(member) == "lea@example.org"
+
+
+def test_an_address_another_account_holds_gets_a_notice_and_the_answer_is_the_same(
+    client, auth, outbox, member
+):
+    factories.member("Otto Ailleurs", "otto@example.org")
+    auth.login(member)
+    response = client.post("/compte/reglages/adresse", data=_address_form(email="OTTO@example.org"))
+    assert response.status_code == 302
+    assert (
+        "Un lien de confirmation est parti à otto@example.org"
+        in client.get("/compte/reglages").text
+    )
+    to_otto = [m for m in outbox if m["To"] == "otto@example.org"]
+    assert len(to_otto) == 1 and "/compte/adresse/" not in to_otto[0].get_content()
+    assert "lea@example.org" not in to_otto[0].get_content()  # no member's address leaks
+    assert _email_of(member) == "lea@example.org"
+
+
+def test_a_wrong_password_or_a_bad_address_changes_nothing_and_sends_nothing(
+    client, auth, outbox, member
+):
+    auth.login(member)
+    for form, message in [
+        (_address_form(current="pas-le-bon-du-tout"), "Ce n'est pas votre mot de passe actuel."),
+        (_address_form(email="pas-une-adresse"), "Cette adresse e-mail n'est pas valide."),
+        (_address_form(email="LEA@example.org"), "C'est déjà votre adresse."),
+        (_address_form(email="lea\r\n@example.org"), "Cette adresse e-mail n'est pas valide."),
+    ]:
+        response = client.post("/compte/reglages/adresse", data=form)
+        assert response.status_code == 400, form
+        assert message in response.text, form
+    assert outbox == [] and _email_of(member) == "lea@example.org"
+
+
+def test_a_forged_or_expired_address_link_is_refused(client):
+    response = client.post("/compte/adresse/pas-un-vrai-lien")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "plus valable" in client.get("/").text

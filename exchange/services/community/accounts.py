@@ -32,19 +32,25 @@ def normalise_email(email: str) -> str:
     return one_line(email).lower()
 
 
-def _by_email(email: str) -> User | None:
+def by_email(email: str) -> User | None:
+    """The account of this address, whatever its case or stray control characters."""
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
 def _check_identity(display_name: str, email: str) -> tuple[str, str]:
     display_name = squash(display_name)
-    email = normalise_email(email)
     if not display_name or len(display_name) > 80:
         raise InvalidInput(_l("Indiquez votre nom (80 caractères au plus)."), field="display_name")
+    return display_name, checked_email(email)
+
+
+def checked_email(email: str) -> str:
+    """The address as accounts keep it, or InvalidInput on the `email` field."""
+    email = normalise_email(email)
     local, _at, domain = email.partition("@")
     if not local or "." not in domain or len(email) > 254 or any(c.isspace() for c in email):
         raise InvalidInput(_l("Cette adresse e-mail n'est pas valide."), field="email")
-    return display_name, email
+    return email
 
 
 def register(*, display_name: str, email: str, password: str, locale: str = "fr") -> User | None:
@@ -57,7 +63,7 @@ def register(*, display_name: str, email: str, password: str, locale: str = "fr"
     display_name, email = _check_identity(display_name, email)
     passwords.check_strength(password, [email, display_name])
     password_hash = passwords.hash_password(password)  # in both cases, so both take as long
-    existing = _by_email(email)
+    existing = by_email(email)
     if existing is None:
         user = User(
             email=email,
@@ -71,7 +77,7 @@ def register(*, display_name: str, email: str, password: str, locale: str = "fr"
             db.session.flush()
         except IntegrityError:  # the same address signed up a moment ago (double click)
             db.session.rollback()
-            existing = _by_email(email)
+            existing = by_email(email)
         else:
             _queue_confirmation(user)
             db.session.commit()
@@ -91,7 +97,7 @@ def register(*, display_name: str, email: str, password: str, locale: str = "fr"
 def create_admin(*, email: str, display_name: str, password: str) -> User:
     """A network admin, confirmed at once (the first one comes from the command line)."""
     display_name, email = _check_identity(display_name, email)
-    user = _by_email(email)
+    user = by_email(email)
     if user is None:
         passwords.check_strength(password, [email, display_name])
         user = User(
@@ -120,7 +126,7 @@ def _queue_confirmation(user: User) -> None:
 
 def resend_confirmation(email: str) -> None:
     """Send the confirmation link again; says nothing about whether the address exists."""
-    user = _by_email(email)
+    user = by_email(email)
     if user and not user.email_confirmed:
         _queue_confirmation(user)
         db.session.commit()
@@ -149,7 +155,7 @@ def authenticate(email: str, password: str) -> User:
 
     Reads only: `log_in` is the use case that opens a session.
     """
-    user = _by_email(email)
+    user = by_email(email)
     if user is None:
         passwords.burn_time(password or "")
         raise InvalidCredentials()
@@ -245,10 +251,10 @@ def user_for_session(token: str | None) -> User | None:
 
 def request_password_reset(email: str) -> None:
     """Email a reset link when the address is known; the answer is the same when it is not."""
-    user = _by_email(email)
+    user = by_email(email)
     if user is None:
         return
-    token = tokens.make("reset", {"uid": user.id, "h": _hash_fingerprint(user.password_hash)})
+    token = tokens.make("reset", {"uid": user.id, "h": password_fingerprint(user.password_hash)})
     notifications.queue_email(
         user,
         "reset_password",
@@ -258,7 +264,7 @@ def request_password_reset(email: str) -> None:
     db.session.commit()
 
 
-def _hash_fingerprint(password_hash: str) -> str:
+def password_fingerprint(password_hash: str) -> str:
     # Ties the link to the current password: once used (or the password changed), it is dead.
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
@@ -266,7 +272,7 @@ def _hash_fingerprint(password_hash: str) -> str:
 def check_reset_token(token: str) -> User:
     payload = tokens.read("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
     user = db.session.get(User, payload.get("uid"))
-    if user is None or payload.get("h") != _hash_fingerprint(user.password_hash):
+    if user is None or payload.get("h") != password_fingerprint(user.password_hash):
         raise InvalidToken()
     return user
 

@@ -37,8 +37,11 @@ def external_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
-def queue_email(user: User, template: str, *, recorded_as: str = "", **context) -> None:
-    """Send `templates/email/<template>.txt` to the member once the transaction commits.
+def queue_email(
+    user: User, template: str, *, to: str = "", recorded_as: str = "", **context
+) -> None:
+    """Send `templates/email/<template>.txt` to the member (or, `to`, to an address they are
+    moving to) once the transaction commits.
 
     The message is written now, in the member's language, into the outbox of the open
     transaction; after the commit there is only sending left to do, by a worker. The row
@@ -47,7 +50,7 @@ def queue_email(user: User, template: str, *, recorded_as: str = "", **context) 
     if outbox.muted():
         return
     subject, body = render_email(template, user.locale or "fr", context)
-    outbox.add(user.email, subject, body, recorded_as or template)
+    outbox.add(to or user.email, subject, body, recorded_as or template)
 
 
 def notify(
