@@ -47,9 +47,17 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-# endpoint → the limits on its POSTs, as (limit, key, count only failures?). Per account, only
-# failed log-ins count: otherwise anyone could lock a member out by typing their address.
-LIMITED_ENDPOINTS = {
+# Failed current passwords are counted together, whichever settings form they were typed in.
+GUESSES_SCOPE = "settings-guesses"
+_GUESSES: list[tuple[Any, ...]] = [
+    (_per_client, get_remote_address, False),
+    (_per_account, _logged_in_member, True, GUESSES_SCOPE),
+]
+
+# endpoint → the limits on its POSTs, as (limit, key, count only failures?[, scope shared with
+# other endpoints]). Per account, only failed log-ins count: otherwise anyone could lock a
+# member out by typing their address.
+LIMITED_ENDPOINTS: dict[str, list[tuple[Any, ...]]] = {
     "auth.login": [
         (_per_client, get_remote_address, False),
         (_per_account, submitted_email, True),
@@ -64,10 +72,8 @@ LIMITED_ENDPOINTS = {
         (_per_account, submitted_email, False),
     ],
     "auth.reset_password": [(_per_client, get_remote_address, False)],
-    "members.account_settings": [
-        (_per_client, get_remote_address, False),
-        (_per_account, _logged_in_member, True),
-    ],
+    "members.account_settings": _GUESSES,
+    "members.change_email": _GUESSES,
 }
 
 
@@ -80,13 +86,16 @@ def init_app(app: Flask) -> Limiter:
     limiter.init_app(app)
     for endpoint, rules in LIMITED_ENDPOINTS.items():
         view: Callable[..., Any] = app.view_functions[endpoint]
-        for limit, key, failures_only in rules:
-            view = limiter.limit(
-                limit,
-                key_func=key,
-                methods=["POST"],
-                deduct_when=_failed if failures_only else None,
-            )(view)
+        for limit, key, failures_only, *scope in rules:
+            options: dict[str, Any] = {
+                "key_func": key,
+                "methods": ["POST"],
+                "deduct_when": _failed if failures_only else None,
+            }
+            if scope:
+                view = limiter.shared_limit(limit, scope[0], **options)(view)
+            else:
+                view = limiter.limit(limit, **options)(view)
         app.view_functions[endpoint] = view
     app.extensions["archipel.limiter"] = limiter
     return limiter

@@ -279,3 +279,22 @@ def test_a_forged_or_expired_address_link_is_refused(client):
     response = client.post("/compte/adresse/pas-un-vrai-lien")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "plus valable" in client.get("/").text
+
+
+def test_failed_current_passwords_count_together_across_the_settings_forms(app, make_app, member):
+    """Two forms ask for the current password: guessing through one then the other does not
+    double the attempts."""
+    limited = make_app(
+        RATELIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT="1000 per minute",
+        LOGIN_PER_ACCOUNT_LIMIT="3 per minute",
+    )
+    client = limited.test_client()
+    client.post("/connexion", data={"email": member.email, "password": factories.PASSWORD})
+    assert client.post("/compte/reglages", data=_form(current="essai-un")).status_code == 400
+    assert client.post("/compte/reglages", data=_form(current="essai-deux")).status_code == 400
+    wrong = _address_form(current="essai-trois")
+    assert client.post("/compte/reglages/adresse", data=wrong).status_code == 400
+    assert client.post("/compte/reglages/adresse", data=_address_form()).status_code == 429
+    assert client.post("/compte/reglages", data=_form()).status_code == 429
+    assert _email_of(member) == "lea@example.org"
