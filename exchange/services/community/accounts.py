@@ -222,10 +222,16 @@ def end_session(token: str | None) -> None:
     db.session.commit()
 
 
-def end_all_sessions(user_id: int) -> None:
+def end_all_sessions(user_id: int, *, but: str | None = None) -> None:
+    """Revoke every live session of the member, in the caller's transaction; `but`: the
+    token of one to keep (the member's own, when they change their password)."""
     db.session.execute(
         update(LoginSession)
-        .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
+        .where(
+            LoginSession.user_id == user_id,
+            LoginSession.revoked_at.is_(None),
+            LoginSession.id != (session_id(but) if but else ""),
+        )
         .values(revoked_at=utcnow())
     )
 

@@ -37,16 +37,7 @@ def change_password(user_id: int, session_token: str | None, current: str, new: 
             _l("C'est déjà votre mot de passe : choisissez-en un autre."), field="password"
         )
     user.password_hash = passwords.hash_password(new)
-    kept = accounts.session_id(session_token) if session_token else ""
-    db.session.execute(
-        update(LoginSession)
-        .where(
-            LoginSession.user_id == user.id,
-            LoginSession.revoked_at.is_(None),
-            LoginSession.id != kept,
-        )
-        .values(revoked_at=utcnow())
-    )
+    accounts.end_all_sessions(user.id, but=session_token)
     notifications.queue_email(
         user,
         "password_changed",
