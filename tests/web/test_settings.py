@@ -124,9 +124,8 @@ def test_a_visitor_is_sent_to_log_in(client):
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]
 
 
-def test_guessing_the_current_password_from_an_open_session_is_limited(app, make_app, member):
-    """A session left open somewhere must not become a way to guess the password: failed
-    changes count per member, whatever the address, and a right guess waits too."""
+def _limited_client(make_app, member: User):
+    """The member logged in on an app whose limits are on: three failed guesses a minute."""
     limited = make_app(
         RATELIMIT_ENABLED=True,
         LOGIN_RATE_LIMIT="1000 per minute",
@@ -134,6 +133,13 @@ def test_guessing_the_current_password_from_an_open_session_is_limited(app, make
     )
     client = limited.test_client()
     client.post("/connexion", data={"email": member.email, "password": factories.PASSWORD})
+    return client
+
+
+def test_guessing_the_current_password_from_an_open_session_is_limited(app, make_app, member):
+    """A session left open somewhere must not become a way to guess the password: failed
+    changes count per member, whatever the address, and a right guess waits too."""
+    client = _limited_client(make_app, member)
     for i in range(3):
         wrong = client.post(
             "/compte/reglages",
@@ -284,13 +290,7 @@ def test_a_forged_or_expired_address_link_is_refused(client):
 def test_failed_current_passwords_count_together_across_the_settings_forms(app, make_app, member):
     """Two forms ask for the current password: guessing through one then the other does not
     double the attempts."""
-    limited = make_app(
-        RATELIMIT_ENABLED=True,
-        LOGIN_RATE_LIMIT="1000 per minute",
-        LOGIN_PER_ACCOUNT_LIMIT="3 per minute",
-    )
-    client = limited.test_client()
-    client.post("/connexion", data={"email": member.email, "password": factories.PASSWORD})
+    client = _limited_client(make_app, member)
     assert client.post("/compte/reglages", data=_form(current="essai-un")).status_code == 400
     assert client.post("/compte/reglages", data=_form(current="essai-deux")).status_code == 400
     wrong = _address_form(current="essai-trois")
