@@ -105,10 +105,11 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from exchange.adapters import cache, jobs, mail
+    from exchange.adapters import cache, jobs, mail, storage
 
     cache.init_app(app)
     mail.init_app(app)
+    storage.init_app(app)
     # The outbox's sweep (retries that are due, rows the queue never got) runs every so often.
     jobs.init_app(app, periodic=("exchange.services.notify.outbox.sweep",))
 

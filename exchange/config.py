@@ -61,7 +61,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     HSTS = ENV_NAME == "production"
 
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # forms are text: 2 MB is generous
+    # Forms are text, but a profile picture may weigh 5 MB (exchange/images.py): the form
+    # around it fits in 6 MB. Text fields stay bounded by MAX_FORM_MEMORY_SIZE.
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock: no expired forms
@@ -111,6 +113,16 @@ class Config:
     # How often pending emails are looked for (a lost enqueue, a retry that is due).
     OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "30"))
 
+    # Uploaded files (profile pictures): "local" keeps them in STORAGE_PATH (instance/uploads
+    # by default), for one machine; "s3" in an S3-compatible bucket, shared by every machine.
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND")  # local | s3 | memory; s3 if S3_BUCKET
+    STORAGE_PATH = os.environ.get("STORAGE_PATH")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")  # unset: AWS; else Scaleway, MinIO…
+    S3_REGION = os.environ.get("S3_REGION")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    STORAGE_TIMEOUT = float(os.environ.get("STORAGE_TIMEOUT", "5"))
+
     EMAIL_TOKEN_MAX_AGE = timedelta(days=3)
     RESET_TOKEN_MAX_AGE = timedelta(hours=2)
 
@@ -151,6 +163,7 @@ class TestConfig(Config):
     # Each test app caches in its own memory: a Redis shared by tests would outlive their rows.
     CACHE_REDIS_URL = None
     MAIL_BACKEND = "memory"
+    STORAGE_BACKEND = "memory"
     MAIL_TIMEOUT = 5.0
     OUTBOX_DELIVERY = "inline"
     SERVER_NAME = None

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from exchange.errors import respond
 from exchange.extensions import login_manager
@@ -45,6 +46,9 @@ def _policy() -> str:
     return CSP
 
 
+SHARED_PATHS = ("/static/", "/photos/")
+
+
 def _headers(response):
     response.headers.setdefault("Content-Security-Policy", _policy())
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -54,7 +58,8 @@ def _headers(response):
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if current_app.config["HSTS"]:
         response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if current_user and current_user.is_authenticated and not request.path.startswith("/static/"):
+    # Static files and pictures say their own cache life (their names change with them).
+    if not request.path.startswith(SHARED_PATHS) and current_user and current_user.is_authenticated:
         # A member's pages must not come back from a shared computer's cache after log-out.
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -98,7 +103,10 @@ def register(app) -> None:
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
-            values += [*request.form.values(), *request.form.keys()]
+            try:
+                values += [*request.form.values(), *request.form.keys()]
+            except RequestEntityTooLarge:  # the view reading the form refuses it, in its words
+                return
         if any("\x00" in v for v in values):
             abort(400)
 

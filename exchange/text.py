@@ -62,3 +62,11 @@ def parse_tags(raw: str | None, limit: int = 20) -> list[str]:
         if slug and slug not in seen:
             seen[slug] = name
     return list(seen.values())[:limit]
+
+
+def initials(name: str | None) -> str:
+    """The letters of a member's circle when they have no picture: "Hélène Martin" → "HM",
+    "jean-luc" → "JL", "Ancien membre n° 4" → "AM"; "?" for a name without a letter."""
+    words = [w for w in re.split(r"[\s\-_.']+", name or "") if any(c.isalpha() for c in w)]
+    letters = [next(c for c in w if c.isalpha()) for w in words[:2]]
+    return "".join(letters).upper() or "?"

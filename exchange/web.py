@@ -19,7 +19,7 @@ from exchange.services.money import amounts
 from exchange.services.notify.notifications import unread_count
 from exchange.services.notify.texts import describe_kind
 from exchange.services.reputation import summaries
-from exchange.text import one_line
+from exchange.text import initials, one_line
 
 
 def _unread() -> int:
@@ -207,6 +207,7 @@ def register(app) -> None:
     # An email's subject line: whatever a member wrote into it stays on that line.
     app.jinja_env.filters["one_line"] = one_line
     app.jinja_env.filters["device"] = device_name
+    app.jinja_env.filters["initials"] = initials
     app.jinja_env.filters["reject_key"] = lambda args, key: {
         k: v for k, v in args.items() if k != key
     }

@@ -56,6 +56,10 @@ class User(Model):
     city: Mapped[str] = mapped_column(String(80), default="", server_default="")
     languages: Mapped[str] = mapped_column(String(120), default="", server_default="")
     contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # The profile picture's name in the file store (exchange/images.py draws it, the storage
+    # adapter keeps it): a digest of its content, so a new picture gets a new address and
+    # browsers may keep one for a year. None: initials in a circle.
+    photo: Mapped[str | None] = mapped_column(String(40))
     # Lower-case, accent-free copy of name, city and skills, so the directory search
     # finds "Hélène" when someone types "helene".
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, make_url, text
 
 from exchange import create_app, demo
-from exchange.adapters import cache
+from exchange.adapters import cache, storage
 from exchange.config import ROOT, TestConfig, _database_url
 from models import db
 from tests import factories, snapshots
@@ -154,6 +154,7 @@ def _shared_app(url: str) -> Flask:
     app.extensions.update(extensions)  # and so does a mailer it put in place of the memory one
     app.extensions["archipel.mailer"].outbox.clear()
     app.extensions["archipel.cache"] = cache.MemoryStore()
+    app.extensions["archipel.storage"] = storage.MemoryStorage()  # no picture of the last test
     # Its limiter is off (TestConfig): a test of the limits asks for an app of its own.
     return app
 

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -57,4 +58,14 @@ class EmailChangeForm(Form):
     current_password = PasswordField(
         _l("Mot de passe actuel"),
         validators=[DataRequired(_l("Indiquez votre mot de passe actuel."))],
+    )
+
+
+class PhotoForm(Form):
+    """A picture file; what it holds is checked by exchange/images.py, not here."""
+
+    photo = FileField(
+        _l("Photo de profil"),
+        validators=[FileRequired(_l("Choisissez une image sur votre appareil."))],
+        description=_l("JPEG, PNG ou WebP, 5 Mo au plus. Elle sera recadrée en carré."),
     )

@@ -11,7 +11,7 @@ from exchange.actions import act
 from exchange.auth.forms import ConfirmForm
 from exchange.feedback.forms import ReplyForm
 from exchange.forms_common import int_arg
-from exchange.members.forms import EmailChangeForm, PasswordChangeForm, ProfileForm
+from exchange.members.forms import EmailChangeForm, PasswordChangeForm, PhotoForm, ProfileForm
 from exchange.services.community import accounts, members, settings
 from exchange.services.errors import InvalidToken
 from exchange.services.listings import queries as listing_queries
@@ -73,10 +73,7 @@ def profile(user_id: int):
 def edit_profile():
     """Edit my own profile."""
     # The profile fills the form on GET only: a POST is what was sent, missing fields included.
-    form = ProfileForm(obj=current_user if request.method == "GET" else None)
-    if request.method == "GET":
-        form.skills.data = ", ".join(s.name for s in current_user.skills)
-        form.locale.data = current_user.locale or "fr"
+    form = saved_profile_form() if request.method == "GET" else ProfileForm()
     if form.validate_on_submit() and act(
         lambda: members.update_profile(
             current_user.id,
@@ -93,7 +90,21 @@ def edit_profile():
     ):
         # ?lang= makes the chosen language the remembered one at once.
         return redirect(url_for("members.profile", user_id=current_user.id, lang=form.locale.data))
-    return render_template("members/edit.html", form=form), 400 if form.errors else 200
+    return profile_page(form, PhotoForm(formdata=None))
+
+
+def saved_profile_form() -> ProfileForm:
+    """The profile's form as saved, never filled from the request."""
+    form = ProfileForm(formdata=None, obj=current_user)
+    form.skills.data = ", ".join(s.name for s in current_user.skills)
+    form.locale.data = current_user.locale or "fr"
+    return form
+
+
+def profile_page(form: ProfileForm, photo_form: PhotoForm, status: int | None = None):
+    """The profile's page: its form, and the picture's."""
+    page = render_template("members/edit.html", form=form, photo_form=photo_form)
+    return page, status or (400 if form.errors or photo_form.errors else 200)
 
 
 ADDRESS = "adresse"  # the address form's prefix: two forms on one page, no name twice

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exchange.text import multiline, one_line
+from exchange.text import initials, multiline, one_line
 
 BREAKS = ["\r\n", "\r", "\n", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"]
 
@@ -33,3 +33,21 @@ def test_one_line_keeps_non_breaking_spaces():
         one_line("Bob a déclaré 1\u00a0h\u00a030\r\npour vous")
         == "Bob a déclaré 1\u00a0h\u00a030 pour vous"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "letters"),
+    [
+        ("Hélène Martin", "HM"),
+        ("jean-luc", "JL"),
+        ("Ancien membre n° 4", "AM"),
+        ("  Zoé  ", "Z"),
+        ("Marie Claire de la Tour", "MC"),
+        ("42 🌱", "?"),
+        ("", "?"),
+        (None, "?"),
+        ("Émile O'Brien", "ÉO"),
+    ],
+)
+def test_initials_are_the_first_letters_of_the_first_two_words(name, letters):
+    assert initials(name) == letters

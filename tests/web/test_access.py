@@ -14,6 +14,7 @@ A new route without a row here makes `test_every_route_has_access_rules` fail.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -54,7 +55,7 @@ from models import (
     db,
 )
 from models.base import utcnow
-from tests import factories, snapshots
+from tests import factories, pictures, snapshots
 
 ROLES = ("anonymous", "member", "other_member", "coordinator_b", "coordinator_a", "admin")
 PEOPLE = ("member", "other_member", "coordinator_b", "coordinator_a", "admin")
@@ -644,6 +645,12 @@ def check_profile_saved(w, role, r):
         assert (name == "Nom Changé") == (person == role)
     if role in LOGGED_IN:
         assert _user(w[role]).contact == "Sur place le jeudi"
+
+
+def check_photo_saved(w, role, r):
+    """Each member sends their own picture: nobody else's changes."""
+    for person in PEOPLE:
+        assert (_user(w[person]).photo is not None) == (person == role)
 
 
 def check_password_changed(w, role, r):
@@ -2228,6 +2235,16 @@ CASES = [
     ),
     row(
         "POST",
+        "/profil/photo",
+        (LOGIN, *(Redirect("/profil"),) * 5),
+        data={"photo": pictures.photo(200, 150)},
+        check=check_photo_saved,
+    ),
+    row("POST", "/profil/photo/supprimer", (LOGIN, *(Redirect("/profil"),) * 5)),
+    # Pictures are public, as names are; only a member's current one is served.
+    row("GET", "/photos/{member}/small/0123456789abcdef.webp", (NOT_FOUND,) * 6),
+    row(
+        "POST",
         "/profil",
         (LOGIN, *(Redirect("/membres/{self}"),) * 5),
         data=PROFILE,
@@ -3469,6 +3486,11 @@ def _assert_nothing_private(response, w: World, role: str, may_show: str = "") -
             assert contact not in body, f"{person}'s contact shown to a visitor"
 
 
+def _sent(w: World, value: str | bytes):
+    """A field as the form sends it: text with the world's ids, or a file's bytes as a file."""
+    return (io.BytesIO(value), "photo.jpg") if isinstance(value, bytes) else w.fmt(value)
+
+
 @pytest.mark.reads_left_rows
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -3476,7 +3498,7 @@ def test_access(app, client, auth, case: Case, role: str):
     w = _WORLDS.get(app, case.needs)
     _log_in(auth, w, role)
     path = w.fmt(case.path)
-    data = {w.fmt(k): w.fmt(v) for k, v in case.data.items()}
+    data = {w.fmt(k): _sent(w, v) for k, v in case.data.items()}
     expected = case.expect[role]
     before = _fingerprint()
 

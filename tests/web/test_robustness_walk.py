@@ -21,7 +21,7 @@ from sqlalchemy import select, text
 
 from models import LoginSession, db
 from models.base import utcnow
-from tests import factories
+from tests import factories, pictures
 from tests.conftest import AuthActions, _empty_tables
 from tests.web.test_access import _WORLDS, NEW_PASSWORD, _fingerprint
 
@@ -44,6 +44,11 @@ class Id(Number):
 
 class Day(Kind):
     """A date: gets the edges of the calendar and days that do not exist."""
+
+
+class Picture(Kind):
+    """A file field: typed, a real photo (tests/pictures.py); the harms send text in its place,
+    or another file."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,7 @@ WALK: dict[tuple[str, str], Walk] = {
             ("members.profile", "/membres/{member}", "member"),
             ("members.edit_profile", "/profil", "member"),
             ("members.account_settings", "/compte/reglages", "member"),
+            ("members.photo", "/photos/{member}/small/0123456789abcdef.webp", "anonymous"),
             ("members.confirm_email_change", "/compte/adresse/{email_token}", "anonymous"),
             ("spaces.index", "/lieux", "member"),
             ("spaces.show", "/lieux/{A}", "member"),
@@ -187,6 +193,8 @@ WALK: dict[tuple[str, str], Walk] = {
             "confirm": Text(NEW_PASSWORD),
         },
     ),
+    ("members.upload_photo", "POST"): Walk("/profil/photo", data={"photo": Picture("")}),
+    ("members.remove_photo", "POST"): Walk("/profil/photo/supprimer"),
     ("members.end_session", "POST"): Walk("/compte/reglages/sessions/{member_session}/fermer"),
     ("members.change_email", "POST"): Walk(
         "/compte/reglages/adresse",
@@ -443,7 +451,10 @@ def _form_payloads(data: dict[str, str]) -> list[tuple[str, dict]]:
     def with_(keys, make) -> dict:
         return {k: (make(v) if k in keys else v) for k, v in data.items()}
 
-    sent = [("typed", with_(texts, _typed))]
+    files = [k for k, v in data.items() if isinstance(v, Picture)]
+    photo = pictures.photo(300, 200)
+    typed = with_(texts, _typed)
+    sent = [("typed", {**typed, **{k: (io.BytesIO(photo), "photo.jpg") for k in files}})]
     sent += [(name, with_(texts, lambda v, e=e: v + e)) for name, e in ENDINGS.items() if texts]
     sent += [(f"1 MB in {k}", with_([k], lambda _v: MB)) for k in (texts + numbers)[:2]]
     sent.append(("file", with_(list(data), lambda _v: _file()) if data else {"piece": _file()}))
@@ -596,12 +607,13 @@ class _Walker:
                 data = {_filled(k, values): _filled(v, values) for k, v in data.items()}
             body = {"json": data} if name.startswith("json") else {"data": data}
             files = name == "file"
+            photo = isinstance(data, dict) and any(isinstance(v, tuple) for v in data.values())
             status = self.send(
                 f"POST {walk.path} [{name}]",
                 "POST",
                 path,
                 unchanged=(files or name == "json object") and bool(walk.data),  # not text
-                content_type="multipart/form-data" if files else None,
+                content_type="multipart/form-data" if files or photo else None,
                 **body,
             )
             if name == "typed" and status >= 400 and not walk.refused:

@@ -10,6 +10,7 @@ until someone says how to call it).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -29,7 +30,7 @@ from sqlalchemy import select
 
 from exchange import create_app
 from exchange.config import ROOT, Config
-from exchange.services.community import accounts, memberships, settings
+from exchange.services.community import accounts, memberships, photos, settings
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts
 from exchange.services.moderation import acts, reports
@@ -37,7 +38,7 @@ from exchange.services.money import amounts, checkout, connect, fees
 from exchange.services.reputation import feedback
 from models import Category, OutboxEmail, StripeEvent, db
 from models.base import utcnow
-from tests import factories, snapshots
+from tests import factories, pictures, snapshots
 from tests.conftest import WEBHOOK_SECRET
 from tests.stripe_fake import sign
 
@@ -216,6 +217,8 @@ class World:
             values["exchange_id"] = exchange.id
         if endpoint == "members.end_session":
             values["session_id"] = self.phone_session
+        if endpoint == "members.photo":  # the admin's picture
+            values.update(user_id=self.admin.id, photo=self.admin.photo, size="small")
         if endpoint == "members.confirm_email_change":
             values["token"] = self.email_token
         if endpoint == "auth.reset_password":
@@ -292,6 +295,7 @@ def _read_again(built: World) -> World:
 
 def _build_world(app, outbox) -> World:
     admin = factories.member("Adèle Admin", "adele@example.org", admin=True)
+    photos.set_photo(admin.id, pictures.photo(120, 120))  # one to remove
     approval = factories.space("La Coopérative", join_policy="approval")
     open_space = factories.space("Le Hangar", join_policy="open")
     coordinator = factories.coordinator(approval, display_name="Colette Coord")
@@ -497,6 +501,12 @@ UNSAFE_CASES: dict[str, Case] = {
         ("outbox_emails",),
     ),
     "members.confirm_email_change": Case(None, lambda w: {}, ("users",)),
+    "members.upload_photo": Case(
+        "regular",
+        lambda w: {"photo": (io.BytesIO(pictures.photo(200, 200)), "moi.jpg")},
+        ("users",),
+    ),
+    "members.remove_photo": Case("admin", lambda w: {}, ("users",)),
     "members.edit_profile": Case(
         "admin",
         lambda w: {
