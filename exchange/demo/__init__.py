@@ -19,6 +19,7 @@ from sqlalchemy import select
 from exchange.config import DEMO_DOMAIN
 from exchange.demo import exchanges as demo_exchanges
 from exchange.demo import feedback as demo_feedback
+from exchange.demo import portraits
 from exchange.demo.listings import LISTING_DAYS, add_listings
 from exchange.demo.network import (
     ADMIN_EMAIL,
@@ -68,8 +69,10 @@ def seed() -> None:
     add_people(net)
     add_listings(net)
     db.session.commit()
+    people = [user.id for user, _home in net.people]
     demo_exchanges.add(random.Random(SEED), net.now, net.admin, net.spaces)
     demo_feedback.add(random.Random(SEED), net.now)
+    portraits.add(random.Random(SEED), people)
 
 
 def print_logins(echo: Callable[[str], object]) -> None:

@@ -12,6 +12,7 @@ from exchange import demo
 from exchange.demo import feedback_world as demo_words
 from exchange.demo import history_data as demo_history
 from exchange.demo import listings as demo_listings
+from exchange.demo import portraits as demo_portraits
 from exchange.services.community import accounts
 from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.ledger import rules as network_rules
@@ -250,6 +251,18 @@ def test_seed_is_deterministic_and_idempotent(app):
     _wipe()
     demo.seed()
     assert _snapshot() == first
+    _one_member_in_three_has_a_drawn_picture_that_is_served(app)
+
+
+def _one_member_in_three_has_a_drawn_picture_that_is_served(app):
+    """(Here rather than on `seeded_demo`: the files come with a real seed, not with rows.)"""
+    pictured = db.session.scalars(select(User).where(User.photo.is_not(None))).all()
+    assert len(pictured) == len(demo.MEMBERS[:: demo_portraits.EVERY]) == 14
+    assert len({u.photo for u in pictured}) == len(pictured)  # each its own landscape
+    client = app.test_client()
+    for user in pictured:
+        served = client.get(f"/photos/{user.id}/large/{user.photo}.webp")
+        assert served.status_code == 200 and served.mimetype == "image/webp", user.email
 
 
 def test_print_logins_lists_one_coordinator_per_space(app, seeded_demo):
