@@ -110,8 +110,15 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
     mail.init_app(app)
     storage.init_app(app)
-    # The outbox's sweep (retries that are due, rows the queue never got) runs every so often.
-    jobs.init_app(app, periodic=("exchange.services.notify.outbox.sweep",))
+    # The outbox's sweep (retries that are due, rows the queue never got) and the data exports'
+    # (files never taken, once expired) run every so often.
+    jobs.init_app(
+        app,
+        periodic=(
+            "exchange.services.notify.outbox.sweep",
+            "exchange.services.privacy.export.sweep",
+        ),
+    )
 
     from exchange.i18n import select_locale, select_timezone
 

@@ -129,6 +129,11 @@ class Config:
     # A logged time nobody confirms within this many days expires, moving nothing.
     EXCHANGE_LOG_DAYS = int(os.environ.get("EXCHANGE_LOG_DAYS", "30"))
 
+    # A member's data export: built while they wait up to this many rows (movements, exchange
+    # history, notifications), by a job beyond; a job's file is offered for EXPORT_HOURS.
+    EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "3000"))
+    EXPORT_HOURS = int(os.environ.get("EXPORT_HOURS", "48"))
+
     # Online fees (Stripe): on only when the network has set all three keys.
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")

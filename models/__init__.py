@@ -13,12 +13,14 @@ from models.moderation import ModerationAction
 from models.notifications import Notification
 from models.outbox import OutboxEmail
 from models.payments import Fee, StripeAccount, StripeEvent
+from models.privacy import DataExport
 from models.spaces import Membership, Space
 from models.users import LoginSession, Skill, User, user_skills
 
 __all__ = [
     "Account",
     "Category",
+    "DataExport",
     "Entry",
     "Exchange",
     "ExchangeEvent",

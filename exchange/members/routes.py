@@ -17,6 +17,7 @@ from exchange.services.errors import InvalidToken
 from exchange.services.listings import queries as listing_queries
 from exchange.services.moderation import rights
 from exchange.services.money import amounts, connect
+from exchange.services.privacy import export
 from exchange.services.reputation import summaries
 
 bp = Blueprint("members", __name__)
@@ -157,6 +158,7 @@ def _settings_page(form: PasswordChangeForm, email_form: EmailChangeForm):
         form=form,
         email_form=email_form,
         sessions=settings.live_sessions(current_user.id),
+        export=export.waiting(current_user.id),
         this_session=accounts.session_id(current_user.get_id()),
     )
     return page, 400 if form.errors or email_form.errors else 200

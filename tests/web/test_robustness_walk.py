@@ -195,6 +195,8 @@ WALK: dict[tuple[str, str], Walk] = {
     ),
     ("members.upload_photo", "POST"): Walk("/profil/photo", data={"photo": Picture("")}),
     ("members.remove_photo", "POST"): Walk("/profil/photo/supprimer"),
+    ("members.export_data", "POST"): Walk("/compte/donnees"),
+    ("members.take_export", "POST"): Walk("/compte/donnees/{export}", needs=("export",)),
     ("members.end_session", "POST"): Walk("/compte/reglages/sessions/{member_session}/fermer"),
     ("members.change_email", "POST"): Walk(
         "/compte/reglages/adresse",

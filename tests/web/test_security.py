@@ -35,6 +35,7 @@ from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts
 from exchange.services.moderation import acts, reports
 from exchange.services.money import amounts, checkout, connect, fees
+from exchange.services.privacy import export
 from exchange.services.reputation import feedback
 from models import Category, OutboxEmail, StripeEvent, db
 from models.base import utcnow
@@ -179,6 +180,7 @@ class World:
     disputed_fee: object = None
     failed_email: object = None  # an email to the regular member the mail server refused
     phone_session: str = ""  # the regular member, logged in on a phone too
+    regular_export: int = 0  # the regular member's prepared export, ready to be taken
     email_token: str = ""  # the regular member's link to move to another address
     users: dict = field(default_factory=dict)
 
@@ -217,6 +219,8 @@ class World:
             values["exchange_id"] = exchange.id
         if endpoint == "members.end_session":
             values["session_id"] = self.phone_session
+        if endpoint == "members.take_export":
+            values["export_id"] = self.regular_export
         if endpoint == "members.photo":  # the admin's picture
             values.update(user_id=self.admin.id, photo=self.admin.photo, size="small")
         if endpoint == "members.confirm_email_change":
@@ -291,6 +295,14 @@ def _read_again(built: World) -> World:
     fields = {f.name: again(getattr(built, f.name)) for f in dataclass_fields(built)}
     fields["users"] = {role: again(user) for role, user in built.users.items()}
     return World(**fields)
+
+
+def _prepared_export(app, member) -> int:
+    app.config["EXPORT_INLINE_ROWS"] = -1  # to the job (inline here): ready at once
+    try:
+        return export.request_export(member.id).id
+    finally:
+        app.config["EXPORT_INLINE_ROWS"] = Config.EXPORT_INLINE_ROWS
 
 
 def _build_world(app, outbox) -> World:
@@ -420,6 +432,7 @@ def _build_world(app, outbox) -> World:
             accounts.start_session(regular, user_agent="Firefox sur Android")
         ),
         email_token=email_token,
+        regular_export=_prepared_export(app, regular),
     )
     w.users = {"admin": admin, "coordinator": coordinator, "regular": regular, "partner": partner}
     return w
@@ -438,6 +451,7 @@ class Case:
     # world and the fake Stripe); the control below then runs it with fees on, against the
     # fake Stripe. The CSRF walk needs none of it: the token is checked before any view runs.
     with_fees: Callable[[World, object], None] | None = None
+    config: dict = field(default_factory=dict)  # settings of the app the control requests
 
 
 def _ready(w: World, fake) -> None:
@@ -507,6 +521,11 @@ UNSAFE_CASES: dict[str, Case] = {
         ("users",),
     ),
     "members.remove_photo": Case("admin", lambda w: {}, ("users",)),
+    # Prepared by a job (a ZIP at once changes nothing to see), then taken.
+    "members.export_data": Case(
+        "coordinator", lambda w: {}, ("data_exports",), config={"EXPORT_INLINE_ROWS": -1}
+    ),
+    "members.take_export": Case("regular", lambda w: {}, ("data_exports",)),
     "members.edit_profile": Case(
         "admin",
         lambda w: {
@@ -773,7 +792,7 @@ def test_the_same_request_with_the_pages_token_does_take_effect(
     if case.with_fees is not None:  # fees on, in the test's app and in the one requested
         case.with_fees(world, request.getfixturevalue("fake_stripe"))
         stripe = _fees_config(app)
-    csrf_app = make_app(WTF_CSRF_ENABLED=True, **stripe)
+    csrf_app = make_app(WTF_CSRF_ENABLED=True, **stripe, **case.config)
     mails = csrf_app.extensions["archipel.mailer"].outbox
     client = Clients(csrf_app, world)(case.actor)
     rule = next(r for r in _unsafe_rules(csrf_app) if r.endpoint == endpoint)

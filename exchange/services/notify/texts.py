@@ -28,6 +28,7 @@ GENERIC_EMAILS = (
             "retribution_received",
             "welcome_grant",
             "transfer_corrected",
+            "export_ready",
         }
     )
     | feedback_texts.KINDS
@@ -41,6 +42,12 @@ def describe_kind(kind: str, d: dict) -> str:
         return feedback_texts.describe(kind, d)
     if kind in fee_texts.KINDS:
         return fee_texts.describe(kind, d)
+    if kind == "export_ready":
+        return _(
+            "Votre export de données est prêt : téléchargez-le depuis vos réglages dans les "
+            "%(hours)s heures, après quoi il sera effacé.",
+            hours=d.get("hours", 48),
+        )
     if kind in GENERIC_EMAILS:
         return _ledger_texts(kind, d)
     texts = {

@@ -1,0 +1,1 @@
+"""What Archipel holds about a member: taking it (export) and leaving (erasure)."""
