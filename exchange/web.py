@@ -45,6 +45,7 @@ _ACTION_LABELS = {
     "report_dismissed": _l("Signalement classé sans suite"),
     "member_suspended": _l("Compte suspendu"),
     "member_reinstated": _l("Compte réactivé"),
+    "member_erased": _l("Compte supprimé (droit à l'effacement)"),
     "feedback_hidden": _l("Texte d'un retour masqué"),
     "feedback_restored": _l("Texte d'un retour rétabli"),
     "exchange_resolved": _l("Échange tranché"),
@@ -80,6 +81,7 @@ _TRANSFER_KINDS = {
     "retribution": _l("Rétribution"),
     "grant": _l("Crédit de bienvenue"),
     "correction": _l("Correction"),
+    "closure": _l("Clôture de compte"),
 }
 
 

@@ -28,7 +28,9 @@ from models.base import Model, UTCDateTime, utcnow
 from models.users import User
 
 ACCOUNT_KINDS = ("member", "pot")
-TRANSFER_KINDS = ("settlement", "gift", "retribution", "grant", "correction")
+# A closure settles the balance of an account whose member left (services/privacy/erasure.py)
+# with the common pot: what they held goes to it, what they owed it takes on.
+TRANSFER_KINDS = ("settlement", "gift", "retribution", "grant", "correction", "closure")
 
 # Defaults of the network's rules, until an admin sets them.
 DEFAULT_FLOOR = -20 * 60
@@ -75,7 +77,8 @@ class Transfer(Model):
     __tablename__ = "transfers"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('settlement', 'gift', 'retribution', 'grant', 'correction')", name="kind"
+            "kind IN ('settlement', 'gift', 'retribution', 'grant', 'correction', 'closure')",
+            name="kind",
         ),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("debit_account_id <> credit_account_id", name="two_accounts"),

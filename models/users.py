@@ -51,6 +51,8 @@ class User(Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The member left (GDPR art. 17): name, address and texts are gone, the ledger's rows stay.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     bio: Mapped[str] = mapped_column(Text, default="", server_default="")
     city: Mapped[str] = mapped_column(String(80), default="", server_default="")

@@ -68,3 +68,11 @@ class CorrectionForm(Form):
         _l("Raison de la correction"),
         validators=[DataRequired(_l("Dites pourquoi.")), Length(max=1000)],
     )
+
+
+class EraseMemberForm(Form):
+    reason = TextAreaField(
+        _l("La demande à laquelle vous répondez"),
+        validators=[DataRequired(_l("Dites à quelle demande vous répondez.")), Length(max=1000)],
+        description=_l("Par exemple : courriel du 3 décembre, appel de la personne. Consigné."),
+    )

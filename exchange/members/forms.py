@@ -69,3 +69,12 @@ class PhotoForm(Form):
         validators=[FileRequired(_l("Choisissez une image sur votre appareil."))],
         description=_l("JPEG, PNG ou WebP, 5 Mo au plus. Elle sera recadrée en carré."),
     )
+
+
+class LeaveForm(Form):
+    """Leaving asks for the password: a session left open on a shared computer is not enough."""
+
+    current_password = PasswordField(
+        _l("Votre mot de passe"),
+        validators=[DataRequired(_l("Indiquez votre mot de passe pour confirmer."))],
+    )

@@ -1,15 +1,16 @@
-"""A member's data: taking it as a ZIP (at once, or later from a job's file)."""
+"""A member's data: taking it as a ZIP (at once, or later from a job's file), and leaving."""
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 
 from exchange.actions import act
+from exchange.members.forms import LeaveForm
 from exchange.members.routes import bp
 from exchange.services.exchanges.lifecycle import today
-from exchange.services.privacy import export
+from exchange.services.privacy import erasure, export
 
 
 def _attachment(data: bytes) -> Response:
@@ -50,3 +51,23 @@ def take_export(export_id: int):
     if outcome:
         return _attachment(outcome.value)
     return redirect(url_for("members.account_settings", _anchor="donnees"))
+
+
+@bp.route("/compte/supprimer", methods=["GET", "POST"])
+@login_required
+def leave():
+    """Delete my account: what it erases and what it keeps, then my password."""
+    form = LeaveForm()
+    outcome = None
+    if form.validate_on_submit():
+        outcome = act(lambda: erasure.leave(current_user.id, form.current_password.data), form=form)
+        if outcome:
+            logout_user()
+            flash(_("Votre compte a été supprimé. Merci pour le temps partagé."), "success")
+            return redirect(url_for("main.index"))
+    page = render_template(
+        "members/leave.html", form=form, account_balance=erasure.balance_left(current_user.id)
+    )
+    return page, outcome.error.status_code if outcome is not None and outcome.error else (
+        400 if form.errors else 200
+    )

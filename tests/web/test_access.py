@@ -666,6 +666,19 @@ def check_photo_saved(w, role, r):
         assert (_user(w[person]).photo is not None) == (person == role)
 
 
+def check_left(w, role, r):
+    """Only the member who asked is gone."""
+    for person in PEOPLE:
+        assert (_user(w[person]).erased_at is not None) == (person == role and role != "admin")
+
+
+def check_erased_on_request(w, role, r):
+    assert (_user(w["member"]).erased_at is not None) == (role == "admin")
+    for person in PEOPLE:
+        if person != "member":
+            assert _user(w[person]).erased_at is None
+
+
 def check_own_data(w, role, r):
     """The ZIP holds the member's own address and nobody else's."""
     if r.status_code != OK:
@@ -2267,6 +2280,24 @@ CASES = [
     # Pictures are public, as names are; only a member's current one is served.
     row("GET", "/photos/{member}/small/0123456789abcdef.webp", (NOT_FOUND,) * 6),
     row("GET", "/photos/{member}/small/{member_photo}.webp", ALL_OK, needs=("export",)),
+    # Leaving: each their own account (the admin, the network's last one, may not leave);
+    # the admin deletes a member's on request.
+    row("GET", "/compte/supprimer", MEMBERS_ONLY),
+    row(
+        "POST",
+        "/compte/supprimer",
+        (LOGIN, *(HOME,) * 4, BAD),
+        data={"current_password": factories.PASSWORD},
+        check=check_left,
+    ),
+    row("GET", "/admin/membres/{member}/supprimer", ADMIN_ONLY),
+    row(
+        "POST",
+        "/admin/membres/{member}/supprimer",
+        (LOGIN, *(FORBIDDEN,) * 4, Redirect("/membres")),
+        data={"reason": "Courriel de Mila du 3 décembre"},
+        check=check_erased_on_request,
+    ),
     # A member's data: their own ZIP for each; a prepared export is its owner's only, once.
     row("POST", "/compte/donnees", (LOGIN, *(OK,) * 5), check=check_own_data),
     row(

@@ -126,6 +126,8 @@ WALK: dict[tuple[str, str], Walk] = {
             ("members.profile", "/membres/{member}", "member"),
             ("members.edit_profile", "/profil", "member"),
             ("members.account_settings", "/compte/reglages", "member"),
+            ("members.leave", "/compte/supprimer", "member"),
+            ("admin.erase_member", "/admin/membres/{member}/supprimer", "admin"),
             ("members.photo", "/photos/{member}/small/0123456789abcdef.webp", "anonymous"),
             ("members.confirm_email_change", "/compte/adresse/{email_token}", "anonymous"),
             ("spaces.index", "/lieux", "member"),
@@ -196,6 +198,12 @@ WALK: dict[tuple[str, str], Walk] = {
     ("members.upload_photo", "POST"): Walk("/profil/photo", data={"photo": Picture("")}),
     ("members.remove_photo", "POST"): Walk("/profil/photo/supprimer"),
     ("members.export_data", "POST"): Walk("/compte/donnees"),
+    ("members.leave", "POST"): Walk(
+        "/compte/supprimer", data={"current_password": Text(factories.PASSWORD)}
+    ),
+    ("admin.erase_member", "POST"): Walk(
+        "/admin/membres/{member}/supprimer", "admin", {"reason": Text("Courriel du 3 décembre")}
+    ),
     ("members.take_export", "POST"): Walk("/compte/donnees/{export}", needs=("export",)),
     ("members.end_session", "POST"): Walk("/compte/reglages/sessions/{member_session}/fermer"),
     ("members.change_email", "POST"): Walk(

@@ -526,6 +526,12 @@ UNSAFE_CASES: dict[str, Case] = {
         "coordinator", lambda w: {}, ("data_exports",), config={"EXPORT_INLINE_ROWS": -1}
     ),
     "members.take_export": Case("regular", lambda w: {}, ("data_exports",)),
+    "members.leave": Case(
+        "regular", lambda w: {"current_password": factories.PASSWORD}, ("users", "transfers")
+    ),
+    "admin.erase_member": Case(
+        "admin", lambda w: {"reason": "Courriel du 3 décembre"}, ("users", "moderation_actions")
+    ),
     "members.edit_profile": Case(
         "admin",
         lambda w: {

@@ -41,7 +41,7 @@ def key(user_id: int, photo: str, size: str) -> str:
     return f"photos/{user_id}/{photo}-{size}.{images.EXTENSION}"
 
 
-def _forget(user_id: int, photo: str | None) -> None:
+def forget(user_id: int, photo: str | None) -> None:
     """Remove a picture's files once no row names them; a store that fails only leaves
     orphans behind (logged), never an error for the member."""
     if not photo:
@@ -68,17 +68,17 @@ def set_photo(user_id: int, data: bytes) -> User:
             written.append(size)
     except StorageError:
         log.warning("could not store a photo for member %s", user.id, exc_info=True)
-        _forget(user.id, photo.digest if written else None)
+        forget(user.id, photo.digest if written else None)
         raise StoreUnavailable() from None
     old, user.photo = user.photo, photo.digest
     try:
         db.session.commit()
     except Exception:
         db.session.rollback()
-        _forget(user_id, photo.digest)
+        forget(user_id, photo.digest)
         raise
     if old != photo.digest:
-        _forget(user.id, old)
+        forget(user.id, old)
     return user
 
 
@@ -87,7 +87,7 @@ def remove_photo(user_id: int) -> User:
     user = user_of(user_id)
     old, user.photo = user.photo, None
     db.session.commit()
-    _forget(user.id, old)
+    forget(user.id, old)
     return user
 
 

@@ -17,7 +17,7 @@ from models import LoginSession, User, db
 from models.base import utcnow
 
 
-def _with_password(user_id: int, current: str) -> User:
+def with_password(user_id: int, current: str) -> User:
     """The member, once they typed their current password: a session left open somewhere is
     not enough to change what guards the account."""
     user = user_of(user_id)
@@ -30,7 +30,7 @@ def change_password(user_id: int, session_token: str | None, current: str, new: 
     """The member sets a new password, the current one first: every other session of theirs
     ends (a device left logged in elsewhere is logged out), this one stays, and an email tells
     them, so that a change they did not make does not go unnoticed."""
-    user = _with_password(user_id, current)
+    user = with_password(user_id, current)
     passwords.check_strength(new or "", [user.email, user.display_name])
     if passwords.verify_password(user.password_hash, new):
         raise InvalidInput(
@@ -91,7 +91,7 @@ def request_email_change(user_id: int, current: str, new_email: str) -> str:
     told at once. An address another account holds gets a notice instead of a link, and the
     answer is the same: this form does not tell which addresses are members. Returns the
     address as it will be kept."""
-    user = _with_password(user_id, current)
+    user = with_password(user_id, current)
     email = accounts.checked_email(new_email or "")
     if email == user.email:
         raise InvalidInput(_l("C'est déjà votre adresse."), field="email")

@@ -114,6 +114,7 @@ def transfer(
     reverses_id: int | None = None,
     request_key: str | None = None,
     at: datetime | None = None,
+    within_limits: bool = True,
 ) -> Transfer:
     """Move `minutes` from one account to another, inside the caller's transaction.
 
@@ -121,10 +122,11 @@ def transfer(
     network, an import), written in order, so that running balances follow the dates.
 
     Refused with CreditLimitExceeded (nothing written) when either account would pass its
-    limit. When `request_key` names a transfer already written, that transfer is returned,
-    marked `replayed`, and nothing moves again: a replayed request moves credits once. The key
-    is read again once the accounts are locked: a twin request sent at the same instant may
-    have written it while this one waited.
+    limit; a closure alone (`within_limits=False`) is not: a member who leaves owing time leaves
+    the debt to the pot, which may then go below zero. When `request_key` names a transfer
+    already written, that transfer is returned, marked `replayed`, and nothing moves again: a
+    replayed request moves credits once. The key is read again once the accounts are locked: a
+    twin request sent at the same instant may have written it while this one waited.
     """
     if kind not in TRANSFER_KINDS:
         raise ValueError(f"unknown transfer kind {kind!r}")
@@ -135,7 +137,8 @@ def transfer(
     accounts = _lock([from_account, to_account])
     if (replayed := by_request_key(request_key)) is not None:
         return replayed
-    check_room(accounts[from_account], accounts[to_account], minutes, author_id)
+    if within_limits:
+        check_room(accounts[from_account], accounts[to_account], minutes, author_id)
     moved = Transfer(
         kind=kind,
         amount=minutes,

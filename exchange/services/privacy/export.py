@@ -184,11 +184,11 @@ def take(user_id: int, export_id: int) -> bytes:
         raise NotFound(_l("Cet export a déjà été téléchargé ou a expiré : demandez-en un nouveau."))
     export.state, export.taken_at = "taken", utcnow()
     db.session.commit()
-    _drop(export.key)
+    drop(export.key)
     return data
 
 
-def _drop(key: str) -> None:
+def drop(key: str) -> None:
     try:
         storage().delete(key)
     except StorageError:
@@ -212,4 +212,4 @@ def sweep() -> None:
     db.session.commit()
     for export in expired:
         if export.key:
-            _drop(export.key)
+            drop(export.key)
