@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -59,7 +68,18 @@ def confirm_email(token: str):
             "auth/confirm_invalid.html", message=str(e.message), form=EmailForm()
         ), 400
     if form.validate_on_submit():
-        accounts.confirm_email(token)
+        user = accounts.confirm_email(token, user_agent=request.headers.get("User-Agent", ""))
+        if user.session_token:
+            session.clear()  # a fresh session, as at log-in
+            login_user(user)
+            flash(
+                _(
+                    "Adresse confirmée : bienvenue sur %(network)s !",
+                    network=current_app.config["NETWORK_NAME"],
+                ),
+                "success",
+            )
+            return redirect(url_for("members.first_steps"))
         flash(_("Adresse confirmée. Vous pouvez vous connecter."), "success")
         return redirect(url_for("auth.login", email=user.email))
     return render_template("auth/confirm.html", form=form, user=user)

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from exchange.forms_common import Form
-from exchange.services.community import members, spaces
+from exchange.services.community import first_steps, members, spaces
 from exchange.services.listings import queries as listing_queries
 from exchange.services.notify import notifications
 from exchange.services.reputation import summaries
@@ -28,6 +28,10 @@ def index():
         spaces=spaces.list_spaces(),
         newcomers=newcomers,
         skills=members.popular_skills(18),
+        # A newcomer's checklist, until every step is done (then the page stays, unannounced).
+        first_steps=first_steps.progress(current_user.id)
+        if current_user.is_authenticated
+        else None,
     )
 
 

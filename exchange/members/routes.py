@@ -13,6 +13,7 @@ from exchange.feedback.forms import ReplyForm
 from exchange.forms_common import int_arg
 from exchange.members.forms import EmailChangeForm, PasswordChangeForm, PhotoForm, ProfileForm
 from exchange.services.community import accounts, members, settings
+from exchange.services.community.first_steps import progress as first_steps_of
 from exchange.services.errors import InvalidToken
 from exchange.services.listings import queries as listing_queries
 from exchange.services.moderation import rights
@@ -194,3 +195,11 @@ def end_session(session_id: str):
         done=_("Session fermée : ce navigateur-là devra se reconnecter."),
     )
     return redirect(url_for("members.account_settings"))
+
+
+@bp.route("/premiers-pas")
+@login_required
+def first_steps():
+    """A newcomer's checklist: join a space, say what I can do, a photo, a first listing, a
+    first exchange; each step ticks itself once done."""
+    return render_template("members/first_steps.html", progress=first_steps_of(current_user.id))

@@ -73,12 +73,11 @@ def test_newcomer_signs_up_confirms_fills_profile_and_is_accepted_into_a_space(
     expect(newcomer.get_by_role("main")).to_contain_text(f"Bonjour {NEWCOMER['name']}")
     screenshot(newcomer, "confirm")
     newcomer.get_by_role("button", name="Confirmer mon adresse").click()
-    expect(newcomer.get_by_text("Adresse confirmée. Vous pouvez vous connecter.")).to_be_visible()
-    expect(newcomer.get_by_label("Adresse e-mail")).to_have_value(NEWCOMER["email"])
-    screenshot(newcomer, "confirmed-login")
-    log_in(newcomer, NEWCOMER["email"], NEWCOMER["password"])
-    expect(newcomer.get_by_text(f"Bienvenue, {NEWCOMER['name']}.")).to_be_visible()
-    screenshot(newcomer, "logged-in")
+    # Confirmed and logged in at once, on the checklist of a newcomer's first steps.
+    expect(newcomer.get_by_text("Adresse confirmée : bienvenue sur Archipel !")).to_be_visible()
+    expect(newcomer.get_by_role("heading", level=1, name="Premiers pas")).to_be_visible()
+    expect(newcomer.get_by_role("status").filter(has_text="étapes")).to_have_text("0 étapes sur 5")
+    screenshot(newcomer, "first-steps")
 
     # --- Their profile, reached from their name in the header, then edited.
     header(newcomer).get_by_role("link", name=NEWCOMER["name"]).click()
@@ -161,6 +160,14 @@ def test_newcomer_signs_up_confirms_fills_profile_and_is_accepted_into_a_space(
         )
     ).to_be_visible()
     screenshot(newcomer, "notifications")
+
+    # --- Their first steps have ticked themselves: a space, and what they can do.
+    newcomer.goto(live_server.url + "/premiers-pas")
+    expect(newcomer.get_by_role("status").filter(has_text="étapes")).to_have_text("2 étapes sur 5")
+    expect(newcomer.locator("li.step.done h2")).to_have_text(
+        ["Rejoindre un lieu (fait)", "Dire ce que vous savez faire (fait)"]
+    )
+    screenshot(newcomer, "first-steps-two")
 
 
 def _english_catalogue():

@@ -1362,7 +1362,11 @@ def check_signed_up(w, role, r):
 
 
 def check_confirmed(w, role, r):
+    """The link's first use confirms and logs its newcomer in (a session of theirs)."""
     assert _user(w["newcomer"]).email_confirmed
+    assert db.session.scalar(
+        select(func.count(LoginSession.id)).where(LoginSession.user_id == w["newcomer"])
+    )
 
 
 def check_password_reset(w, role, r):
@@ -2283,6 +2287,7 @@ CASES = [
     # Leaving: each their own account (the admin, the network's last one, may not leave);
     # the admin deletes a member's on request.
     row("GET", "/compte/supprimer", MEMBERS_ONLY),
+    row("GET", "/premiers-pas", MEMBERS_ONLY),
     row(
         "POST",
         "/compte/supprimer",
@@ -3497,7 +3502,7 @@ CASES = [
             (
                 "POST",
                 "/confirmation/{confirm_token}",
-                (Redirect("/connexion"),) * 6,
+                (Redirect("/premiers-pas"),) * 6,
                 "newcomer",
                 {"check": check_confirmed},
             ),

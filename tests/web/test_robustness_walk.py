@@ -127,6 +127,7 @@ WALK: dict[tuple[str, str], Walk] = {
             ("members.edit_profile", "/profil", "member"),
             ("members.account_settings", "/compte/reglages", "member"),
             ("members.leave", "/compte/supprimer", "member"),
+            ("members.first_steps", "/premiers-pas", "member"),
             ("admin.erase_member", "/admin/membres/{member}/supprimer", "admin"),
             ("members.photo", "/photos/{member}/small/0123456789abcdef.webp", "anonymous"),
             ("members.confirm_email_change", "/compte/adresse/{email_token}", "anonymous"),

@@ -141,12 +141,19 @@ def check_confirmation_token(token: str) -> User:
     return user
 
 
-def confirm_email(token: str) -> User:
-    """Mark the address as confirmed. Confirming twice is harmless."""
+def confirm_email(token: str, *, user_agent: str = "") -> User:
+    """Mark the address as confirmed. Confirming twice is harmless.
+
+    The first time, the link also logs the member in (`session_token` set): they just chose
+    their password, and their first steps are what they came for. Later, the link only leads
+    to the log-in page: one who finds it in a mailbox cannot open the account with it."""
     user = check_confirmation_token(token)
     if not user.email_confirmed:
         user.email_confirmed_at = utcnow()
-        db.session.commit()
+        if user.is_suspended:
+            db.session.commit()
+        else:
+            start_session(user, user_agent=user_agent)  # commits both
     return user
 
 
