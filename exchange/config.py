@@ -61,9 +61,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     HSTS = ENV_NAME == "production"
 
-    # Forms are text, but a profile picture may weigh 5 MB (exchange/images.py): the form
-    # around it fits in 6 MB. Text fields stay bounded by MAX_FORM_MEMORY_SIZE.
-    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    MAX_CONTENT_LENGTH = (
+        2 * 1024 * 1024
+    )  # forms are text: 2 MB is generous (a picture: security.py)
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock: no expired forms

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from exchange import images
 from exchange.errors import respond
 from exchange.extensions import login_manager
 from exchange.i18n import remember_language
@@ -47,6 +48,9 @@ def _policy() -> str:
 
 
 SHARED_PATHS = ("/static/", "/photos/")
+# Forms that carry a file, and how large a request they take (MAX_CONTENT_LENGTH for all the
+# others); past it, they say themselves what is too heavy rather than show the 413 page.
+UPLOADS = {"members.upload_photo": images.MAX_BYTES + 1024 * 1024}
 
 
 def _headers(response):
@@ -96,6 +100,12 @@ def register(app) -> None:
         return redirect(url_for("auth.login", next=target) if target else url_for("auth.login"))
 
     @app.before_request
+    def room_for_uploads():
+        """A picture's form may be larger than a text form (before anything reads the body)."""
+        if request.endpoint in UPLOADS:
+            request.max_content_length = UPLOADS[request.endpoint]
+
+    @app.before_request
     def refuse_nul_bytes():
         """A NUL byte is never text a person typed; PostgreSQL would refuse it with a 500."""
         values = [*request.args.values(), *request.args.keys()]
@@ -105,8 +115,10 @@ def register(app) -> None:
         ):
             try:
                 values += [*request.form.values(), *request.form.keys()]
-            except RequestEntityTooLarge:  # the view reading the form refuses it, in its words
-                return
+            except RequestEntityTooLarge:
+                if request.endpoint in UPLOADS:
+                    return  # the view reading the form refuses it, in its words
+                raise
         if any("\x00" in v for v in values):
             abort(400)
 

@@ -26,6 +26,16 @@ def main_nav(page: Page):
     return page.get_by_role("navigation", name="Navigation principale")
 
 
+def account_menu(page: Page):
+    """The header's menu of the member's own pages, opened (as a person clicks their name)."""
+    summary = header(page).locator("details.account-menu > summary")
+    if summary.is_visible():  # wide screens; on a phone the one menu holds everything
+        summary.click()
+    else:
+        header(page).locator("details.site-menu > summary").click()
+    return header(page)
+
+
 def log_in(page: Page, base_url: str, person: dict) -> None:
     """From the home page, through the header's link, with the factories' password."""
     page.goto(base_url + "/")

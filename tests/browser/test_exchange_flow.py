@@ -22,7 +22,14 @@ from playwright.sync_api import Page, expect
 
 from models import db
 from tests import factories
-from tests.browser.helpers import assert_fits_phone, header, log_in, main_nav, next_step
+from tests.browser.helpers import (
+    account_menu,
+    assert_fits_phone,
+    header,
+    log_in,
+    main_nav,
+    next_step,
+)
 from tests.browser.helpers import words as hm
 
 pytestmark = pytest.mark.browser
@@ -181,7 +188,7 @@ def test_exchange_proposed_accepted_logged_double_confirmed_moves_credits_once(
     screenshot(malik, "A-statement")
 
     # --- Inès's statement: the same movement, +1 h 30.
-    header(ines).get_by_role("link", name="Mon compte", exact=True).click()
+    account_menu(ines).get_by_role("link", name="Mon compte", exact=True).click()
     expect(ines.get_by_role("heading", level=1, name="Mon compte temps")).to_be_visible()
     expect(balance(ines)).to_have_text(hm("1 h 30"))
     rows = statement_rows(ines)

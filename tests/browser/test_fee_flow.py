@@ -36,7 +36,7 @@ from exchange.services.money import checkout, connect, fees, records
 from models import StripeEvent, db
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS
-from tests.browser.helpers import assert_fits_phone, header, log_in, next_step
+from tests.browser.helpers import account_menu, assert_fits_phone, header, log_in, next_step
 from tests.browser.helpers import words as text
 from tests.conftest import WEBHOOK_SECRET
 from tests.stripe_fake import sign
@@ -126,7 +126,7 @@ def test_fee_attached_on_accepting_is_paid_on_checkout_and_shows_in_the_money_le
     # --- Nadia connects her Stripe account from her profile.
     nadia = person()
     log_in(nadia, live_server.url, PROVIDER)
-    header(nadia).get_by_role("link", name=PROVIDER["name"]).click()
+    account_menu(nadia).get_by_role("link", name=PROVIDER["name"]).click()
     profile_url = nadia.url
     payments = nadia.locator("#paiements")
     expect(payments).to_have_text("Paiements en ligne")
@@ -392,7 +392,7 @@ def test_stripe_buttons_lead_to_stripe_under_the_sites_csp(
     page = new_page()  # the site's own Content-Security-Policy applies
     if button == "connect":
         log_in(page, live_server.url, PROVIDER)
-        header(page).get_by_role("link", name=PROVIDER["name"]).click()
+        account_menu(page).get_by_role("link", name=PROVIDER["name"]).click()
         page.get_by_role("button", name="Connecter mon compte Stripe").click()
         expect(page.get_by_role("heading", name="Fake Stripe onboarding")).to_be_visible()
     else:

@@ -80,6 +80,7 @@ def test_newcomer_signs_up_confirms_fills_profile_and_is_accepted_into_a_space(
     screenshot(newcomer, "first-steps")
 
     # --- Their profile, reached from their name in the header, then edited.
+    newcomer.locator("details.account-menu > summary").click()  # their name opens their menu
     header(newcomer).get_by_role("link", name=NEWCOMER["name"]).click()
     expect(newcomer.get_by_role("heading", level=1, name=NEWCOMER["name"])).to_be_visible()
     expect(newcomer.get_by_text("Aucune compétence indiquée pour le moment.")).to_be_visible()

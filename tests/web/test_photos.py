@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from PIL import Image
 
 from exchange.adapters.storage import storage
 from models import User, db
@@ -151,3 +152,15 @@ def test_the_photo_shows_in_the_directory_on_listings_and_exchanges(client, auth
     # Jean has no photo: his initials, in a circle no screen reader reads twice.
     directory = client.get("/membres").text
     assert 'aria-hidden="true">JD</span>' in directory
+
+
+def test_a_heavy_photo_under_5_mb_is_taken_though_text_forms_stop_at_2_mb(client, auth, member):
+    out = io.BytesIO()
+    Image.effect_noise((1800, 1500), 90).convert("RGB").save(out, "JPEG", quality=97)
+    assert 2 * 1024 * 1024 < len(out.getvalue()) < 5 * 1024 * 1024
+    auth.login(member)
+    assert _send(client, out.getvalue()).status_code == 302
+    assert _photo_of(member) is not None
+    # Any other form still refuses a body that heavy.
+    heavy = client.post("/profil", data={"bio": "x" * (3 * 1024 * 1024)})
+    assert heavy.status_code == 413
