@@ -1,13 +1,21 @@
-"""Fields that name a person: a member picked from a list, an email address."""
+"""Fields that name a person: a member picked by typing their name, an email address.
+
+A picker is two fields: the member's number (`MemberField`, a hidden input that the page's
+script fills when a suggestion is chosen, or a link's ?membre= did) and the name as typed
+(`PickedName`). Without a script, the name alone is sent: `pick_by_name` finds who it is, or
+gives the page the few it could be."""
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectField
+from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from exchange.config import DEMO_DOMAIN
-from exchange.forms_common import MAX_INT
+from exchange.forms_common import MAX_INT, int_arg
+from exchange.services.community import members
+from exchange.text import fold
 
 INVALID_EMAIL = _l("Cette adresse e-mail n'est pas valide.")
 
@@ -76,4 +84,71 @@ def new_address_field(label, **kwargs) -> EmailField:
             Length(max=254),
         ],
         **kwargs,
+    )
+
+
+class PickedName(StringField):
+    """The name typed in a picker (the suggestions' search, or the whole choice without a
+    script); at most 80 characters, as names are."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, validators=[Length(max=80)], **kwargs)
+
+
+def pick_by_name(member_field, name_field, find) -> list:
+    """Without a script the number is empty and the typed name is all there is: one member
+    answers to it (or exactly to it) → chosen; else the members it could be (none, or a few)
+    for the page to offer. `find(text)` gives the ones the page may offer."""
+    typed = name_field.data if isinstance(name_field.data, str) else ""
+    if member_field.data or not typed.strip():
+        return []
+    found = find(typed)
+    exact = [m for m in found if fold(m.display_name) == fold(typed)]
+    matches = exact or found
+    if len(matches) == 1:
+        member_field.data, name_field.data = str(matches[0].id), matches[0].display_name
+        return []
+    return matches
+
+
+def explain_pick(member_field, name_field, candidates: list) -> None:
+    """After validation: why nobody was chosen, beside the name the member typed."""
+    typed = name_field.data if isinstance(name_field.data, str) else ""
+    if member_field.data or not typed.strip():
+        return
+    member_field.errors = []
+    if candidates:
+        name_field.errors = [str(_l("Plusieurs membres répondent à ce nom : choisissez."))]
+    else:
+        name_field.errors = [
+            str(_l("Aucun membre du réseau ne répond à « %(name)s ».", name=typed.strip()))
+        ]
+
+
+def prepare_picker(member_field, name_field, *, find, one, wanted: int | None) -> list:
+    """Ready a picker before validation. GET: a link's ?membre= fills it (if the page may
+    offer that member). POST: a number without its name gets the name (the page says who);
+    a name without its number is looked up (`pick_by_name`). Returns the members a typed name
+    could be, for the page to offer."""
+    if request.method == "GET":
+        chosen = one(wanted) if wanted else None
+        if chosen is not None:
+            member_field.data, name_field.data = str(chosen.id), chosen.display_name
+        return []
+    number = member_field.data if isinstance(member_field.data, str) else ""
+    if number.isascii() and number.isdigit() and len(number) <= 10 and not name_field.data:
+        chosen = one(int(number)) if 0 < int(number) <= MAX_INT else None
+        name_field.data = chosen.display_name if chosen is not None else ""
+    return pick_by_name(member_field, name_field, find)
+
+
+def partner_picker(member_field, name_field, actor_id: int, space_ids=None) -> list:
+    """`prepare_picker` for the members one may give to, log time with or (in `space_ids`)
+    retribute, the page's ?membre= read."""
+    return prepare_picker(
+        member_field,
+        name_field,
+        find=lambda typed: members.partner_suggestions(actor_id, typed, space_ids),
+        one=lambda wanted: members.partner(actor_id, wanted, space_ids),
+        wanted=int_arg("membre"),
     )

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, TextAreaField
+from wtforms import BooleanField, DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from exchange.forms_common import Form
-from exchange.forms_people import MemberField
+from exchange.forms_people import MemberField, PickedName
 from exchange.forms_time import ConfirmedField, DurationField, RequestKeyField
 
 POT = "pot"  # the common pot, among the members one may give to
@@ -23,6 +23,10 @@ class GiftForm(Form):
     recipient = MemberField(
         _l("À qui"), validators=[DataRequired(_l("Choisissez à qui donner."))], extra=(POT,)
     )
+    recipient_name = PickedName(
+        _l("À qui"), description=_l("Tapez les premières lettres de son nom.")
+    )
+    to_pot = BooleanField(_l("À la caisse commune plutôt qu'à un membre"))
     minutes = DurationField(_l("Durée"))
     message = TextAreaField(
         _l("Message (facultatif)"),
@@ -38,6 +42,9 @@ class GiftForm(Form):
 
 class RetributeForm(Form):
     recipient = MemberField(_l("Membre"), validators=[DataRequired(_l("Choisissez un membre."))])
+    recipient_name = PickedName(
+        _l("Membre"), description=_l("Tapez les premières lettres de son nom.")
+    )
     minutes = DurationField(_l("Durée"))
     reason = TextAreaField(
         _l("Contribution aux communs"),

@@ -19,13 +19,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms import SelectChoice
 
 from exchange.account.forms import POT, GiftForm, PeriodForm, RetributeForm
 from exchange.actions import act
 from exchange.forms_common import int_arg
+from exchange.forms_people import explain_pick, partner_picker
 from exchange.forms_time import ask_to_confirm
-from exchange.services.community import members
 from exchange.services.errors import LargeAmountUnconfirmed
 from exchange.services.ledger import gifts, statements, transfers
 from exchange.services.ledger import limits as ledger_limits
@@ -130,19 +129,15 @@ def give():
         flash(_("Rejoignez d'abord un lieu du réseau : les dons se font entre membres."), "info")
         return redirect(url_for("spaces.index"))
     form = GiftForm()
-    form.recipient.choices = [
-        SelectChoice("", _("— choisir —")),
-        SelectChoice(POT, _("La caisse commune")),
-    ] + [
-        SelectChoice(str(m.id), m.display_name) for m in members.exchange_partners(current_user.id)
-    ]
     if request.method == "GET":
-        wanted = int_arg("membre")
-        form.recipient.data = (
-            str(wanted) if wanted else (POT if request.args.get("a") == POT else "")
-        )
+        form.to_pot.data = request.args.get("a") == POT
+    elif form.to_pot.data or form.recipient.data == POT:
+        form.recipient.data, form.to_pot.data = POT, True
+    candidates = partner_picker(form.recipient, form.recipient_name, current_user.id)
     status, large = 400 if request.method == "POST" else 200, None
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        explain_pick(form.recipient, form.recipient_name, candidates)
+    else:
         to = None if form.recipient.data == POT else int(form.recipient.data)
         given = act(
             lambda: gifts.give(
@@ -170,6 +165,7 @@ def give():
         account=account,
         limits=ledger_limits.limits_of(account),
         large=large,
+        candidates=candidates,
     ), status
 
 
@@ -194,13 +190,12 @@ def retribute():
     if not rights.is_moderator(current_user):
         abort(403)
     form = RetributeForm()
-    form.recipient.choices = [SelectChoice("", _("— choisir —"))] + [
-        SelectChoice(str(m.id), m.display_name)
-        for m in members.exchange_partners(current_user.id, rights.scope(current_user))
-    ]
-    if request.method == "GET" and (wanted := int_arg("membre")):
-        form.recipient.data = str(wanted)
-    if form.validate_on_submit() and act(
+    scope = rights.scope(current_user)
+    candidates = partner_picker(form.recipient, form.recipient_name, current_user.id, scope)
+    valid = form.validate_on_submit()
+    if not valid:
+        explain_pick(form.recipient, form.recipient_name, candidates)
+    if valid and act(
         lambda: gifts.retribute(
             current_user.id,
             int(form.recipient.data),
@@ -213,5 +208,5 @@ def retribute():
     ):
         return redirect(url_for("account.pot"))
     return render_template(
-        "account/retribute.html", form=form, pot=transfers.pot()
+        "account/retribute.html", form=form, pot=transfers.pot(), candidates=candidates
     ), 400 if request.method == "POST" else 200

@@ -10,7 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from exchange.forms_common import Form
-from exchange.forms_people import MemberField
+from exchange.forms_people import MemberField, PickedName
 from exchange.forms_time import ConfirmedField, DurationField
 from exchange.services.money.amounts import parse_euros
 
@@ -119,6 +119,9 @@ class DirectLogForm(FeeFields, Form):
         validators=[DataRequired(_l("Choisissez le sens de l'échange."))],
     )
     counterpart = MemberField(_l("Avec"), validators=[DataRequired(_l("Choisissez un membre."))])
+    counterpart_name = PickedName(
+        _l("Avec"), description=_l("Tapez les premières lettres de son nom.")
+    )
     title = StringField(
         _l("Ce qui a été fait"),
         validators=[DataRequired(_l("Dites en quelques mots ce qui a été fait.")), Length(max=120)],

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms import SelectChoice
 
 from exchange.actions import act, info_when_done_elsewhere
 from exchange.durations import duration_text
@@ -20,9 +19,9 @@ from exchange.exchanges.forms import (
     ResolveForm,
 )
 from exchange.forms_common import int_arg
+from exchange.forms_people import explain_pick, partner_picker
 from exchange.forms_time import ask_to_confirm
 from exchange.payments.forms import RefundForm
-from exchange.services.community import members
 from exchange.services.errors import LargeAmountUnconfirmed
 from exchange.services.exchanges import disputes, lifecycle, stewards
 from exchange.services.exchanges import queries as exchange_queries
@@ -277,13 +276,11 @@ def log_direct():
     if (away := _needs_a_space()) is not None:
         return away
     form = DirectLogForm()
-    form.counterpart.choices = [SelectChoice("", _("— choisir —"))] + [
-        SelectChoice(str(m.id), m.display_name) for m in members.exchange_partners(current_user.id)
-    ]
-    if request.method == "GET" and (wanted := int_arg("membre")):
-        form.counterpart.data = str(wanted)
+    candidates = partner_picker(form.counterpart, form.counterpart_name, current_user.id)
     status, large = 400 if request.method == "POST" else 200, None
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        explain_pick(form.counterpart, form.counterpart_name, candidates)
+    else:
         who = (form.counterpart.data, form.direction.data)  # what the confirmation names
         logged = act(
             lambda: lifecycle.log_direct(
@@ -313,4 +310,5 @@ def log_direct():
         fee_cap=amounts.euros_text(rules.current().fee_cap_cents),
         direct_log=True,
         large=large,
+        candidates=candidates,
     ), status

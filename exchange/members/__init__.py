@@ -2,6 +2,7 @@
 data export's in `privacy`), its forms (`forms`)."""
 
 from exchange.members import photos as _photos  # noqa: F401  (its routes join the blueprint)
+from exchange.members import pickers as _pickers  # noqa: F401
 from exchange.members import privacy as _privacy  # noqa: F401
 from exchange.members.routes import bp
 

@@ -98,6 +98,8 @@ def live_server(request, app, make_app) -> Iterator[LiveServer]:
         request.getfixturevalue("fake_stripe")  # reset, and set on the test's app first
         settings.update({key: app.config[key] for key in STRIPE_SETTINGS})
     served = make_app(**settings)
+    # The same file store as the test's app: a picture a test stored is served to the browser.
+    served.extensions["archipel.storage"] = app.extensions["archipel.storage"]
     server: BaseWSGIServer = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()

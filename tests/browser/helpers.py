@@ -56,3 +56,14 @@ def assert_fits_phone(page: Page) -> None:
 def next_step(page: Page):
     """The exchange page's box "Et maintenant ?": what the reader can do next."""
     return page.get_by_role("complementary", name="Et maintenant ?")
+
+
+def pick_member(page: Page, label: str, name: str) -> None:
+    """Type the first letters of `name` in the picker labelled `label` and choose it among the
+    suggestions, as a person does (static/js/picker.js)."""
+    field = page.get_by_label(label, exact=True)
+    field.press_sequentially(name[:3])
+    option = page.get_by_role("option", name=re.compile(re.escape(name)))
+    expect(option).to_be_visible()
+    option.click()
+    expect(field).to_have_value(name)

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from models import NetworkSettings, db
 from tests import factories
-from tests.browser.helpers import assert_fits_phone, log_in
+from tests.browser.helpers import assert_fits_phone, log_in, pick_member
 from tests.browser.helpers import words as hm
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def test_a_gift_of_30_is_read_back_live_then_confirmed_in_words(
 
     log_in(page, live_server.url, GIVER)
     page.goto(live_server.url + "/compte/donner")
-    page.get_by_label("À qui").select_option(label="Bruno Lefèvre")
+    pick_member(page, "À qui", "Bruno Lefèvre")
     field = page.get_by_label("Durée")
     expect(page.get_by_text("Un nombre seul compte des heures.")).to_be_visible()
     field.press_sequentially("30")

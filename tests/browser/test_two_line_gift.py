@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import Transfer, db
 from tests import factories
-from tests.browser.helpers import log_in
+from tests.browser.helpers import log_in, pick_member
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_a_gift_with_a_message_typed_on_two_lines_ends_on_the_success_page(live_
 
     log_in(page, live_server.url, GIVER)
     page.goto(live_server.url + "/compte/donner")
-    page.get_by_label("À qui").select_option(label=FRIEND["name"])
+    pick_member(page, "À qui", FRIEND["name"])
     page.get_by_label("Durée").fill("1 h")
     message = page.get_by_label("Message (facultatif)")
     message.click()

@@ -1592,8 +1592,8 @@ LOGGERS = ("member", "coordinator_b", "coordinator_a")  # not with oneself; admi
 def check_log_form(w, role, r):
     if r.status_code != OK:
         return
-    assert 'name="counterpart"' in r.text
-    assert (f'<option value="{w["other_member"]}"' in r.text) == (role != "other_member")
+    assert 'name="counterpart"' in r.text and 'name="counterpart_name"' in r.text
+    assert 'data-picker="/membres/suggestions?pour=declarer"' in r.text
 
 
 def check_direct_log(w, role, r):
@@ -1645,8 +1645,8 @@ MEMBERS_OF_A_SPACE = ("member", "other_member", "coordinator_b", "coordinator_a"
 def check_give_form(w, role, r):
     if r.status_code != OK:
         return
-    assert '<option value="pot"' in r.text
-    assert (f'<option value="{w["member"]}"' in r.text) == (role != "member")
+    assert 'name="to_pot"' in r.text
+    assert 'data-picker="/membres/suggestions?pour=don"' in r.text
 
 
 def _check_gift(to: str, givers: tuple[str, ...]):
@@ -1693,9 +1693,25 @@ def check_pot_page(w, role, r):
 def check_retribute_form(w, role, r):
     if r.status_code != OK:
         return
-    assert (f'<option value="{w["member"]}"' in r.text) == (role in COORDINATORS_OF_A)
-    of_b = role in ("coordinator_b", "admin")
-    assert (f'<option value="{w["other_member"]}"' in r.text) == of_b
+    assert 'data-picker="/membres/suggestions?pour=retribuer"' in r.text
+
+
+def _suggested(r) -> set[str]:
+    return {m["name"] for m in r.get_json()["members"]} if r.status_code == OK else set()
+
+
+def check_suggested_for_a_gift(w, role, r):
+    """Anyone in a space may be given to, never oneself; nobody unconfirmed or outside."""
+    assert _suggested(r) == ({"Mila Membre"} if role in LOGGED_IN and role != "member" else set())
+
+
+def check_suggested_for_a_retribution(w, role, r):
+    """A coordinator is offered the members of their own spaces only."""
+    assert _suggested(r) == ({"Mila Membre"} if role in COORDINATORS_OF_A else set())
+
+
+def check_nobody_unconfirmed_is_suggested(w, role, r):
+    assert _suggested(r) == set()
 
 
 RETRIBUTION = {
@@ -2288,6 +2304,31 @@ CASES = [
     # the admin deletes a member's on request.
     row("GET", "/compte/supprimer", MEMBERS_ONLY),
     row("GET", "/premiers-pas", MEMBERS_ONLY),
+    # The pickers' suggestions: only those the page may offer (rule of each use case).
+    row(
+        "GET",
+        "/membres/suggestions?q=mila&pour=don",
+        MEMBERS_ONLY,
+        check=check_suggested_for_a_gift,
+    ),
+    row(
+        "GET",
+        "/membres/suggestions?q=Mil&pour=retribuer",
+        (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+        check=check_suggested_for_a_retribution,
+    ),
+    row(
+        "GET",
+        "/membres/suggestions?q=noe&pour=declarer",
+        MEMBERS_ONLY,
+        check=check_nobody_unconfirmed_is_suggested,
+    ),
+    row(
+        "GET",
+        "/membres/suggestions?q=Apolline&pour=don",
+        MEMBERS_ONLY,
+        check=check_nobody_unconfirmed_is_suggested,
+    ),
     row(
         "POST",
         "/compte/supprimer",

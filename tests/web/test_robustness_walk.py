@@ -128,6 +128,7 @@ WALK: dict[tuple[str, str], Walk] = {
             ("members.account_settings", "/compte/reglages", "member"),
             ("members.leave", "/compte/supprimer", "member"),
             ("members.first_steps", "/premiers-pas", "member"),
+            ("members.suggestions", "/membres/suggestions", "member"),
             ("admin.erase_member", "/admin/membres/{member}/supprimer", "admin"),
             ("members.photo", "/photos/{member}/small/0123456789abcdef.webp", "anonymous"),
             ("members.confirm_email_change", "/compte/adresse/{email_token}", "anonymous"),
@@ -445,7 +446,7 @@ DAYS = ["0001-01-01", "9999-12-31", "2026-02-30", "0000-00-00", "99999-01-01", "
 QUERY_KEYS = (
     "q", "type", "lieu", "categorie", "tag", "mode", "ville", "tri", "page", "du", "au",
     "membre", "a", "next", "email", "competence", "session_id", "frais", "etat", "lang",
-    "avant", "apres",
+    "avant", "apres", "pour",
 )  # fmt: skip
 
 

@@ -142,21 +142,44 @@ def all_spaces() -> list[Space]:
     return list(db.session.scalars(select(Space).order_by(Space.name)))
 
 
-def exchange_partners(user_id: int, space_ids=None) -> list[User]:
+def _partners(user_id: int, space_ids=None):
     """Members one can log time with or give to: confirmed, not suspended, active in a space
-    (in these spaces when given), oneself excepted, by name."""
+    (in these spaces when given), oneself excepted."""
     active = select(Membership.user_id).where(Membership.status == "active")
     if space_ids is not None:
         active = active.where(Membership.space_id.in_(space_ids or [-1]))
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.id != user_id,
-                User.email_confirmed_at.is_not(None),
-                User.suspended_at.is_(None),
-                User.id.in_(active),
-            )
-            .order_by(func.lower(User.display_name), User.id)
-        )
+    return select(User).where(
+        User.id != user_id,
+        User.email_confirmed_at.is_not(None),
+        User.suspended_at.is_(None),
+        User.id.in_(active),
     )
+
+
+def partner_suggestions(user_id: int, q: str, space_ids=None, limit: int = 8) -> list[User]:
+    """Exchange partners (`_partners`) whose name has a word starting with what was
+    typed, accents and case aside ("hel" finds Hélène), by name; their spaces loaded. A few
+    queries, whatever the number of members."""
+    typed = fold(q)[:60]
+    if len(typed) < 2:
+        return []
+    candidates = db.session.scalars(
+        _partners(user_id, space_ids)
+        .where(User.search_text.contains(typed, autoescape=True))
+        .options(selectinload(User.memberships).selectinload(Membership.space))
+        .order_by(func.lower(User.display_name), User.id)
+        .limit(limit * 8)
+    )
+    named = [u for u in candidates if _name_matches(u.display_name, typed)]
+    # By name as people read it: "Hélène" before "Hugo" (SQL's lower() leaves accents be).
+    return sorted(named, key=lambda u: (fold(u.display_name), u.id))[:limit]
+
+
+def _name_matches(name: str, typed: str) -> bool:
+    folded = fold(name)
+    return folded.startswith(typed) or f" {typed}" in folded or f"-{typed}" in folded
+
+
+def partner(user_id: int, partner_id: int, space_ids=None) -> User | None:
+    """One exchange partner by id (a page's ?membre=), or None when they are none."""
+    return db.session.scalar(_partners(user_id, space_ids).where(User.id == partner_id))

@@ -23,7 +23,8 @@ def _statement_link() -> str:
 
 
 def _reachable(member: User | None) -> TypeGuard[User]:
-    """One the form offers (members.exchange_partners): confirmed, not suspended, in a space."""
+    """One the picker may offer (members.partner_suggestions): confirmed, not suspended, in a
+    space."""
     return (
         member is not None
         and member.email_confirmed
