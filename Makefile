@@ -70,7 +70,14 @@ bench-clean: install
 # at the end: where to look when the suite grows slower.
 TEST_WORKERS ?= auto
 
-test: install
+# axe-core for the accessibility test, from the npm registry at the version package-lock.json
+# pins; without npm that test says it is skipped (and fails under ARCHIPEL_REQUIRE_SERVICES).
+NPM ?= $(shell command -v npm)
+node_modules/.installed: package.json package-lock.json
+	@if [ -n "$(NPM)" ]; then $(NPM) ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility test (axe-core) will be skipped"; fi
+
+test: install node_modules/.installed
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
