@@ -78,3 +78,11 @@ class LeaveForm(Form):
         _l("Votre mot de passe"),
         validators=[DataRequired(_l("Indiquez votre mot de passe pour confirmer."))],
     )
+
+
+class LanguageForm(Form):
+    locale = RadioField(
+        _l("Langue de l'interface et des e-mails"),
+        choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")],
+        validate_choice=False,  # the service says what is refused, in its own words
+    )

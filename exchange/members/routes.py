@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,7 +11,13 @@ from exchange.actions import act
 from exchange.auth.forms import ConfirmForm
 from exchange.feedback.forms import ReplyForm
 from exchange.forms_common import int_arg
-from exchange.members.forms import EmailChangeForm, PasswordChangeForm, PhotoForm, ProfileForm
+from exchange.members.forms import (
+    EmailChangeForm,
+    LanguageForm,
+    PasswordChangeForm,
+    PhotoForm,
+    ProfileForm,
+)
 from exchange.services.community import accounts, members, settings
 from exchange.services.community.first_steps import progress as first_steps_of
 from exchange.services.errors import InvalidToken
@@ -109,7 +115,8 @@ def profile_page(form: ProfileForm, photo_form: PhotoForm, status: int | None = 
     return page, status or (400 if form.errors or photo_form.errors else 200)
 
 
-ADDRESS = "adresse"  # the address form's prefix: two forms on one page, no name twice
+ADDRESS = "adresse"  # the address form's prefix: several forms on one page, no name twice
+LANGUAGE = "langue"
 
 
 @bp.route("/compte/reglages", methods=["GET", "POST"])
@@ -130,6 +137,23 @@ def account_settings():
     ):
         return redirect(url_for("members.account_settings"))
     return _settings_page(form, EmailChangeForm(formdata=None, prefix=ADDRESS))
+
+
+@bp.route("/compte/reglages/langue", methods=["POST"])
+@login_required
+def change_language():
+    """The language of my pages and emails, from the settings (as from the profile)."""
+    form = LanguageForm(prefix=LANGUAGE)
+    if form.validate_on_submit() and act(
+        lambda: settings.set_language(current_user.id, form.locale.data or ""),
+        form=form,
+        done=_saved_in_its_language,
+    ):
+        # ?lang= makes it the remembered one at once, as the profile does.
+        return redirect(url_for("members.account_settings", lang=form.locale.data))
+    return _settings_page(
+        PasswordChangeForm(formdata=None), EmailChangeForm(formdata=None, prefix=ADDRESS), form
+    )
 
 
 @bp.route("/compte/reglages/adresse", methods=["POST"])
@@ -153,16 +177,27 @@ def change_email():
     return _settings_page(PasswordChangeForm(formdata=None), form)
 
 
-def _settings_page(form: PasswordChangeForm, email_form: EmailChangeForm):
+def _saved_in_its_language(user) -> str:
+    with force_locale(user.locale):  # said in the language just chosen
+        return _("Langue enregistrée.")
+
+
+def _settings_page(
+    form: PasswordChangeForm, email_form: EmailChangeForm, language_form: LanguageForm | None = None
+):
+    if language_form is None:
+        language_form = LanguageForm(formdata=None, prefix=LANGUAGE)
+        language_form.locale.data = current_user.locale or "fr"
     page = render_template(
         "members/settings.html",
         form=form,
         email_form=email_form,
+        language_form=language_form,
         sessions=settings.live_sessions(current_user.id),
         export=export.waiting(current_user.id),
         this_session=accounts.session_id(current_user.get_id()),
     )
-    return page, 400 if form.errors or email_form.errors else 200
+    return page, 400 if form.errors or email_form.errors or language_form.errors else 200
 
 
 @bp.route("/compte/adresse/<token>", methods=["GET", "POST"])

@@ -666,6 +666,11 @@ def check_photo_saved(w, role, r):
         assert (_user(w[person]).photo is not None) == (person == role)
 
 
+def check_language_chosen(w, role, r):
+    for person in PEOPLE:
+        assert (_user(w[person]).locale == "en") == (person == role)
+
+
 def check_left(w, role, r):
     """Only the member who asked is gone."""
     for person in PEOPLE:
@@ -2304,6 +2309,13 @@ CASES = [
     # the admin deletes a member's on request.
     row("GET", "/compte/supprimer", MEMBERS_ONLY),
     row("GET", "/premiers-pas", MEMBERS_ONLY),
+    row(
+        "POST",
+        "/compte/reglages/langue",
+        (LOGIN, *(Redirect("/compte/reglages"),) * 5),
+        data={"langue-locale": "en"},
+        check=check_language_chosen,
+    ),
     # The pickers' suggestions: only those the page may offer (rule of each use case).
     row(
         "GET",

@@ -200,6 +200,9 @@ WALK: dict[tuple[str, str], Walk] = {
     ("members.upload_photo", "POST"): Walk("/profil/photo", data={"photo": Picture("")}),
     ("members.remove_photo", "POST"): Walk("/profil/photo/supprimer"),
     ("members.export_data", "POST"): Walk("/compte/donnees"),
+    ("members.change_language", "POST"): Walk(
+        "/compte/reglages/langue", data={"langue-locale": "en"}
+    ),
     ("members.leave", "POST"): Walk(
         "/compte/supprimer", data={"current_password": Text(factories.PASSWORD)}
     ),

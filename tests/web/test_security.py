@@ -526,6 +526,7 @@ UNSAFE_CASES: dict[str, Case] = {
         "coordinator", lambda w: {}, ("data_exports",), config={"EXPORT_INLINE_ROWS": -1}
     ),
     "members.take_export": Case("regular", lambda w: {}, ("data_exports",)),
+    "members.change_language": Case("admin", lambda w: {"langue-locale": "en"}, ("users",)),
     "members.leave": Case(
         "regular", lambda w: {"current_password": factories.PASSWORD}, ("users", "transfers")
     ),

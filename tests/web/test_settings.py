@@ -298,3 +298,18 @@ def test_failed_current_passwords_count_together_across_the_settings_forms(app, 
     assert client.post("/compte/reglages/adresse", data=_address_form()).status_code == 429
     assert client.post("/compte/reglages", data=_form()).status_code == 429
     assert _email_of(member) == "lea@example.org"
+
+
+def test_a_member_chooses_their_language_from_the_settings(client, auth, member):
+    auth.login(member)
+    assert 'name="langue-locale"' in client.get("/compte/reglages").text
+    response = client.post("/compte/reglages/langue", data={"langue-locale": "en"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/compte/reglages?lang=en"
+    db.session.expire_all()
+    assert db.session.get(User, member.id).locale == "en"
+    assert "Language saved." in client.get(response.headers["Location"]).text
+    refused = client.post("/compte/reglages/langue", data={"langue-locale": "de"})
+    assert refused.status_code == 400 and "Choose French or English." in refused.text
+    db.session.expire_all()
+    assert db.session.get(User, member.id).locale == "en"

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 
-from exchange.services.community import accounts, passwords, tokens
+from exchange.services.community import accounts, members, passwords, tokens
 from exchange.services.community.spaces import user_of
 from exchange.services.errors import Conflict, InvalidInput, InvalidToken, NotFound
 from exchange.services.notify import notifications
@@ -146,4 +146,14 @@ def confirm_email_change(token: str) -> User:
     except IntegrityError:  # taken between the check and the commit
         db.session.rollback()
         raise Conflict(_l("Un autre compte utilise cette adresse depuis votre demande.")) from None
+    return user
+
+
+def set_language(user_id: int, locale: str) -> User:
+    """The language of the member's pages and emails (French or English)."""
+    if locale not in members.LANGUAGES:
+        raise InvalidInput(_l("Choisissez le français ou l'anglais."), field="locale")
+    user = user_of(user_id)
+    user.locale = locale
+    db.session.commit()
     return user
