@@ -65,7 +65,7 @@ class PhotoForm(Form):
     """A picture file; what it holds is checked by exchange/images.py, not here."""
 
     photo = FileField(
-        _l("Photo de profil"),
+        _l("Choisir une image"),
         validators=[FileRequired(_l("Choisissez une image sur votre appareil."))],
         description=_l("JPEG, PNG ou WebP, 5 Mo au plus. Elle sera recadrée en carré."),
     )
