@@ -4,6 +4,8 @@ side told, and an admin may do it on request with the reason in the log."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import func, select
 
@@ -35,6 +37,7 @@ from models import (
 )
 from tests import factories, pictures, snapshots
 from tests.querycount import counting
+from tests.threads import race
 
 
 @pytest.fixture
@@ -254,3 +257,22 @@ def test_their_export_waiting_is_deleted_with_its_file(app, world):
     assert key in storage().files
     erasure.leave(alice.id, factories.PASSWORD)
     assert key not in storage().files
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"),
+    reason="two truly concurrent writers need PostgreSQL: set TEST_DATABASE_URL",
+)
+def test_leaving_twice_at_the_same_instant_erases_once_with_one_closure(app, world):
+    alice_id, admin_id = world["alice"].id, world["admin"].id
+    before = db.session.scalar(select(func.count(Transfer.id)))
+    results = race(
+        app,
+        lambda: erasure.leave(alice_id, factories.PASSWORD),
+        lambda: erasure.erase_on_request(admin_id, alice_id, "Sa demande par courriel"),
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "NoneType"], results
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Transfer.id))) == before + 1
+    assert _balance(alice_id) == 0 and transfers.verify().ok

@@ -82,6 +82,14 @@ def erase_on_request(admin_id: int, member_id: int, reason: str) -> None:
 
 def _erase(user: User, *, actor_id: int, reason: str) -> None:
     transfers.begin_write()  # SQLite: nobody writes between the checks and the commit
+    # PostgreSQL: the member's row, locked and read again, so that a double click or the member
+    # and an admin at the same instant erase once and close the account with one transfer.
+    user = db.session.scalars(
+        select(User)
+        .where(User.id == user.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     if user.erased_at is not None:
         raise Conflict(_l("Ce compte a déjà été supprimé."))
     if user.is_admin and _admins() == 1:
