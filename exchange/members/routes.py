@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -238,3 +238,16 @@ def first_steps():
     """A newcomer's checklist: join a space, say what I can do, a photo, a first listing, a
     first exchange; each step ticks itself once done."""
     return render_template("members/first_steps.html", progress=first_steps_of(current_user.id))
+
+
+@bp.route("/compte/reglages/sessions/fermer-les-autres", methods=["POST"])
+@login_required
+def end_other_sessions():
+    """End every session of mine but this one."""
+    act(
+        lambda: settings.end_other_sessions(current_user.id, current_user.get_id()),
+        done=lambda ended: ngettext(
+            "%(num)d autre session fermée.", "%(num)d autres sessions fermées.", ended
+        ),
+    )
+    return redirect(url_for("members.account_settings"))

@@ -2278,6 +2278,13 @@ CASES = [
     ),
     row(
         "POST",
+        "/compte/reglages/sessions/fermer-les-autres",
+        (LOGIN, *(Redirect("/compte/reglages"),) * 5),
+        needs=("session",),
+        check=check_session_ended,
+    ),
+    row(
+        "POST",
         "/compte/reglages/sessions/{member_session}/fermer",
         (LOGIN, Redirect("/compte/reglages"), *(NOT_FOUND,) * 4),
         needs=("session",),

@@ -211,6 +211,7 @@ WALK: dict[tuple[str, str], Walk] = {
     ),
     ("members.take_export", "POST"): Walk("/compte/donnees/{export}", needs=("export",)),
     ("members.end_session", "POST"): Walk("/compte/reglages/sessions/{member_session}/fermer"),
+    ("members.end_other_sessions", "POST"): Walk("/compte/reglages/sessions/fermer-les-autres"),
     ("members.change_email", "POST"): Walk(
         "/compte/reglages/adresse",
         data={

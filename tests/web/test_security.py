@@ -506,6 +506,7 @@ UNSAFE_CASES: dict[str, Case] = {
         ("users", "outbox_emails"),
     ),
     "members.end_session": Case("regular", lambda w: {}, ("login_sessions",)),
+    "members.end_other_sessions": Case("regular", lambda w: {}, ("login_sessions",)),
     "members.change_email": Case(
         "admin",
         lambda w: {

@@ -313,3 +313,19 @@ def test_a_member_chooses_their_language_from_the_settings(client, auth, member)
     assert refused.status_code == 400 and "Choose French or English." in refused.text
     db.session.expire_all()
     assert db.session.get(User, member.id).locale == "en"
+
+
+def test_a_member_ends_every_other_session_at_once(app, client, auth, member):
+    phone, laptop = _logged_in_elsewhere(app, member), _logged_in_elsewhere(app, member, IPHONE)
+    auth.login(member)
+    page = client.get("/compte/reglages").text
+    assert 'action="/compte/reglages/sessions/fermer-les-autres"' in page
+    response = client.post("/compte/reglages/sessions/fermer-les-autres")
+    assert response.status_code == 302 and response.headers["Location"] == "/compte/reglages"
+    after = client.get("/compte/reglages").text
+    assert "2 autres sessions fermées." in after
+    assert 'action="/compte/reglages/sessions/fermer-les-autres"' not in after  # none left
+    assert _live_sessions(member) == 1
+    for device in (phone, laptop):
+        assert device.get("/compte").headers["Location"].startswith("/connexion")
+    assert client.get("/compte").status_code == 200

@@ -6,7 +6,7 @@ from typing import cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exchange.services.community import accounts, members, passwords, tokens
@@ -83,6 +83,24 @@ def end_session(user_id: int, row_id: str) -> None:
         db.session.rollback()
         raise NotFound(_l("Cette session est déjà fermée."))
     db.session.commit()
+
+
+def end_other_sessions(user_id: int, session_token: str | None) -> int:
+    """The member ends every session of theirs but this one (a phone lost, a doubt); how many
+    ended."""
+    others = (
+        db.session.scalar(
+            select(func.count(LoginSession.id)).where(
+                LoginSession.user_id == user_id,
+                LoginSession.revoked_at.is_(None),
+                LoginSession.id != (accounts.session_id(session_token) if session_token else ""),
+            )
+        )
+        or 0
+    )
+    accounts.end_all_sessions(user_id, but=session_token)
+    db.session.commit()
+    return others
 
 
 def request_email_change(user_id: int, current: str, new_email: str) -> str:
