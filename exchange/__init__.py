@@ -110,13 +110,14 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
     mail.init_app(app)
     storage.init_app(app)
-    # The outbox's sweep (retries that are due, rows the queue never got) and the data exports'
-    # (files never taken, once expired) run every so often.
+    # The outbox's sweep (retries that are due, rows the queue never got), the data exports'
+    # (files never taken, once expired) and the messages' retention run every so often.
     jobs.init_app(
         app,
         periodic=(
             "exchange.services.notify.outbox.sweep",
             "exchange.services.privacy.export.sweep",
+            "exchange.services.conversations.retention.sweep",
         ),
     )
 
@@ -129,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from exchange.account import bp as account_bp
     from exchange.admin import bp as admin_bp
     from exchange.auth import bp as auth_bp
+    from exchange.conversations import bp as conversations_bp
     from exchange.exchanges import bp as exchanges_bp
     from exchange.feedback import bp as feedback_bp
     from exchange.listings import bp as listings_bp
@@ -145,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
         spaces_bp,
         listings_bp,
         exchanges_bp,
+        conversations_bp,
         feedback_bp,
         account_bp,
         payments_bp,

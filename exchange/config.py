@@ -92,6 +92,8 @@ class Config:
     RATELIMIT_KEY_PREFIX = "archipel"
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour")
     LOGIN_PER_ACCOUNT_LIMIT = os.environ.get("LOGIN_PER_ACCOUNT_LIMIT", "5 per minute;30 per hour")
+    # New conversations one member may start in a day (answers in open ones are not counted).
+    CONVERSATIONS_PER_DAY = os.environ.get("CONVERSATIONS_PER_DAY", "20 per day")
     # Number of trusted reverse proxies in front of the app (for the client address).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 

@@ -93,6 +93,15 @@ def _database_unavailable(error: BaseException | None):
     return response
 
 
+def _limit_words(e: HTTPException) -> str | None:
+    """A rate limit that has words of its own (Flask-Limiter's `error_message`) says them."""
+    limit = getattr(e, "limit", None)
+    words = getattr(limit, "error_message", None)
+    if words is None:
+        return None
+    return str(words() if callable(words) else words)
+
+
 def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(e):
@@ -118,7 +127,7 @@ def register(app) -> None:
         original = getattr(e, "original_exception", None)
         if database_away(original) or statement_timed_out(original):
             return _database_unavailable(original)
-        return respond(e.code or 500)
+        return respond(e.code or 500, _limit_words(e))
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):

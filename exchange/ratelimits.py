@@ -1,4 +1,5 @@
-"""Rate limits on the doors attackers knock at: log-in, sign-up, emailed links.
+"""Rate limits on the doors attackers knock at: log-in, sign-up, emailed links, and the new
+conversations a member starts in a day (against spam from one account).
 
 Each app gets a Limiter of its own, configured from its own config (storage, prefix, on/off):
 Flask-Limiter keeps its settings on the Limiter object, so one shared module-level instance
@@ -13,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -77,6 +79,28 @@ LIMITED_ENDPOINTS: dict[str, list[tuple[Any, ...]]] = {
 }
 
 
+# Starting a conversation (from a listing or a profile): counted per member, and only when a
+# conversation was really started (writing again in one that exists is not counted).
+CONVERSATION_STARTS = ("conversations.ask", "conversations.write")
+TOO_MANY_CONVERSATIONS = _l(
+    "Vous avez commencé beaucoup de conversations aujourd'hui : réessayez demain, ou répondez "
+    "dans une conversation déjà ouverte."
+)
+
+
+def _conversations_per_day() -> str:
+    return current_app.config["CONVERSATIONS_PER_DAY"]
+
+
+def started_conversation() -> None:
+    """The view says it started a conversation: this request counts against the limit."""
+    g.conversation_started = True
+
+
+def _started(response) -> bool:
+    return bool(g.get("conversation_started"))
+
+
 def init_app(app: Flask) -> Limiter:
     """Bind a Limiter to this app and wrap the limited views (after the blueprints are registered)."""
     storage_options = {}
@@ -97,5 +121,15 @@ def init_app(app: Flask) -> Limiter:
             else:
                 view = limiter.limit(limit, **options)(view)
         app.view_functions[endpoint] = view
+    for endpoint in CONVERSATION_STARTS:
+        started: Callable[..., Any] = limiter.shared_limit(
+            _conversations_per_day,
+            "conversations-started",
+            key_func=_logged_in_member,
+            methods=["POST"],
+            deduct_when=_started,
+            error_message=TOO_MANY_CONVERSATIONS,
+        )(app.view_functions[endpoint])
+        app.view_functions[endpoint] = started
     app.extensions["archipel.limiter"] = limiter
     return limiter

@@ -70,3 +70,10 @@ def initials(name: str | None) -> str:
     words = [w for w in re.split(r"[\s\-_.']+", name or "") if any(c.isalpha() for c in w)]
     letters = [next(c for c in w if c.isalpha()) for w in words[:2]]
     return "".join(letters).upper() or "?"
+
+
+def quote_lines(text: str | None) -> str:
+    """A message quoted in a plain-text email: each line after "> ", line breaks normalised
+    (browsers send CRLF)."""
+    lines = multiline(text).split("\n")
+    return "\n".join(f"> {line}".rstrip() for line in lines)

@@ -15,19 +15,28 @@ from exchange.feedback.forms import recommendation_label
 from exchange.forms_common import carried_args
 from exchange.i18n import switch_language_url, translations
 from exchange.markdown import render_markdown
+from exchange.services.conversations.inbox import waiting
 from exchange.services.money import amounts
-from exchange.services.notify.notifications import unread_count
 from exchange.services.notify.texts import describe_kind
 from exchange.services.reputation import summaries
-from exchange.text import initials, one_line
+from exchange.text import initials, one_line, quote_lines
+
+
+def _waiting() -> tuple[int, int]:
+    """(unread notifications, conversations with unread messages), read once per page."""
+    if not current_user.is_authenticated:
+        return 0, 0
+    if "waiting" not in g:
+        g.waiting = waiting(current_user.id)
+    return g.waiting
 
 
 def _unread() -> int:
-    if not current_user.is_authenticated:
-        return 0
-    if "unread" not in g:
-        g.unread = unread_count(current_user.id)
-    return g.unread
+    return _waiting()[0]
+
+
+def _unread_conversations() -> int:
+    return _waiting()[1]
 
 
 # The moderation log's words for each act, translated only when one is shown.
@@ -54,6 +63,8 @@ _ACTION_LABELS = {
     "transfer_corrected": _l("Mouvement corrigé"),
     "rules_updated": _l("Règles du réseau modifiées"),
     "emails_retried": _l("Courriels renvoyés"),
+    "coordination_message": _l("Message de la coordination envoyé"),
+    "message_hidden": _l("Message masqué"),
 }
 
 
@@ -208,6 +219,7 @@ def register(app) -> None:
     app.jinja_env.filters["duration_words"] = lambda m: duration_words(m, str(get_locale()))
     # An email's subject line: whatever a member wrote into it stays on that line.
     app.jinja_env.filters["one_line"] = one_line
+    app.jinja_env.filters["quote_lines"] = quote_lines
     app.jinja_env.filters["device"] = device_name
     app.jinja_env.filters["initials"] = initials
     app.jinja_env.filters["reject_key"] = lambda args, key: {
@@ -240,6 +252,7 @@ def register(app) -> None:
             "current_locale": str(get_locale()),
             "switch_language_url": switch_language_url,
             "unread_notifications": _unread,
+            "unread_conversations": _unread_conversations,
             "network_name": app.config["NETWORK_NAME"],
             "action_label": action_label,
         }

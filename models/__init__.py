@@ -5,6 +5,7 @@ never the other way round, which keeps imports acyclic.
 """
 
 from models.base import db
+from models.conversations import Block, Conversation, Message, Participant
 from models.exchanges import Exchange, ExchangeEvent
 from models.feedback import Feedback, feedback_skills
 from models.ledger import Account, Entry, NetworkSettings, Transfer
@@ -19,7 +20,9 @@ from models.users import LoginSession, Skill, User, user_skills
 
 __all__ = [
     "Account",
+    "Block",
     "Category",
+    "Conversation",
     "DataExport",
     "Entry",
     "Exchange",
@@ -30,10 +33,12 @@ __all__ = [
     "ListingTerm",
     "LoginSession",
     "Membership",
+    "Message",
     "ModerationAction",
     "NetworkSettings",
     "Notification",
     "OutboxEmail",
+    "Participant",
     "Report",
     "Skill",
     "Space",

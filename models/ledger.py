@@ -167,6 +167,9 @@ class NetworkSettings(Model):
         CheckConstraint("fee_cap_cents >= 0", name="fee_cap"),
         CheckConstraint("commons_bp BETWEEN 0 AND 10000", name="commons_share"),
         CheckConstraint("large_amount > 0", name="large_amount"),
+        CheckConstraint(
+            "message_retention_days IS NULL OR message_retention_days > 0", name="retention"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
@@ -184,6 +187,8 @@ class NetworkSettings(Model):
     large_amount: Mapped[int] = mapped_column(
         Integer, default=DEFAULT_LARGE_AMOUNT, server_default=str(DEFAULT_LARGE_AMOUNT)
     )
+    # Messages older than this many days are deleted by the periodic sweep; None keeps them.
+    message_retention_days: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

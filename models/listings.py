@@ -180,14 +180,15 @@ REPORT_STATUSES = ("open", "dismissed", "actioned")
 
 
 class Report(Model):
-    """A member flags a listing, a profile or a feedback for the coordinators."""
+    """A member flags a listing, a profile, a feedback or a message for the coordinators."""
 
     __tablename__ = "reports"
     __table_args__ = (
         CheckConstraint(
             "(CASE WHEN listing_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN member_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN feedback_id IS NULL THEN 0 ELSE 1 END) = 1",
+            " + (CASE WHEN feedback_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN message_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_target",
         ),
         CheckConstraint("status IN ('open', 'dismissed', 'actioned')", name="status"),
@@ -216,6 +217,14 @@ class Report(Model):
             sqlite_where=text("status = 'open' AND feedback_id IS NOT NULL"),
             postgresql_where=text("status = 'open' AND feedback_id IS NOT NULL"),
         ),
+        Index(
+            "uq_reports_open_message",
+            "reporter_id",
+            "message_id",
+            unique=True,
+            sqlite_where=text("status = 'open' AND message_id IS NOT NULL"),
+            postgresql_where=text("status = 'open' AND message_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -229,6 +238,10 @@ class Report(Model):
     feedback_id: Mapped[int | None] = mapped_column(
         ForeignKey("feedback.id", ondelete="CASCADE"), index=True
     )
+    # A message of a conversation the reporter takes part in (models/conversations.py).
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
     reason: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
@@ -241,4 +254,5 @@ class Report(Model):
     member = relationship("User", foreign_keys=[member_id])
     listing: Mapped[Listing | None] = relationship()
     feedback = relationship("Feedback")
+    message = relationship("Message")
     handled_by = relationship("User", foreign_keys=[handled_by_id])

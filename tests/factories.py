@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from exchange.services.community import passwords
 from exchange.services.community.members import refresh_search_text, skills_by_name
-from models import Membership, Space, User, db
+from models import Listing, Membership, Space, User, db
 from models.base import utcnow
 
 PASSWORD = "lanterne-violette-42"
@@ -160,3 +160,13 @@ def listing(
         ),
     )
     return item
+
+
+def offer_and_neighbour() -> tuple[Space, User, User, Listing]:
+    """Lucie offers to repair a bike in La Ruche; Marc, of the same space, is interested."""
+    ruche = space("La Ruche")
+    lucie = member("Lucie Offre", "lucie@example.org")
+    marc = member("Marc Question", "marc@example.org")
+    join(lucie, ruche)
+    join(marc, ruche)
+    return ruche, lucie, marc, listing(lucie, ruche, "Réparer un vélo")

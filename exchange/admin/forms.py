@@ -76,3 +76,16 @@ class EraseMemberForm(Form):
         validators=[DataRequired(_l("Dites à quelle demande vous répondez.")), Length(max=1000)],
         description=_l("Par exemple : courriel du 3 décembre, appel de la personne. Consigné."),
     )
+
+
+class RetentionForm(Form):
+    """How long messages are kept: a number of days, or empty to keep them."""
+
+    days = StringField(
+        _l("Effacer les messages après (jours)"),
+        validators=[Length(max=10)],
+        description=_l(
+            "Vide : les messages sont gardés tant que leurs membres le sont. Sinon, chaque "
+            "message est effacé ce nombre de jours après son envoi (sauf s'il est signalé)."
+        ),
+    )

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.actions import act
-from exchange.admin.forms import CategoryForm, CorrectionForm, RulesForm
+from exchange.admin.forms import CategoryForm, CorrectionForm, RetentionForm, RulesForm
 from exchange.durations import duration_text
 from exchange.forms_common import Form, int_arg
+from exchange.services.conversations import retention
 from exchange.services.errors import InvalidInput
 from exchange.services.ledger import gifts, statements
 from exchange.services.ledger import rules as network_rules
@@ -87,15 +88,7 @@ def category_update(category_id: int):
 @bp.route("/admin/reglages", methods=["GET", "POST"])
 def rules():
     """The network's credit limits, welcome grant, confirmation threshold and fee rules."""
-    current = network_rules.current()
-    form = RulesForm()
-    if request.method == "GET":
-        form.overdraft.data = duration_text(-current.credit_floor)
-        form.ceiling.data = duration_text(current.credit_ceiling)
-        form.welcome_grant.data = duration_text(current.welcome_grant)
-        form.large_amount.data = duration_text(current.large_amount)
-        form.fee_cap.data = amounts.euros_input(current.fee_cap_cents)
-        form.commons.data = amounts.percent_input(current.commons_bp)
+    form = _saved_rules() if request.method == "GET" else RulesForm()
     if form.validate_on_submit() and act(
         lambda: network_rules.update(
             current_user.id,
@@ -118,14 +111,55 @@ def rules():
         },
     ):
         return redirect(url_for("admin.rules"))
+    return _rules_page(form, RetentionForm(formdata=None, days=retention.days() or ""))
+
+
+def _rules_page(form, retention_form):
     return render_template(
         "admin/rules.html",
         form=form,
-        current=current,
+        retention_form=retention_form,
+        current=network_rules.current(),
         fees_on=amounts.online_fees_enabled(),
         euros=amounts.euros_text,
         percent=amounts.percent_text,
     ), 400 if request.method == "POST" else 200
+
+
+@bp.route("/admin/reglages/messages", methods=["POST"])
+def message_retention():
+    """How long messages are kept (for ever by default)."""
+    form = RetentionForm()
+    typed = (form.days.data or "").strip() if isinstance(form.days.data, str) else ""
+    if form.validate_on_submit() and act(
+        lambda: retention.set_days(current_user.id, _days(typed)),
+        form=form,
+        done=_("Durée de conservation des messages enregistrée."),
+        access=(),
+    ):
+        return redirect(url_for("admin.rules"))
+    return _rules_page(_saved_rules(), form)
+
+
+def _saved_rules() -> RulesForm:
+    """The rules' form as the rules stand."""
+    current = network_rules.current()
+    form = RulesForm(formdata=None)
+    form.overdraft.data = duration_text(-current.credit_floor)
+    form.ceiling.data = duration_text(current.credit_ceiling)
+    form.welcome_grant.data = duration_text(current.welcome_grant)
+    form.large_amount.data = duration_text(current.large_amount)
+    form.fee_cap.data = amounts.euros_input(current.fee_cap_cents)
+    form.commons.data = amounts.percent_input(current.commons_bp)
+    return form
+
+
+def _days(typed: str) -> int | None:
+    if not typed:
+        return None
+    if not (typed.isascii() and typed.isdigit()):
+        raise InvalidInput(_("Indiquez un nombre de jours, par exemple 365."), field="days")
+    return int(typed)
 
 
 def _typed(typed: str | None, parse, field: str) -> int | None:

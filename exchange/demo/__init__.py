@@ -5,8 +5,8 @@ What the network is made of is data: `network.toml` (the spaces, the admin, the 
 `listings.toml` beside this module; adding a demo listing is editing that file. The code only
 simulates the months: everything is built from the data and a `random.Random(2026)`, so two
 seeds of empty databases give the same network. Models are used directly: no service sends an
-email here. The people are seeded by `network`, their listings by `listings`, the exchanges
-and the feedback by `exchanges` and `feedback`.
+email here. The people are seeded by `network`, their listings by `listings`, the exchanges,
+the feedback and the conversations by `exchanges`, `feedback` and `conversations`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from exchange.config import DEMO_DOMAIN
+from exchange.demo import conversations as demo_conversations
 from exchange.demo import exchanges as demo_exchanges
 from exchange.demo import feedback as demo_feedback
 from exchange.demo import portraits
@@ -72,6 +73,7 @@ def seed() -> None:
     people = [user.id for user, _home in net.people]
     demo_exchanges.add(random.Random(SEED), net.now, net.admin, net.spaces)
     demo_feedback.add(random.Random(SEED), net.now)
+    demo_conversations.add(net.now)
     portraits.add(random.Random(SEED), people)
 
 

@@ -1,5 +1,7 @@
-"""The exchanges pages: the blueprint and its routes (`routes`), its forms (`forms`)."""
+"""The exchanges pages: the blueprint and its routes (`routes`; the exchange's own thread in
+`thread`), its forms (`forms`)."""
 
+from exchange.exchanges import thread as _thread  # noqa: F401  (its route joins the blueprint)
 from exchange.exchanges.routes import bp
 
 __all__ = ["bp"]

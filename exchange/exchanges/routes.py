@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.actions import act, info_when_done_elsewhere
+from exchange.conversations.forms import MessageForm as ThreadForm
 from exchange.durations import duration_text
 from exchange.exchanges.forms import (
     AcceptForm,
@@ -22,6 +23,7 @@ from exchange.forms_common import int_arg
 from exchange.forms_people import explain_pick, partner_picker
 from exchange.forms_time import ask_to_confirm
 from exchange.payments.forms import RefundForm
+from exchange.services.conversations.threads import exchange_thread
 from exchange.services.errors import LargeAmountUnconfirmed
 from exchange.services.exchanges import disputes, lifecycle, stewards
 from exchange.services.exchanges import queries as exchange_queries
@@ -94,7 +96,8 @@ def propose(listing_id: int):
     ), 400 if request.method == "POST" else 200
 
 
-def _page(exchange_id: int, status: int = 200, large: int | None = None, **forms):
+def exchange_page(exchange_id: int, status: int = 200, large: int | None = None, **forms):
+    """The exchange's page, with the forms given (one sent back with its errors)."""
     exchange = exchange_queries.get_for(current_user, exchange_id)
     defaults = {
         "message_form": MessageForm(formdata=None),
@@ -104,6 +107,7 @@ def _page(exchange_id: int, status: int = 200, large: int | None = None, **forms
         # A coordinator starts from the duration that was declared.
         "resolve_form": ResolveForm(formdata=None, minutes=duration_text(exchange.minutes)),
         "refund_form": RefundForm(formdata=None),
+        "thread_form": ThreadForm(formdata=None),
     }
     defaults.update(forms)
     fee = fees.of_exchange(exchange.id)
@@ -123,6 +127,8 @@ def _page(exchange_id: int, status: int = 200, large: int | None = None, **forms
         provider_stripe=connect.state_of(exchange.provider_id) if fees_on else "none",
         can_refund=fee is not None and fees.can_refund(current_user, fee),
         large=large,
+        # Its own conversation, for its two parties only (its coordinators never read it).
+        thread=exchange_thread(exchange, current_user.id),
         **defaults,
     ), status
 
@@ -131,7 +137,7 @@ def _page(exchange_id: int, status: int = 200, large: int | None = None, **forms
 @login_required
 def show(exchange_id: int):
     """One exchange, its history and what I can do next."""
-    return _page(exchange_id)
+    return exchange_page(exchange_id)
 
 
 def _act(exchange_id: int, form, call, done: str, form_name: str):
@@ -147,12 +153,12 @@ def _act(exchange_id: int, form, call, done: str, form_name: str):
         )
         if isinstance(stepped.error, LargeAmountUnconfirmed):  # shown again, to confirm in words
             large = ask_to_confirm(form, stepped.error.minutes)
-            return _page(exchange_id, 200, large, **{form_name: form})
+            return exchange_page(exchange_id, 200, large, **{form_name: form})
         # Done, or already done elsewhere (a conflict naming no field: said, move on).
         refused = stepped.error
         if refused is None or (refused.status_code == 409 and not refused.field):
             return redirect(url_for("exchanges.show", exchange_id=exchange_id))
-    return _page(exchange_id, 400, **{form_name: form})
+    return exchange_page(exchange_id, 400, **{form_name: form})
 
 
 @bp.route("/echanges/<int:exchange_id>/accepter", methods=["POST"])

@@ -20,6 +20,7 @@ from exchange.members.forms import (
 )
 from exchange.services.community import accounts, members, settings
 from exchange.services.community.first_steps import progress as first_steps_of
+from exchange.services.conversations import blocks
 from exchange.services.errors import InvalidToken
 from exchange.services.listings import queries as listing_queries
 from exchange.services.moderation import rights
@@ -73,6 +74,9 @@ def profile(user_id: int):
         reply_form=ReplyForm(formdata=None),
         fees_on=fees_on,
         stripe_state=connect.state_of(member.id) if fees_on else "none",
+        blocked=current_user.is_authenticated
+        and not own
+        and blocks.blocks(current_user.id, member.id),
     )
 
 

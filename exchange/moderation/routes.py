@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 from exchange.actions import act
 from exchange.forms_common import int_arg, local_path
 from exchange.moderation.forms import ActForm, ReportForm, reason_label
+from exchange.services.conversations import coordination
 from exchange.services.errors import Conflict
 from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.moderation import acts as moderation_acts
-from exchange.services.moderation import desk, reports, rights
+from exchange.services.moderation import desk, report_queue, reports, rights
 from exchange.services.paging import Window
 from exchange.spaces.forms import DecisionForm
 
@@ -119,6 +120,24 @@ def report_feedback(feedback_id: int):
     )
 
 
+@bp.route("/messages/<int:conversation_id>/<int:message_id>/signaler", methods=["GET", "POST"])
+@login_required
+def report_message(conversation_id: int, message_id: int):
+    """Report a message written to me to the coordinators of my spaces."""
+    message = reports.reportable_message(current_user, message_id)
+    if message.conversation_id != conversation_id:
+        abort(404)
+    already = reports.open_report_of(current_user.id, message_id=message.id) is not None
+    return _file_report(
+        ReportForm(),
+        lambda reason, text: reports.report_message(current_user.id, message.id, reason, text),
+        url_for("conversations.show", conversation_id=conversation_id) + f"#message-{message.id}",
+        "message",
+        message,
+        already,
+    )
+
+
 # ---------------------------------------------------------------------------- the desk
 
 
@@ -137,7 +156,7 @@ def index():
         return Window(page=min(int_arg(arg, 1), 10000), per_page=DESK_PAGE)
 
     pending = desk.pending_requests(current_user, window("demandes"))
-    reported = reports.open_reports(current_user, window("signalements"))
+    reported = report_queue.open_reports(current_user, window("signalements"))
     rights.preload_feedback_spaces(current_user, [r.feedback for r in reported.items if r.feedback])
     return render_template(
         "moderation/index.html",
@@ -149,6 +168,7 @@ def index():
         forms={m.id: DecisionForm(prefix=f"m{m.id}") for m in pending.items},
         log=desk.log_for(current_user),
         reason_label=reason_label,
+        message_context=coordination.context_of(r.message_id for r in reported.items),
     )
 
 

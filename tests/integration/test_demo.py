@@ -29,6 +29,7 @@ from exchange.text import fold
 from models import (
     Account,
     Category,
+    Conversation,
     Entry,
     Exchange,
     Feedback,
@@ -705,6 +706,10 @@ def test_notifications_are_dated_with_their_step(app, seeded_demo):
         if note.kind in FEEDBACK_NOTES:  # dated with their feedback: see below
             continue
         assert note.created_at <= now
+        if note.kind == "message_received":  # dated with the message it announces
+            conversation = db.session.get(Conversation, int(note.link.rsplit("/", 1)[1]))
+            assert note.created_at == conversation.last_message_at
+            continue
         exchange_id = int(note.link.rsplit("/", 1)[1])
         exchange = db.session.get(Exchange, exchange_id)
         assert note.created_at in {ev.created_at for ev in exchange.events}, note.kind
@@ -1033,3 +1038,18 @@ def test_demo_logins_find_feedback_waiting_and_profiles_with_reputation(client, 
     shown = [f.comment for f in reputation_summaries.latest(best.id, now=now) if f.comment]
     profile = client.get(f"/membres/{best.id}")
     assert profile.status_code == 200 and shown and shown[0] in profile.text
+
+
+def test_the_demo_has_conversations_worth_reading(app, seeded_demo):
+    """Questions asked on listings, a word from a profile, the coordination's message: each
+    between members who exist, the unread ones announced once."""
+    found = db.session.scalars(select(Conversation).order_by(Conversation.id)).all()
+    assert len(found) >= 4
+    assert {c.kind for c in found} == {"members", "coordination"}
+    assert any(c.listing_id for c in found)
+    for conversation in found:
+        assert len(conversation.participants) == 2
+        for participant in conversation.participants:
+            if participant.unread:
+                notice = db.session.get(Notification, participant.notification_id)
+                assert notice is not None and notice.read_at is None

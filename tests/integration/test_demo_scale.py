@@ -16,7 +16,7 @@ from exchange.services.ledger import transfers as ledger_transfers
 from exchange.services.listings import queries as listing_queries
 from exchange.services.listings import search
 from exchange.services.moderation import desk as moderation_desk
-from exchange.services.moderation import reports
+from exchange.services.moderation import report_queue
 from exchange.services.reputation import summaries as reputation_summaries
 from models import (
     Entry,
@@ -229,7 +229,7 @@ def test_the_benchmark_members_have_what_was_promised(built):
     waiting = (
         len(moderation_desk.pending_requests(coordinator))
         + len(moderation_desk.pending_listings(coordinator))
-        + len(reports.open_reports(coordinator))
+        + len(report_queue.open_reports(coordinator))
     )
     assert waiting >= 2
     admin = db.session.get(User, built.named["admin"].id)

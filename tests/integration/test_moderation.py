@@ -16,7 +16,7 @@ from exchange.services.listings import publishing
 from exchange.services.listings import queries as listing_queries
 from exchange.services.listings.publishing import ListingInput
 from exchange.services.listings.queries import Filters
-from exchange.services.moderation import acts, desk, reports, rights
+from exchange.services.moderation import acts, desk, report_queue, reports, rights
 from models import (
     Listing,
     LoginSession,
@@ -480,9 +480,9 @@ def test_a_coordinator_sees_only_their_spaces_reports_and_log(net):
     def ids(items):
         return sorted(item.id for item in items)
 
-    assert ids(reports.open_reports(net.coord_a)) == ids([on_a, on_member_a])
-    assert ids(reports.open_reports(net.coord_b)) == ids([on_b, on_member_b])
-    assert ids(reports.open_reports(net.admin)) == ids([on_a, on_b, on_member_a, on_member_b])
+    assert ids(report_queue.open_reports(net.coord_a)) == ids([on_a, on_member_a])
+    assert ids(report_queue.open_reports(net.coord_b)) == ids([on_b, on_member_b])
+    assert ids(report_queue.open_reports(net.admin)) == ids([on_a, on_b, on_member_a, on_member_b])
     with pytest.raises(Forbidden):
         reports.dismiss(net.coord_a.id, on_member_b.id)
     db.session.rollback()
@@ -503,7 +503,7 @@ def test_a_coordinator_sees_only_their_spaces_reports_and_log(net):
 def test_a_member_active_in_two_spaces_is_in_both_coordinators_scope(net):
     factories.join(net.author, net.phare)
     report = reports.report_member(net.reporter.id, net.author.id, "spam")
-    assert [r.id for r in reports.open_reports(net.coord_b)] == [report.id]
+    assert [r.id for r in report_queue.open_reports(net.coord_b)] == [report.id]
     acts.suspend_member(net.coord_b.id, net.author.id, "Spam sur les deux lieux")
     (act,) = _acts(action="member_suspended")
     assert act.space_id == net.phare.id

@@ -30,6 +30,7 @@ from sqlalchemy import delete, func, select
 from exchange.adapters.storage import storage
 from exchange.config import Config
 from exchange.services.community import accounts, memberships, passwords, photos, settings
+from exchange.services.conversations import blocks, threads
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts, transfers
 from exchange.services.listings import publishing
@@ -40,17 +41,21 @@ from exchange.services.privacy import export
 from exchange.services.reputation import feedback as feedback_service
 from models import (
     Account,
+    Block,
     Category,
+    Conversation,
     Exchange,
     Fee,
     Feedback,
     Listing,
     LoginSession,
     Membership,
+    Message,
     ModerationAction,
     NetworkSettings,
     Notification,
     OutboxEmail,
+    Participant,
     Report,
     Space,
     StripeAccount,
@@ -148,7 +153,17 @@ class World:
         }
 
     def fmt(self, template: str) -> str:
-        return template.format_map(self.values())
+        return template.format_map(_Values(self.values()))
+
+
+class _Values(dict):
+    """The world's values, and "newest_conversation": the last one started, read when a
+    path names it (where a request has just started one)."""
+
+    def __missing__(self, key):
+        if key != "newest_conversation":
+            raise KeyError(key)
+        return db.session.scalar(select(func.max(Conversation.id))) or 0
 
 
 def _link(outbox, path_prefix: str) -> str:
@@ -217,6 +232,7 @@ def build_world(app, needs: tuple[str, ...] = ()) -> World:
     extras = _build_listings(needs, people, space_a)
     extras.update(_build_ledger(needs, people, space_a))
     extras.update(_build_feedback(needs, people, extras))
+    extras.update(_build_conversations(needs, people, extras))
     if "failed_email" in needs:
         extras["failed_email"] = _failed_email(member)
 
@@ -477,6 +493,39 @@ def _build_feedback(needs, people, ids) -> dict[str, int]:
         acts.hide_feedback(people["coordinator_a"].id, about_member.id, "motif-retour-masqué")
     if "feedback_report" in needs:
         reports.report_feedback(people["applicant"].id, about_member.id, "harassment", "x")
+    return found
+
+
+# The messages of the world's conversation, and its coordination's.
+TALK = {"question": "question-d-Otto", "answer": "réponse-de-Mila", "sent": "mot-envoyé"}
+
+
+def _build_conversations(needs, people, ids) -> dict[str, int]:
+    """The conversations of the world, each piece on demand:
+
+    "conversation" (needs "listing"), other member asked the member a question about the
+    member's offer (TALK["question"]) and the member answered (TALK["answer"]), both have read
+    it; "message" and "answer", the ids of the two; "message_report", the member reported it (to the
+    coordinators of A); "blocked", the member blocked other member."""
+    member, other = people["member"], people["other_member"]
+    found: dict[str, int] = {}
+    if {"conversation", "message_report"} & set(needs):
+        assert "listing" in ids, "the conversation is about the member's listing"
+        conversation, _new = threads.start(
+            other.id, member.id, TALK["question"], listing_id=ids["listing"]
+        )
+        question = db.session.scalar(
+            select(Message.id).where(Message.conversation_id == conversation.id)
+        )
+        answer = threads.reply(member.id, conversation.id, TALK["answer"])
+        threads.read(other.id, conversation.id)
+        found.update(conversation=conversation.id, message=question, answer=answer.id)
+        if "message_report" in needs:
+            found["message_report"] = reports.report_message(
+                member.id, question, "harassment", "x"
+            ).id
+    if "blocked" in needs:
+        blocks.block(member.id, other.id)
     return found
 
 
@@ -2230,6 +2279,134 @@ def to_exchange(name: str, refused: bool = False) -> Redirect:
     return Redirect(f"/echanges/{{{name}}}", refused=refused)
 
 
+# --------------------------------------------------------------------------- conversations
+
+
+def _sent_by(role_id: int) -> list[Message]:
+    _fresh()
+    return list(
+        db.session.scalars(
+            select(Message).where(Message.author_id == role_id, Message.body == TALK["sent"])
+        )
+    )
+
+
+def _takes_part(user_id: int, conversation_id: int) -> bool:
+    return db.session.get(Participant, (conversation_id, user_id)) is not None
+
+
+def check_inbox(w, role, r):
+    """My conversations: the world's one for its two members only."""
+    assert (TALK["answer"] in r.text) == (role in PARTIES)
+
+
+def check_conversation_page(w, role, r):
+    if role in PARTIES:
+        assert TALK["question"] in r.text and TALK["answer"] in r.text
+
+
+def check_answered_in_conversation(w, role, r):
+    for person in PEOPLE:
+        written = _sent_by(w[person])
+        assert bool(written) == (person == role and role in PARTIES), person
+        for message in written:
+            assert message.conversation_id == w["conversation"]
+
+
+def check_asked(w, role, r):
+    """Each asker's question lands in their conversation with the member about the listing:
+    the one other member had, or a new one."""
+    for person in PEOPLE:
+        written = _sent_by(w[person])
+        assert bool(written) == (person == role and role != "member"), person
+        for message in written:
+            conversation = db.session.get(Conversation, message.conversation_id)
+            assert conversation.listing_id == w["listing"]
+            assert _takes_part(w["member"], conversation.id)
+            if person == "other_member":
+                assert conversation.id == w["conversation"]
+
+
+def check_wrote(w, role, r):
+    for person in PEOPLE:
+        written = _sent_by(w[person])
+        assert bool(written) == (person == role and role != "member"), person
+        for message in written:
+            conversation = db.session.get(Conversation, message.conversation_id)
+            assert conversation.listing_id is None and conversation.exchange_id is None
+            assert _takes_part(w["member"], conversation.id)
+
+
+def check_thread_written(w, role, r):
+    for person in PEOPLE:
+        written = _sent_by(w[person])
+        assert bool(written) == (person == role and role in PARTIES), person
+        for message in written:
+            conversation = db.session.get(Conversation, message.conversation_id)
+            assert conversation.exchange_id == w["accepted_exchange"]
+
+
+def _blocks() -> set[tuple[int, int]]:
+    _fresh()
+    return {(b.blocker_id, b.blocked_id) for b in db.session.scalars(select(Block))}
+
+
+def check_blocked(w, role, r):
+    expected = set() if role in ("anonymous", "other_member") else {(w[role], w["other_member"])}
+    assert _blocks() == expected
+
+
+def check_unblocked(w, role, r):
+    expected = set() if role == "member" else {(w["member"], w["other_member"])}
+    assert _blocks() == expected
+
+
+def check_message_reported(w, role, r):
+    _fresh()
+    found = db.session.scalars(select(Report).where(Report.message_id == w["message"])).all()
+    assert [x.reporter_id for x in found] == ([w["member"]] if role == "member" else [])
+
+
+def check_message_hidden(w, role, r):
+    _fresh()
+    hidden = db.session.get(Message, w["message"]).hidden_at is not None
+    assert hidden == (role in COORDINATORS_OF_A)
+    assert bool(_acts("message_hidden")) == hidden
+
+
+def _check_coordination_wrote(writers: tuple[str, ...], to: str):
+    """The coordination's message reached `to` in a conversation of its own; the log says it
+    was sent, and never what it said."""
+
+    def check(w, role, r):
+        written = _sent_by(w[role]) if role in PEOPLE else []
+        assert bool(written) == (role in writers)
+        for message in written:
+            assert message.as_coordination
+            conversation = db.session.get(Conversation, message.conversation_id)
+            assert conversation.kind == "coordination"
+            assert {p.user_id for p in conversation.participants} == {w[role], w[to]}
+        logged = _new_acts(w)
+        assert [a.action for a in logged] == (["coordination_message"] if written else [])
+        for act in logged:
+            assert act.subject_user_id == w[to]
+            assert TALK["sent"] not in repr(act.details) + act.reason
+
+    return check
+
+
+def check_retention_set(w, role, r):
+    _fresh()
+    settings_row = db.session.get(NetworkSettings, 1)
+    kept = settings_row.message_retention_days if settings_row else None
+    assert kept == (365 if role == "admin" else None)
+
+
+TALKING = ("listing", "conversation")
+TO_CONVERSATION = Redirect("/messages/{conversation}")
+TO_NEW_CONVERSATION = Redirect("/messages/{newest_conversation}")
+TO_OTHER = Redirect("/membres/{other_member}")
+TO_DESK = Redirect("/moderation")
 TO_STATEMENT = Redirect("/compte")
 TO_POT = Redirect("/caisse-commune")
 TO_TRANSFERS = Redirect("/admin/mouvements")
@@ -2322,6 +2499,125 @@ CASES = [
         (LOGIN, *(Redirect("/compte/reglages"),) * 5),
         data={"langue-locale": "en"},
         check=check_language_chosen,
+    ),
+    # conversations: only their participants read and write them; a coordinator reads none,
+    # and writes as the coordination only where they may settle the dispute or the report.
+    row("GET", "/messages", MEMBERS_ONLY, needs=TALKING, check=check_inbox),
+    row(
+        "GET",
+        "/messages/{conversation}",
+        BETWEEN_PARTIES,
+        needs=TALKING,
+        check=check_conversation_page,
+    ),
+    row(
+        "POST",
+        "/messages/{conversation}/repondre",
+        (LOGIN, TO_CONVERSATION, TO_CONVERSATION, *NOT_A_PARTY),
+        data={"body": TALK["sent"]},
+        needs=TALKING,
+        check=check_answered_in_conversation,
+    ),
+    row(
+        "GET",
+        "/annonces/{listing}/question",
+        (LOGIN, TO_LISTING, OK, OK, OK, OK),
+        needs=TALKING,
+    ),
+    row(
+        "POST",
+        "/annonces/{listing}/question",
+        (LOGIN, TO_LISTING, TO_CONVERSATION, *(TO_NEW_CONVERSATION,) * 3),
+        data={"body": TALK["sent"]},
+        needs=TALKING,
+        check=check_asked,
+    ),
+    row("GET", "/membres/{member}/ecrire", (LOGIN, Redirect("/messages"), OK, OK, OK, OK)),
+    row(
+        "POST",
+        "/membres/{member}/ecrire",
+        (LOGIN, Redirect("/messages"), *(TO_NEW_CONVERSATION,) * 4),
+        data={"body": TALK["sent"]},
+        needs=TALKING,
+        check=check_wrote,
+    ),
+    row(
+        "POST",
+        "/echanges/{accepted_exchange}/messages",
+        (LOGIN, *(to_exchange("accepted_exchange"),) * 2, *NOT_A_PARTY),
+        data={"body": TALK["sent"]},
+        needs=("accepted_exchange",),
+        check=check_thread_written,
+    ),
+    row(
+        "POST",
+        "/membres/{other_member}/bloquer",
+        (LOGIN, TO_OTHER, BAD, TO_OTHER, TO_OTHER, TO_OTHER),
+        check=check_blocked,
+    ),
+    row(
+        "POST",
+        "/membres/{other_member}/debloquer",
+        (LOGIN, *(TO_OTHER,) * 5),
+        needs=("blocked",),
+        check=check_unblocked,
+    ),
+    row(
+        "GET",
+        "/messages/{conversation}/{message}/signaler",
+        (LOGIN, OK, FORBIDDEN, *NOT_A_PARTY),
+        needs=TALKING,
+    ),
+    row(
+        "POST",
+        "/messages/{conversation}/{message}/signaler",
+        (LOGIN, TO_CONVERSATION, FORBIDDEN, *NOT_A_PARTY),
+        data=REPORT,
+        needs=TALKING,
+        check=check_message_reported,
+    ),
+    row(
+        "POST",
+        "/moderation/messages/{message}/masquer",
+        (LOGIN, *(NOT_FOUND,) * 3, TO_DESK, TO_DESK),
+        data={"reason": "motif-message-masqué"},
+        needs=(*TALKING, "message_report"),
+        check=check_message_hidden,
+    ),
+    row(
+        "GET",
+        "/moderation/signalements/{message_report}/ecrire",
+        (LOGIN, *(NOT_FOUND,) * 3, OK, OK),
+        needs=(*TALKING, "message_report"),
+    ),
+    row(
+        "POST",
+        "/moderation/signalements/{message_report}/ecrire",
+        (LOGIN, *(NOT_FOUND,) * 3, TO_DESK, TO_DESK),
+        data={"to": "{other_member}", "body": TALK["sent"]},
+        needs=(*TALKING, "message_report"),
+        check=_check_coordination_wrote(COORDINATORS_OF_A, "other_member"),
+    ),
+    row(
+        "GET",
+        "/echanges/{disputed_exchange}/coordination",
+        (LOGIN, NOT_FOUND, NOT_FOUND, OK, OK, OK),
+        needs=("disputed_exchange",),
+    ),
+    row(
+        "POST",
+        "/echanges/{disputed_exchange}/coordination",
+        (LOGIN, NOT_FOUND, NOT_FOUND, *(to_exchange("disputed_exchange"),) * 3),
+        data={"to": "{member}", "body": TALK["sent"]},
+        needs=("disputed_exchange",),
+        check=_check_coordination_wrote(MODERATORS, "member"),
+    ),
+    row(
+        "POST",
+        "/admin/reglages/messages",
+        (LOGIN, *(FORBIDDEN,) * 4, Redirect("/admin/reglages")),
+        data={"days": "365"},
+        check=check_retention_set,
     ),
     # The pickers' suggestions: only those the page may offer (rule of each use case).
     row(

@@ -35,8 +35,9 @@ BUDGET = {
     "listing_coordinator": 12,
     "space": 15,
     "profile": 17,
-    # Logged in (the reader, their spaces, the unread count) and the parties' spaces at once.
-    "profile_coordinator": 22,
+    # Logged in (the reader, their spaces, the unread count) and the parties' spaces at once;
+    # and whether the reader blocked this member (one EXISTS).
+    "profile_coordinator": 23,
     # The feedback to write reads its parties for the page's rows (two small reads): joined, the
     # join came before the limit and read every member twice.
     "exchanges": 10,

@@ -89,6 +89,8 @@ NEEDS = (
     "hidden_feedback",
     "feedback_report",
     "failed_email",
+    "conversation",
+    "message_report",
 )
 
 ACT = {"reason": Text("Motif de l'acte"), "next": Text("/moderation")}
@@ -168,6 +170,25 @@ WALK: dict[tuple[str, str], Walk] = {
             ("admin.rules", "/admin/reglages", "admin"),
             ("admin.transfers", "/admin/mouvements", "admin"),
             ("admin.emails", "/admin/courriels", "admin"),
+            ("conversations.index", "/messages", "member"),
+            ("conversations.show", "/messages/{conversation}", "member"),
+            ("conversations.ask", "/annonces/{listing}/question", "other_member"),
+            ("conversations.write", "/membres/{member}/ecrire", "other_member"),
+            (
+                "moderation.report_message",
+                "/messages/{conversation}/{answer}/signaler",
+                "other_member",
+            ),
+            (
+                "conversations.about_report",
+                "/moderation/signalements/{message_report}/ecrire",
+                "coordinator_a",
+            ),
+            (
+                "conversations.about_dispute",
+                "/echanges/{disputed_exchange}/coordination",
+                "coordinator_a",
+            ),
             ("auth.signup", "/inscription", "anonymous"),
             ("auth.login", "/connexion", "anonymous"),
             ("auth.forgot_password", "/mot-de-passe/oublie", "anonymous"),
@@ -177,6 +198,41 @@ WALK: dict[tuple[str, str], Walk] = {
     },
     # forms
     ("main.mark_read", "POST"): Walk("/notifications/lues"),
+    ("conversations.reply", "POST"): Walk(
+        "/messages/{conversation}/repondre", data={"body": Text("Merci, à jeudi !")}
+    ),
+    ("conversations.ask", "POST"): Walk(
+        "/annonces/{listing}/question", "other_member", {"body": Text("Libre samedi ?")}
+    ),
+    ("conversations.write", "POST"): Walk(
+        "/membres/{member}/ecrire", "other_member", {"body": Text("Bonjour Mila")}
+    ),
+    ("exchanges.write_in_thread", "POST"): Walk(
+        "/echanges/{accepted_exchange}/messages", data={"body": Text("Je viens à 10 h.")}
+    ),
+    ("conversations.block", "POST"): Walk("/membres/{other_member}/bloquer"),
+    ("conversations.unblock", "POST"): Walk("/membres/{other_member}/debloquer"),
+    ("moderation.report_message", "POST"): Walk(
+        "/messages/{conversation}/{answer}/signaler",
+        "other_member",
+        {"reason": "spam", "text": Text("Pub.")},
+    ),
+    ("conversations.hide_message", "POST"): Walk(
+        "/moderation/messages/{message}/masquer", "coordinator_a", ACT
+    ),
+    ("conversations.about_report", "POST"): Walk(
+        "/moderation/signalements/{message_report}/ecrire",
+        "coordinator_a",
+        {"to": Id("{other_member}"), "body": Text("Restons courtois.")},
+    ),
+    ("conversations.about_dispute", "POST"): Walk(
+        "/echanges/{disputed_exchange}/coordination",
+        "coordinator_a",
+        {"to": Id("{member}"), "body": Text("Pouvez-vous préciser ?")},
+    ),
+    ("admin.message_retention", "POST"): Walk(
+        "/admin/reglages/messages", "admin", {"days": Number("365")}
+    ),
     ("members.edit_profile", "POST"): Walk(
         "/profil",
         data={

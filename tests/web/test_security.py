@@ -31,13 +31,14 @@ from sqlalchemy import select
 from exchange import create_app
 from exchange.config import ROOT, Config
 from exchange.services.community import accounts, memberships, photos, settings
+from exchange.services.conversations import blocks, threads
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.ledger import gifts
 from exchange.services.moderation import acts, reports
 from exchange.services.money import amounts, checkout, connect, fees
 from exchange.services.privacy import export
 from exchange.services.reputation import feedback
-from models import Category, OutboxEmail, StripeEvent, db
+from models import Category, Message, OutboxEmail, StripeEvent, db
 from models.base import utcnow
 from tests import factories, pictures, snapshots
 from tests.conftest import WEBHOOK_SECRET
@@ -182,6 +183,12 @@ class World:
     phone_session: str = ""  # the regular member, logged in on a phone too
     regular_export: int = 0  # the regular member's prepared export, ready to be taken
     email_token: str = ""  # the regular member's link to move to another address
+    # The partner asked the regular member about `listing`, who answered; both have read it;
+    # the regular member reported the question, and blocked the suspended member.
+    conversation: object = None
+    question: object = None
+    answer: object = None
+    message_report: object = None
     users: dict = field(default_factory=dict)
 
     def url_values(self, endpoint: str) -> dict[str, object]:
@@ -201,6 +208,8 @@ class World:
             "transfer_id": self.pot_gift.id,
             "feedback_id": self.about_regular.id,
             "email_id": self.failed_email.id,
+            "conversation_id": self.conversation.id,
+            "message_id": self.question.id,
         }
         exchange = {
             "exchanges.accept": self.proposed,
@@ -241,6 +250,12 @@ class World:
             values["feedback_id"] = self.hidden_feedback.id
         if endpoint == "feedback.about":
             values["user_id"] = self.regular.id
+        if endpoint == "conversations.unblock":
+            values["user_id"] = self.suspended.id
+        if endpoint == "conversations.about_report":
+            values["report_id"] = self.message_report.id
+        if endpoint == "moderation.report_message":  # the answer, which the partner may report
+            values["message_id"] = self.answer.id
         return values
 
     def queries(self, endpoint: str) -> tuple[str, ...]:
@@ -398,6 +413,14 @@ def _build_world(app, outbox) -> World:
     )
     db.session.add(failed_email)
     db.session.commit()
+    conversation, _new = threads.start(
+        partner.id, regular.id, "Le vélo est-il prêt ?", listing_id=listing.id
+    )
+    question = db.session.scalar(select(Message).where(Message.conversation_id == conversation.id))
+    answer = threads.reply(regular.id, conversation.id, "Oui, samedi.")
+    threads.read(partner.id, conversation.id)
+    message_report = reports.report_message(regular.id, question.id, "harassment")
+    blocks.block(regular.id, suspended.id)  # one to unblock
     w = World(
         admin=admin,
         coordinator=coordinator,
@@ -433,6 +456,10 @@ def _build_world(app, outbox) -> World:
         ),
         email_token=email_token,
         regular_export=_prepared_export(app, regular),
+        conversation=conversation,
+        question=question,
+        answer=answer,
+        message_report=message_report,
     )
     w.users = {"admin": admin, "coordinator": coordinator, "regular": regular, "partner": partner}
     return w
@@ -574,6 +601,33 @@ UNSAFE_CASES: dict[str, Case] = {
     "listings.change_status": Case("regular", lambda w: {"action": "pause"}),
     "listings.renew": Case("regular", lambda w: {}),
     "moderation.report_listing": Case("coordinator", lambda w: {"reason": "spam"}),
+    "moderation.report_message": Case("partner", lambda w: {"reason": "spam"}, ("reports",)),
+    "exchanges.write_in_thread": Case(
+        "regular", lambda w: {"body": "À samedi"}, ("conversations", "messages")
+    ),
+    "conversations.reply": Case("regular", lambda w: {"body": "Merci !"}, ("messages",)),
+    "conversations.ask": Case(
+        "coordinator", lambda w: {"body": "Libre jeudi ?"}, ("conversations", "messages")
+    ),
+    "conversations.write": Case(
+        "regular", lambda w: {"body": "Bonjour Colette"}, ("conversations", "messages")
+    ),
+    "conversations.block": Case("regular", lambda w: {}, ("blocks",)),
+    "conversations.unblock": Case("regular", lambda w: {}, ("blocks",)),
+    "conversations.about_dispute": Case(
+        "admin",
+        lambda w: {"to": str(w.regular.id), "body": "Pouvez-vous préciser ?"},
+        ("conversations", "messages", "moderation_actions"),
+    ),
+    "conversations.about_report": Case(
+        "admin",
+        lambda w: {"to": str(w.partner.id), "body": "Restons courtois."},
+        ("conversations", "messages", "moderation_actions"),
+    ),
+    "conversations.hide_message": Case(
+        "admin", lambda w: {"reason": "Propos blessants"}, ("messages", "moderation_actions")
+    ),
+    "admin.message_retention": Case("admin", lambda w: {"days": "30"}, ("network_settings",)),
     "moderation.report_member": Case("regular", lambda w: {"reason": "harassment"}),
     "moderation.hide_listing": Case("admin", lambda w: {"reason": "Publicité déguisée"}),
     "moderation.restore_listing": Case("admin", lambda w: {"reason": "Corrigée"}),

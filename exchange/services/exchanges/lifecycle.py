@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from exchange.services.conversations import blocks
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.exchanges.steps import (
     acting_member,
@@ -72,6 +73,7 @@ def propose(
         raise NotFound()
     if listing.author_id == actor.id:
         raise InvalidInput(_l("C'est votre annonce : on ne s'échange pas du temps à soi-même."))
+    blocks.check_reaches(actor.id, listing.author_id, field=None)
     message = text(message)
     if not message:
         raise InvalidInput(
@@ -239,6 +241,7 @@ def log_direct(
         )
     if counterpart.is_suspended:
         raise InvalidInput(_l("Ce compte est suspendu."), field="counterpart")
+    blocks.check_reaches(actor.id, counterpart.id, field="counterpart")
     minutes = limits.check_minutes(minutes)
     title = text(title, MAX_TITLE)
     if not title:

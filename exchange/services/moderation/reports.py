@@ -1,5 +1,5 @@
-"""Reports: a member flags a listing, a profile or a feedback; coordinators answer, and the
-reporter is told.
+"""Reports: a member flags a listing, a profile, a feedback or a message; coordinators answer,
+and the reporter is told (the queue they answer from is in `report_queue`).
 
 One open report per member per item: checked here first, and held by the database's partial
 unique indexes when two requests race.
@@ -7,10 +7,10 @@ unique indexes when two requests race.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, selectinload
 
 from exchange.services.community import members
 from exchange.services.community.spaces import coordinators
@@ -18,9 +18,8 @@ from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.listings import queries as listing_queries
 from exchange.services.moderation import audit, rights
 from exchange.services.notify import notifications
-from exchange.services.paging import Window, listed
 from exchange.services.reputation import feedback
-from models import Feedback, Listing, Report, User, db
+from models import Feedback, Listing, Message, Participant, Report, User, db
 from models.base import utcnow
 from models.listings import REPORT_REASONS
 
@@ -52,6 +51,26 @@ def reportable_feedback(reporter, feedback_id: int) -> Feedback:
     return item
 
 
+def reportable_message(reporter, message_id: int) -> Message:
+    """A message this member may report: one written to them in a conversation they take
+    part in (not their own, not one already gone)."""
+    message = db.session.get(Message, message_id)
+    if message is None or message.erased_at is not None:
+        raise NotFound()
+    takes_part = db.session.get(Participant, (message.conversation_id, reporter.id))
+    if takes_part is None:
+        raise NotFound()
+    if message.author_id == reporter.id:
+        raise Forbidden(_l("Vous ne pouvez pas signaler votre propre message."))
+    return message
+
+
+def message_item(message: Message) -> str:
+    """How a message is named in reports and in the log: whose."""
+    author = message.author.display_name if message.author is not None else "?"
+    return _("Message de %(name)s", name=author)
+
+
 def feedback_item(item: Feedback) -> str:
     """How a feedback is named in reports and in the log: who about whom."""
     return f"{item.author.display_name} → {item.subject.display_name}"
@@ -63,11 +82,14 @@ def open_report_of(
     listing_id: int | None = None,
     member_id: int | None = None,
     feedback_id: int | None = None,
+    message_id: int | None = None,
 ) -> Report | None:
     """The member's report still open on this item, if any."""
     query = select(Report).where(Report.reporter_id == reporter_id, Report.status == "open")
     if listing_id is not None:
         query = query.where(Report.listing_id == listing_id)
+    elif message_id is not None:
+        query = query.where(Report.message_id == message_id)
     elif feedback_id is not None:
         query = query.where(Report.feedback_id == feedback_id)
     else:
@@ -84,7 +106,9 @@ def _clean(reason: str, text: str) -> tuple[str, str]:
     return reason, text
 
 
-def _already(listing: Listing | None, item: Feedback | None = None):
+def _already(listing: Listing | None, item: Feedback | None = None, message=None):
+    if message is not None:
+        return Conflict(_l("Vous avez déjà signalé ce message : la coordination l'examine."))
     if listing is not None:
         return Conflict(_l("Vous avez déjà signalé cette annonce : la coordination l'examine."))
     if item is not None:
@@ -120,6 +144,14 @@ def report_feedback(reporter_id: int, feedback_id: int, reason: str, text: str =
     return _file(reporter, reason, text, item=item)
 
 
+def report_message(reporter_id: int, message_id: int, reason: str, text: str = "") -> Report:
+    """Flag a message written to me for the coordinators of my spaces, who then see that
+    message (and the one before it), never the rest of the conversation."""
+    reporter = _reporter(reporter_id)
+    message = reportable_message(reporter, message_id)
+    return _file(reporter, reason, text, message=message)
+
+
 def _file(
     reporter: User,
     reason: str,
@@ -128,23 +160,28 @@ def _file(
     listing: Listing | None = None,
     member=None,
     item: Feedback | None = None,
+    message: Message | None = None,
 ) -> Report:
     reason, text = _clean(reason, text)
     ids = {
         "listing_id": listing.id if listing else None,
         "member_id": member.id if member else None,
         "feedback_id": item.id if item else None,
+        "message_id": message.id if message else None,
     }
     if open_report_of(reporter.id, **ids):
-        raise _already(listing, item)
+        raise _already(listing, item, message)
     report = Report(reporter_id=reporter.id, reason=reason, text=text, **ids)
     db.session.add(report)
     try:
         db.session.flush()
     except IntegrityError:  # the same report, sent twice at once: the index kept one
         db.session.rollback()
-        raise _already(listing, item) from None
-    if listing:
+        raise _already(listing, item, message) from None
+    if message:
+        name = message_item(message)
+        link = notifications.path("conversations.show", conversation_id=message.conversation_id)
+    elif listing:
         name, link = listing.title, notifications.path("listings.show", listing_id=listing.id)
     elif item:
         name = feedback_item(item)
@@ -152,7 +189,7 @@ def _file(
     else:
         name, link = member.display_name, notifications.path("members.profile", user_id=member.id)
     notifications.notify(reporter, "report_received", link=link, email=False, item=name)
-    for coordinator in _coordinators_for(listing, member or item, reporter):
+    for coordinator in _coordinators_for(listing, member or item or message, reporter):
         notifications.notify(
             coordinator, "report_filed", link="/moderation", email=False, item=name
         )
@@ -162,9 +199,11 @@ def _file(
 
 def _coordinators_for(listing: Listing | None, about, reporter: User) -> list[User]:
     """Who is told of a new report: its coordinators, never the members it is about (nor the
-    reporter, who knows). `about` is the member reported, or the feedback reported."""
+    reporter, who knows). `about` is the member, the feedback or the message reported."""
     if listing:
         space_ids, concerned = [listing.space_id], {listing.author_id}
+    elif isinstance(about, Message):  # the spaces of the member it was written to
+        space_ids, concerned = rights.active_space_ids(reporter.id), {about.author_id or 0}
     elif isinstance(about, Feedback):
         space_ids, concerned = (
             rights.feedback_space_ids(about),
@@ -184,6 +223,8 @@ def _coordinators_for(listing: Listing | None, about, reporter: User) -> list[Us
 
 
 def item_name(report: Report) -> str:
+    if report.message is not None:
+        return message_item(report.message)
     if report.listing is not None:
         return report.listing.title
     if report.feedback is not None:
@@ -205,10 +246,13 @@ def resolve(
     listing_id: int | None = None,
     member_id: int | None = None,
     feedback_id: int | None = None,
+    message_id: int | None = None,
 ) -> list[int]:
     """Acting on an item answers every open report on it: 'actioned', reporters told."""
     if listing_id:
         item = Report.listing_id == listing_id
+    elif message_id:
+        item = Report.message_id == message_id
     elif feedback_id:
         item = Report.feedback_id == feedback_id
     else:
@@ -223,6 +267,17 @@ def resolve(
         report.outcome = outcome
         tell_reporter(report, outcome)
     return [r.id for r in reports]
+
+
+def report_space(actor: User, report: Report) -> int | None:
+    """The space an act on a report is filed under in the log."""
+    if report.listing is not None:
+        return report.listing.space_id
+    if report.feedback is not None:
+        return rights.feedback_space(actor, report.feedback)
+    if report.message is not None:
+        return rights.member_space(actor, report.reporter)
+    return rights.member_space(actor, report.member)
 
 
 def dismiss(actor_id: int, report_id: int, note: str = "") -> Report:
@@ -240,18 +295,11 @@ def dismiss(actor_id: int, report_id: int, note: str = "") -> Report:
     report.handled_by_id = actor.id
     report.handled_at = utcnow()
     report.outcome = "dismissed"
-    space_id: int | None
-    if report.listing is not None:
-        space_id = report.listing.space_id
-    elif report.feedback is not None:
-        space_id = rights.feedback_space(actor, report.feedback)
-    else:
-        space_id = rights.member_space(actor, report.member)
     audit.record(
         actor.id,
         "report_dismissed",
         reason=note,
-        space_id=space_id,
+        space_id=report_space(actor, report),
         subject_user_id=report.reporter_id,
         target_type="report",
         target_id=report.id,
@@ -260,53 +308,3 @@ def dismiss(actor_id: int, report_id: int, note: str = "") -> Report:
     tell_reporter(report, "dismissed", note)
     db.session.commit()
     return report
-
-
-def open_reports(user: User, window: Window | None = None):
-    """Open reports on the listings of my spaces, on the members of my spaces and on the
-    feedback about them (all, for admins), never those about me."""
-    own_listings = select(Listing.id).where(Listing.author_id == user.id)
-    my_feedback = select(Feedback.id).where(
-        or_(Feedback.author_id == user.id, Feedback.subject_id == user.id)
-    )
-    query = (
-        select(Report)
-        .where(
-            Report.status == "open",
-            or_(Report.member_id.is_(None), Report.member_id != user.id),
-            or_(Report.listing_id.is_(None), Report.listing_id.not_in(own_listings)),
-            or_(Report.feedback_id.is_(None), Report.feedback_id.not_in(my_feedback)),
-        )
-        .order_by(Report.created_at, Report.id)
-        .options(
-            selectinload(Report.reporter),
-            selectinload(Report.member),
-            selectinload(Report.listing).selectinload(Listing.space),
-            selectinload(Report.listing).selectinload(Listing.author),
-            selectinload(Report.feedback).selectinload(Feedback.author),
-            selectinload(Report.feedback).selectinload(Feedback.subject),
-        )
-    )
-    spaces = rights.scope(user)
-    if spaces is not None:
-        # Read through each open report's own listing and feedback (a few hundred reports),
-        # never by listing every listing and feedback of the spaces (23,000 feedback rows
-        # hashed for each page at a network's size: 35 ms a statement instead of 1).
-        members_here = rights.members_of(spaces)
-        listing, item = aliased(Listing), aliased(Feedback)
-        query = (
-            query.outerjoin(listing, listing.id == Report.listing_id)
-            .outerjoin(item, item.id == Report.feedback_id)
-            .where(
-                or_(
-                    listing.space_id.in_(spaces or [-1]),
-                    Report.member_id.in_(members_here),
-                    item.subject_id.in_(members_here),
-                    item.author_id.in_(members_here),
-                )
-            )
-        )
-    found = listed(query, window)
-    shown = found.items if window is not None else found
-    rights.preload_active_spaces(r.member_id for r in shown)  # who may act, for each
-    return found

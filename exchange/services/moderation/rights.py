@@ -153,6 +153,12 @@ def can_act_on_report(actor, report: Report) -> bool:
         return can_act_on_listing(actor, report.listing)
     if report.feedback is not None:
         return can_act_on_feedback(actor, report.feedback)
+    if report.message is not None:  # the coordinators of the spaces of whom it was written to
+        if not getattr(actor, "is_authenticated", False):
+            return False
+        if actor.id in (report.message.author_id, report.reporter_id):
+            return False
+        return actor.is_admin or bool(_shared_spaces(actor, report.reporter))
     if not getattr(actor, "is_authenticated", False) or actor.id == report.member_id:
         return False
     return actor.is_admin or bool(_shared_spaces(actor, report.member))

@@ -55,21 +55,21 @@ def queue_email(
 
 def notify(
     user: User, kind: str, *, link: str = "", email: bool = True, read: bool = False, **data
-) -> None:
+) -> Notification:
     """Record an in-app notification (and its email) inside the caller's transaction.
 
     `read`: kept in the member's list for the record, but nothing new to them (they just did it).
     """
-    db.session.add(
-        Notification(
-            user_id=user.id, kind=kind, data=data, link=link, read_at=utcnow() if read else None
-        )
+    notice = Notification(
+        user_id=user.id, kind=kind, data=data, link=link, read_at=utcnow() if read else None
     )
+    db.session.add(notice)
     if email:
         name = f"notification_{kind}"  # what the outbox row records, even for a generic one
         # A generic email's sentence is the notification's own: it says it all.
         template = "notification_generic" if kind in GENERIC_EMAILS else name
         queue_email(user, template, recorded_as=name, link=link, kind=kind, data=data, **data)
+    return notice
 
 
 def render_email(template: str, locale: str, context: dict) -> tuple[str, str]:

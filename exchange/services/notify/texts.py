@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from exchange.durations import format_minutes
-from exchange.services.notify import fee_texts, feedback_texts
+from exchange.services.notify import fee_texts, feedback_texts, message_texts
 
 # Kinds whose email is their sentence and a link (templates/email/notification_generic.txt).
 GENERIC_EMAILS = (
@@ -33,6 +33,7 @@ GENERIC_EMAILS = (
     )
     | feedback_texts.KINDS
     | fee_texts.KINDS
+    | {"message_hidden"}
 )
 
 
@@ -42,6 +43,8 @@ def describe_kind(kind: str, d: dict) -> str:
         return feedback_texts.describe(kind, d)
     if kind in fee_texts.KINDS:
         return fee_texts.describe(kind, d)
+    if kind in message_texts.KINDS:
+        return message_texts.describe(kind, d)
     if kind == "export_ready":
         return _(
             "Votre export de données est prêt : téléchargez-le depuis vos réglages dans les "
@@ -130,6 +133,8 @@ def _report_outcome(outcome: str, item: str, note: str) -> str:
         return _(
             "Suite à votre signalement, le texte du retour « %(item)s » a été masqué.", item=item
         )
+    if outcome == "message_hidden":
+        return _("Suite à votre signalement, le message a été masqué.")
     if outcome == "member_suspended":
         return _("Suite à votre signalement, le compte de %(item)s a été suspendu.", item=item)
     if note:

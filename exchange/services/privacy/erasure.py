@@ -2,9 +2,10 @@
 ledger stays exact.
 
 Their name becomes "Ancien membre n° N", their address one that reaches nobody, their
-password unusable; bio, contact, skills, photo, listings' texts, messages in exchanges,
-feedback comments and replies, report texts, notifications, sessions and emails waiting for
-them are erased. Every transfer they took part in stays (the ledger is append-only, its reasons
+password unusable; bio, contact, skills, photo, listings' texts, messages in exchanges and
+in conversations (the other side keeps the conversation, with "Ancien membre n° N" and its
+own messages), feedback comments and replies, report texts, blocks, notifications, sessions
+and emails waiting for them are erased. Every transfer they took part in stays (the ledger is append-only, its reasons
 with it): the other side's history and `flask ledger verify` are untouched. A balance left on
 the account is settled with the common pot by one closure transfer, so that the sum stays 0.
 Exchanges still open are cancelled and the other side told; fee records stay for the accounts,
@@ -26,6 +27,7 @@ from exchange.services.notify import notifications
 from exchange.services.privacy import export
 from models import (
     Account,
+    Block,
     DataExport,
     Exchange,
     ExchangeEvent,
@@ -35,8 +37,10 @@ from models import (
     ListingTerm,
     LoginSession,
     Membership,
+    Message,
     Notification,
     OutboxEmail,
+    Participant,
     Report,
     User,
     db,
@@ -195,6 +199,11 @@ def _erase_texts(user_id: int) -> None:
         update(Membership)
         .where(Membership.user_id == user_id)
         .values(status="left", role="member", message=""),
+        update(Message).where(Message.author_id == user_id).values(body="", erased_at=utcnow()),
+        update(Participant)
+        .where(Participant.user_id == user_id)
+        .values(unread=0, notification_id=None),
+        delete(Block).where(or_(Block.blocker_id == user_id, Block.blocked_id == user_id)),
         delete(Notification).where(Notification.user_id == user_id),
         delete(LoginSession).where(LoginSession.user_id == user_id),
     ]

@@ -29,7 +29,17 @@ from exchange.services.errors import Conflict, NotFound
 from exchange.services.notify import notifications
 from exchange.services.privacy.gather import SECTIONS
 from exchange.services.spreadsheets import CSV_DIALECT, cell
-from models import Account, DataExport, Entry, Exchange, ExchangeEvent, Notification, db
+from models import (
+    Account,
+    DataExport,
+    Entry,
+    Exchange,
+    ExchangeEvent,
+    Message,
+    Notification,
+    Participant,
+    db,
+)
 from models.base import utcnow
 
 log = logging.getLogger("archipel.export")
@@ -112,7 +122,12 @@ def _weight(user_id: int) -> int:
         ExchangeEvent.exchange_id.in_(select(Exchange.id).where(mine))
     )
     notes = select(func.count(Notification.id)).where(Notification.user_id == user_id)
-    return sum(db.session.scalar(q) or 0 for q in (entries, events, notes))
+    talk = select(func.count(Message.id)).where(
+        Message.conversation_id.in_(
+            select(Participant.conversation_id).where(Participant.user_id == user_id)
+        )
+    )
+    return sum(db.session.scalar(q) or 0 for q in (entries, events, notes, talk))
 
 
 def waiting(user_id: int) -> DataExport | None:

@@ -13,6 +13,7 @@ from sqlalchemy import case, or_, select
 from sqlalchemy.orm import aliased
 
 from exchange.services.notify.notifications import describe
+from exchange.services.privacy.gather_messages import conversations, messages
 from exchange.services.privacy.gather_money import fees, transfers
 from exchange.services.privacy.rows import Row, plain, rows
 from models import (
@@ -200,6 +201,7 @@ def reports_made(user: User) -> Iterator[Row]:
             "listing_id": r.listing_id,
             "member_id": r.member_id,
             "feedback_id": r.feedback_id,
+            "message_id": r.message_id,
             "reason": r.reason,
             "text": r.text,
             "status": r.status,
@@ -250,6 +252,8 @@ SECTIONS: dict[str, Callable[[User], Iterator[Row]]] = {
     "feedback_received": feedback_received,
     "transfers": transfers,
     "fees": fees,
+    "conversations": conversations,
+    "messages": messages,
     "reports_made": reports_made,
     "notifications": notifications,
     "sessions": sessions,

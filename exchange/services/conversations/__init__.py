@@ -1,0 +1,1 @@
+"""Conversations: members writing to each other, coordinators writing as the coordination."""

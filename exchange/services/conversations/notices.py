@@ -1,0 +1,68 @@
+"""Telling a member of a new message without drowning them: one in-app notification per
+conversation until they read it, and one email per conversation an hour at most, quoting the
+message with a link (never the writer's address)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from exchange.services.notify import notifications
+from models import Conversation, Message, Notification, Participant, User, db
+from models.base import utcnow
+
+EMAIL_EVERY = timedelta(hours=1)
+QUOTED = 1500  # characters of the message quoted in the email
+
+
+def writer_name(message: Message, conversation: Conversation, author: User) -> str:
+    """Who a message is from, as its readers see it."""
+    if message.as_coordination and conversation.space is not None:
+        return f"{conversation.space.name} · {author.display_name}"
+    return author.display_name
+
+
+def tell(participant: Participant, conversation: Conversation, message: Message, author: User):
+    """Tell one participant of a new message, inside the sender's transaction."""
+    user = participant.user
+    if user.erased_at is not None:
+        return
+    link = notifications.path("conversations.show", conversation_id=conversation.id)
+    data: dict[str, Any] = {
+        "name": writer_name(message, conversation, author),
+        "coordination": message.as_coordination,
+        "space": conversation.space.name if conversation.space is not None else "",
+    }
+    pending = (
+        db.session.get(Notification, participant.notification_id)
+        if participant.notification_id
+        else None
+    )
+    if pending is None or pending.read_at is not None:
+        notice = notifications.notify(user, "message_received", link=link, email=False, **data)
+        db.session.flush()
+        participant.notification_id = notice.id
+    now = utcnow()
+    if participant.emailed_at is None or now - participant.emailed_at >= EMAIL_EVERY:
+        participant.emailed_at = now
+        body = message.body if len(message.body) <= QUOTED else message.body[:QUOTED] + " […]"
+        notifications.queue_email(
+            user,
+            "message_received",
+            link=notifications.external_url("conversations.show", conversation_id=conversation.id),
+            quoted=body,
+            about=conversation.listing.title if conversation.listing is not None else "",
+            **data,
+        )
+
+
+def read(participant: Participant) -> None:
+    """The member read the conversation: nothing waits any more, its notification is read."""
+    now = utcnow()
+    participant.unread = 0
+    participant.read_at = now
+    if participant.notification_id:
+        pending = db.session.get(Notification, participant.notification_id)
+        if pending is not None and pending.read_at is None:
+            pending.read_at = now
+        participant.notification_id = None

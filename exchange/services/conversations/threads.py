@@ -1,0 +1,289 @@
+"""Members write to each other: a conversation from a listing, a profile or an exchange, its
+messages, reading it, and the list of mine.
+
+Only participants read a conversation: nobody else, admins included (a report shows the
+coordinators the reported message alone, see `reporting`). A suspended member writes nothing;
+a member who blocked another receives nothing from them (`blocks`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, selectinload
+
+from exchange.services.community import members
+from exchange.services.conversations import blocks, notices
+from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from exchange.services.exchanges import queries as exchange_queries
+from exchange.services.listings import queries as listing_queries
+from exchange.services.moderation import audit
+from exchange.text import multiline
+from models import Conversation, Message, Participant, User, db
+from models.base import utcnow
+
+MAX_BODY = 5000
+SHOWN = 30  # messages on a conversation's page; older ones a page at a time
+SUSPENDED = _l("Votre compte est suspendu : vous ne pouvez pas écrire de messages.")
+
+
+def clean_body(body: str | None) -> str:
+    """What a member wrote, line breaks as they meant them; refused when empty or too long."""
+    body = multiline(body).strip()
+    if not body:
+        raise InvalidInput(_l("Écrivez votre message."), field="body")
+    if len(body) > MAX_BODY:
+        raise InvalidInput(
+            _l("Votre message dépasse %(n)s caractères : raccourcissez-le.", n=MAX_BODY),
+            field="body",
+        )
+    return body
+
+
+def writer(user_id: int) -> User:
+    """The member writing: refused when suspended (or gone)."""
+    user = db.session.get(User, user_id)
+    if user is None or user.erased_at is not None:
+        raise Forbidden()
+    if user.is_suspended:
+        raise Forbidden(SUSPENDED, field="body")
+    return user
+
+
+def _between(a_id: int, b_id: int):
+    """Conversations between exactly these two members (no coordination)."""
+    mine, theirs = aliased(Participant), aliased(Participant)
+    return (
+        select(Conversation)
+        .join(mine, (mine.conversation_id == Conversation.id) & (mine.user_id == a_id))
+        .join(theirs, (theirs.conversation_id == Conversation.id) & (theirs.user_id == b_id))
+        .where(Conversation.kind == "members")
+    )
+
+
+def open_conversation(
+    users: list[User], *, started_by: User, kind: str = "members", **about
+) -> Conversation:
+    """A new conversation between these members, about a listing, an exchange or a space."""
+    now = utcnow()
+    conversation = Conversation(
+        kind=kind, started_by_id=started_by.id, created_at=now, last_message_at=now, **about
+    )
+    db.session.add(conversation)
+    db.session.flush()
+    for user in users:
+        db.session.add(
+            Participant(conversation_id=conversation.id, user_id=user.id, last_message_at=now)
+        )
+    db.session.flush()
+    db.session.refresh(conversation, ["participants"])
+    return conversation
+
+
+def post(
+    conversation: Conversation, author: User, body: str, *, as_coordination: bool = False
+) -> Message:
+    """Add a message; every other participant has one more unread and is told (notices)."""
+    now = utcnow()
+    message = Message(
+        conversation_id=conversation.id,
+        author_id=author.id,
+        body=body,
+        as_coordination=as_coordination,
+        created_at=now,
+    )
+    db.session.add(message)
+    conversation.last_message_at = now
+    for participant in conversation.participants:
+        participant.last_message_at = now
+        if participant.user_id == author.id:
+            notices.read(participant)  # writing is reading
+        else:
+            participant.unread = Participant.unread + 1  # in SQL: two writers at once add two
+            notices.tell(participant, conversation, message, author)
+    db.session.flush()
+    return message
+
+
+def start(author_id: int, recipient_id: int, body: str, *, listing_id: int | None = None):
+    """Write to a member, from their profile or about a listing: the conversation between the
+    two (about that listing) goes on if it exists, else it begins. Returns (conversation, new)."""
+    author = writer(author_id)
+    recipient = members.get_member(recipient_id)
+    if recipient.id == author.id:
+        raise InvalidInput(_l("Vous ne pouvez pas vous écrire à vous-même."))
+    if recipient.erased_at is not None:
+        raise Conflict(_l("Ce compte a été fermé : ce membre ne reçoit plus de messages."))
+    listing = None
+    if listing_id is not None:
+        listing = listing_queries.get_for(author, listing_id)
+        if not listing.is_public() or listing.author_id != recipient.id:
+            raise NotFound()
+    body = clean_body(body)
+    blocks.check_reaches(author.id, recipient.id)
+    query = _between(author.id, recipient.id).where(Conversation.exchange_id.is_(None))
+    query = query.where(
+        Conversation.listing_id == listing.id if listing else Conversation.listing_id.is_(None)
+    )
+    conversation = db.session.scalar(query.order_by(Conversation.id).limit(1))
+    new = conversation is None
+    if conversation is None:
+        conversation = open_conversation(
+            [author, recipient], started_by=author, listing_id=listing.id if listing else None
+        )
+    post(conversation, author, body)
+    db.session.commit()
+    return conversation, new
+
+
+def get_for(user_id: int, conversation_id: int) -> tuple[Conversation, Participant]:
+    """A conversation and my place in it; 404 for anybody who does not take part."""
+    participant = db.session.scalar(
+        select(Participant)
+        .where(Participant.conversation_id == conversation_id, Participant.user_id == user_id)
+        .options(
+            selectinload(Participant.conversation)
+            .selectinload(Conversation.participants)
+            .selectinload(Participant.user),
+            selectinload(Participant.conversation).selectinload(Conversation.listing),
+            selectinload(Participant.conversation).selectinload(Conversation.space),
+        )
+    )
+    if participant is None:
+        raise NotFound()
+    return participant.conversation, participant
+
+
+def others(conversation: Conversation, user_id: int) -> list[User]:
+    return [p.user for p in conversation.participants if p.user_id != user_id]
+
+
+def may_write_as_coordination(user: User, conversation: Conversation) -> bool:
+    """In a conversation of the coordination, its coordinator speaks as the coordination."""
+    if not conversation.from_coordination or conversation.space_id is None:
+        return False
+    return user.is_admin or user.is_coordinator_of(conversation.space_id)
+
+
+def reply(author_id: int, conversation_id: int, body: str) -> Message:
+    """Write in a conversation I take part in."""
+    author = writer(author_id)
+    conversation, _me = get_for(author.id, conversation_id)
+    body = clean_body(body)
+    as_coordination = may_write_as_coordination(author, conversation)
+    if not conversation.from_coordination:  # the coordination is never blocked
+        for other in others(conversation, author.id):
+            if other.erased_at is not None:
+                raise Conflict(
+                    _l("Ce compte a été fermé : ce membre ne reçoit plus de messages."),
+                    field="body",
+                )
+            blocks.check_reaches(author.id, other.id)
+    message = post(conversation, author, body, as_coordination=as_coordination)
+    if as_coordination:
+        log_coordination_message(author, conversation, others(conversation, author.id))
+    db.session.commit()
+    return message
+
+
+def log_coordination_message(
+    author: User, conversation: Conversation, recipients: list[User], **about
+) -> None:
+    """The moderation log records that the coordination wrote to a member (never the text)."""
+    for recipient in recipients:
+        audit.record(
+            author.id,
+            "coordination_message",
+            space_id=conversation.space_id,
+            subject_user_id=recipient.id,
+            target_type="conversation",
+            target_id=conversation.id,
+            **about,
+        )
+
+
+def on_exchange(author_id: int, exchange_id: int, body: str) -> Message:
+    """Write in an exchange's own thread (its two parties only); it begins with the first
+    message."""
+    author = writer(author_id)
+    exchange = exchange_queries.get_for(author, exchange_id)
+    if author.id not in exchange.parties():
+        raise NotFound()
+    body = clean_body(body)
+    other_id = exchange.receiver_id if author.id == exchange.provider_id else exchange.provider_id
+    blocks.check_reaches(author.id, other_id)
+    conversation = thread_of(exchange.id)
+    if conversation is None:
+        other = db.session.get(User, other_id)
+        assert other is not None  # a party of the exchange
+        conversation = open_conversation(
+            [author, other],
+            started_by=author,
+            exchange_id=exchange.id,
+            listing_id=exchange.listing_id,
+        )
+    message = post(conversation, author, body)
+    db.session.commit()
+    return message
+
+
+def thread_of(exchange_id: int) -> Conversation | None:
+    """The exchange's own conversation, if anybody wrote in it yet."""
+    return db.session.scalar(
+        select(Conversation)
+        .where(Conversation.exchange_id == exchange_id)
+        .options(selectinload(Conversation.participants))
+    )
+
+
+@dataclass
+class Thread:
+    """One page of a conversation's messages, oldest first; `older` the id to read before."""
+
+    messages: list[Message]
+    older: int | None
+    conversation: Conversation | None = None
+
+
+def messages_of(conversation_id: int, *, before: int | None = None, shown: int = SHOWN) -> Thread:
+    """The last `shown` messages (before the message `before`), with their authors."""
+    query = select(Message).where(Message.conversation_id == conversation_id)
+    if before is not None:
+        query = query.where(Message.id < before)
+    rows = list(
+        db.session.scalars(
+            query.options(selectinload(Message.author)).order_by(Message.id.desc()).limit(shown + 1)
+        )
+    )
+    older = rows[shown - 1].id if len(rows) > shown else None
+    return Thread(list(reversed(rows[:shown])), older)
+
+
+def read(user_id: int, conversation_id: int, *, before: int | None = None):
+    """A conversation as I read it: its messages, and nothing unread left (one write, only
+    when something was unread)."""
+    conversation, me = get_for(user_id, conversation_id)
+    thread = messages_of(conversation.id, before=before)
+    if me.unread or me.notification_id:
+        notices.read(me)
+        db.session.commit()
+    return conversation, thread
+
+
+def exchange_thread(exchange, user_id: int) -> Thread | None:
+    """The exchange's thread as one of its parties reads it on the exchange's page (reading it
+    there is reading it); None for anybody else, and before anybody wrote."""
+    if user_id not in exchange.parties():
+        return None
+    conversation = thread_of(exchange.id)
+    if conversation is None:
+        return Thread([], None)
+    thread = messages_of(conversation.id)
+    thread.conversation = conversation
+    me = next((p for p in conversation.participants if p.user_id == user_id), None)
+    if me is not None and (me.unread or me.notification_id):
+        notices.read(me)
+        db.session.commit()
+    return thread
