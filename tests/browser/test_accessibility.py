@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from exchange.config import ROOT
+from exchange.services.conversations import threads
 from exchange.services.exchanges import lifecycle
 from models import Exchange, db
 from tests import factories
@@ -59,8 +60,11 @@ def world(app):
     lifecycle.accept(helene.id, done.id)
     lifecycle.log_time(helene.id, done.id, minutes=60)
     lifecycle.confirm(thomas.id, done.id)
+    talk, _new = threads.start(thomas.id, helene.id, "Un **cadenas** aussi ?", listing_id=offer.id)
+    threads.reply(helene.id, talk.id, "Oui :\n\n- un U\n- une chaîne")
+    threads.on_exchange(helene.id, done.id, "Merci pour le café !")
     db.session.commit()
-    return {"listing": offer.id, "exchange": done.id, "helene": helene.id}
+    return {"listing": offer.id, "exchange": done.id, "helene": helene.id, "talk": talk.id}
 
 
 def _violations(page: Page, source: Path) -> list[str]:
@@ -91,6 +95,9 @@ def test_key_pages_have_no_serious_or_critical_violation(
         "moderation": "/moderation",
         "settings": "/compte/reglages",
         "first steps": "/premiers-pas",
+        "messages": "/messages",
+        "conversation": f"/messages/{world['talk']}",
+        "write": f"/membres/{world['helene']}/ecrire",
     }
     found = {}
     for name, path in pages.items():
@@ -100,7 +107,7 @@ def test_key_pages_have_no_serious_or_critical_violation(
         found[name] = _violations(page, axe_source)
     visitor.goto(f"{live_server.url}/inscription?lang={lang}")
     found["sign-up"] = _violations(visitor, axe_source)
-    assert len(found) >= 12
+    assert len(found) >= 15
     problems = {name: v for name, v in found.items() if v}
     assert not problems, "\n".join(f"{name}: {v}" for name, vs in problems.items() for v in vs)
     context.close()
