@@ -23,7 +23,7 @@ from exchange.forms_common import int_arg
 from exchange.forms_people import explain_pick, partner_picker
 from exchange.forms_time import ask_to_confirm
 from exchange.payments.forms import RefundForm
-from exchange.services.conversations.threads import exchange_thread
+from exchange.services.conversations.exchange_threads import exchange_thread
 from exchange.services.errors import LargeAmountUnconfirmed
 from exchange.services.exchanges import disputes, lifecycle, stewards
 from exchange.services.exchanges import queries as exchange_queries

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from exchange.actions import act
 from exchange.conversations.forms import MessageForm
 from exchange.exchanges.routes import bp, exchange_page
-from exchange.services.conversations import threads
+from exchange.services.conversations import exchange_threads
 from exchange.services.exchanges import queries as exchange_queries
 
 
@@ -21,7 +21,8 @@ def write_in_thread(exchange_id: int):
         abort(404)  # its coordinators may see the exchange, never its thread
     form = MessageForm()
     if form.validate_on_submit() and act(
-        lambda: threads.on_exchange(current_user.id, exchange_id, form.body.data), form=form
+        lambda: exchange_threads.on_exchange(current_user.id, exchange_id, form.body.data),
+        form=form,
     ):
         return redirect(url_for("exchanges.show", exchange_id=exchange_id) + "#fil")
     return exchange_page(exchange_id, 400, thread_form=form)

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from exchange.config import ROOT
-from exchange.services.conversations import threads
+from exchange.services.conversations import exchange_threads, threads
 from exchange.services.exchanges import lifecycle
 from models import Exchange, db
 from tests import factories
@@ -62,7 +62,7 @@ def world(app):
     lifecycle.confirm(thomas.id, done.id)
     talk, _new = threads.start(thomas.id, helene.id, "Un **cadenas** aussi ?", listing_id=offer.id)
     threads.reply(helene.id, talk.id, "Oui :\n\n- un U\n- une chaîne")
-    threads.on_exchange(helene.id, done.id, "Merci pour le café !")
+    exchange_threads.on_exchange(helene.id, done.id, "Merci pour le café !")
     db.session.commit()
     return {"listing": offer.id, "exchange": done.id, "helene": helene.id, "talk": talk.id}
 

@@ -4,12 +4,20 @@ when a member leaves or the retention passes."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from exchange.services.conversations import blocks, coordination, inbox, retention, threads
+from exchange.services.conversations import (
+    blocks,
+    coordination,
+    exchange_threads,
+    inbox,
+    retention,
+    threads,
+)
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.moderation import acts, report_queue, reports
@@ -17,6 +25,7 @@ from exchange.services.privacy import erasure, gather
 from models import Conversation, Message, ModerationAction, Notification, Participant, db
 from models.base import utcnow
 from tests import factories
+from tests.threads import race
 
 
 @pytest.fixture
@@ -294,3 +303,26 @@ def test_retention_deletes_old_messages_but_not_a_reported_one_and_none_by_defau
     left = db.session.scalars(select(Message.body).order_by(Message.id)).all()
     assert left == ["Vieux et signalé", "Récent"]
     assert db.session.get(Conversation, recent.id) is not None
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"),
+    reason="two truly concurrent writers need PostgreSQL: set TEST_DATABASE_URL",
+)
+def test_both_parties_writing_first_at_once_make_one_thread_with_both_messages(app, pair):
+    _ruche, lucie, marc, offer = pair
+    made = lifecycle.propose(marc.id, offer.id, message="Samedi ?", foreseen_minutes=60)
+    lucie_id, marc_id, exchange_id = lucie.id, marc.id, made.id
+    for _ in range(3):  # a race may be won by either side: run it a few times
+        results = race(
+            app,
+            lambda: exchange_threads.on_exchange(lucie_id, exchange_id, "De Lucie"),
+            lambda: exchange_threads.on_exchange(marc_id, exchange_id, "De Marc"),
+        )
+        assert [type(r).__name__ for r in results] == ["Message", "Message"], results
+    db.session.expire_all()
+    found = db.session.scalars(select(Conversation).where(Conversation.exchange_id == exchange_id))
+    (thread,) = found.all()
+    bodies = db.session.scalars(select(Message.body).where(Message.conversation_id == thread.id))
+    assert sorted(bodies) == ["De Lucie"] * 3 + ["De Marc"] * 3

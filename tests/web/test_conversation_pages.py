@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from exchange.services.conversations import blocks, threads
+from exchange.services.conversations import blocks, exchange_threads, threads
 from exchange.services.exchanges import disputes, lifecycle
 from exchange.services.moderation import reports
 from models import Message, db
@@ -108,7 +108,7 @@ def _disputed(people):
     _ruche, lucie, marc, offer = people
     made = lifecycle.propose(marc.id, offer.id, message="Samedi ?", foreseen_minutes=60)
     lifecycle.accept(lucie.id, made.id)
-    threads.on_exchange(marc.id, made.id, "Je sonne au 2e étage ?")
+    exchange_threads.on_exchange(marc.id, made.id, "Je sonne au 2e étage ?")
     lifecycle.log_time(lucie.id, made.id, minutes=120)
     disputes.dispute(marc.id, made.id, "Nous avions dit une heure")
     return made

@@ -17,7 +17,6 @@ from sqlalchemy.orm import aliased, selectinload
 from exchange.services.community import members
 from exchange.services.conversations import blocks, notices
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.listings import queries as listing_queries
 from exchange.services.moderation import audit
 from exchange.text import multiline
@@ -204,40 +203,6 @@ def log_coordination_message(
         )
 
 
-def on_exchange(author_id: int, exchange_id: int, body: str) -> Message:
-    """Write in an exchange's own thread (its two parties only); it begins with the first
-    message."""
-    author = writer(author_id)
-    exchange = exchange_queries.get_for(author, exchange_id)
-    if author.id not in exchange.parties():
-        raise NotFound()
-    body = clean_body(body)
-    other_id = exchange.receiver_id if author.id == exchange.provider_id else exchange.provider_id
-    blocks.check_reaches(author.id, other_id)
-    conversation = thread_of(exchange.id)
-    if conversation is None:
-        other = db.session.get(User, other_id)
-        assert other is not None  # a party of the exchange
-        conversation = open_conversation(
-            [author, other],
-            started_by=author,
-            exchange_id=exchange.id,
-            listing_id=exchange.listing_id,
-        )
-    message = post(conversation, author, body)
-    db.session.commit()
-    return message
-
-
-def thread_of(exchange_id: int) -> Conversation | None:
-    """The exchange's own conversation, if anybody wrote in it yet."""
-    return db.session.scalar(
-        select(Conversation)
-        .where(Conversation.exchange_id == exchange_id)
-        .options(selectinload(Conversation.participants))
-    )
-
-
 @dataclass
 class Thread:
     """One page of a conversation's messages, oldest first; `older` the id to read before."""
@@ -270,20 +235,3 @@ def read(user_id: int, conversation_id: int, *, before: int | None = None):
         notices.read(me)
         db.session.commit()
     return conversation, thread
-
-
-def exchange_thread(exchange, user_id: int) -> Thread | None:
-    """The exchange's thread as one of its parties reads it on the exchange's page (reading it
-    there is reading it); None for anybody else, and before anybody wrote."""
-    if user_id not in exchange.parties():
-        return None
-    conversation = thread_of(exchange.id)
-    if conversation is None:
-        return Thread([], None)
-    thread = messages_of(conversation.id)
-    thread.conversation = conversation
-    me = next((p for p in conversation.participants if p.user_id == user_id), None)
-    if me is not None and (me.unread or me.notification_id):
-        notices.read(me)
-        db.session.commit()
-    return thread
