@@ -31,19 +31,13 @@ def index():
 
 def _page(conversation_id: int, form: MessageForm | None = None, status: int = 200):
     conversation, thread = threads.read(current_user.id, conversation_id, before=int_arg("avant"))
-    others = threads.others(conversation, current_user.id)
-    listing = conversation.listing
     return render_template(
         "conversations/show.html",
         conversation=conversation,
         thread=thread,
-        others=others,
+        others=threads.others(conversation, current_user.id),
         form=form or MessageForm(formdata=None),
-        # From a listing, the one who asked proposes the exchange in one step.
-        may_propose=listing is not None
-        and listing.is_public()
-        and listing.author_id != current_user.id
-        and not conversation.from_coordination,
+        may_propose=threads.may_propose(current_user, conversation),
         as_coordination=threads.may_write_as_coordination(current_user, conversation),
     ), status
 
@@ -72,6 +66,10 @@ def reply(conversation_id: int):
 def _start(recipient, template: str, listing=None, **context):
     """Write to a member (about a listing): the conversation between the two goes on, or
     begins; only a conversation begun counts against the day's limit."""
+    if request.method == "GET":  # one already there: its page, where the answer is written
+        there = threads.existing(current_user.id, recipient.id, listing.id if listing else None)
+        if there is not None:
+            return redirect(url_for(".show", conversation_id=there.id) + "#dernier")
     form = MessageForm()
     if form.validate_on_submit():
         started = act(

@@ -12,7 +12,6 @@ from exchange.conversations.forms import MessageForm as ThreadForm
 from exchange.durations import duration_text
 from exchange.exchanges.forms import (
     AcceptForm,
-    DirectLogForm,
     DisputeForm,
     LogTimeForm,
     MessageForm,
@@ -20,7 +19,6 @@ from exchange.exchanges.forms import (
     ResolveForm,
 )
 from exchange.forms_common import int_arg
-from exchange.forms_people import explain_pick, partner_picker
 from exchange.forms_time import ask_to_confirm
 from exchange.payments.forms import RefundForm
 from exchange.services.conversations.exchange_threads import exchange_thread
@@ -39,7 +37,7 @@ bp = Blueprint("exchanges", __name__)
 TO_WRITE_SHOWN = 10
 
 
-def _needs_a_space():
+def needs_a_space():
     """Exchanges are between members of the network's spaces: join one first (as for
     publishing), rather than fill a form that would be refused."""
     if current_user.active_memberships():
@@ -73,7 +71,7 @@ def propose(listing_id: int):
     if listing.author_id == current_user.id:
         flash(_("C'est votre annonce : les autres membres vous proposeront des échanges."), "info")
         return redirect(url_for("listings.show", listing_id=listing.id))
-    if (away := _needs_a_space()) is not None:
+    if (away := needs_a_space()) is not None:
         return away
     form = ProposeForm()
     if request.method == "GET" and listing.estimated_minutes:
@@ -98,6 +96,8 @@ def propose(listing_id: int):
 
 def exchange_page(exchange_id: int, status: int = 200, large: int | None = None, **forms):
     """The exchange's page, with the forms given (one sent back with its errors)."""
+    # Its own conversation, for its two parties only, read (and marked read) first.
+    thread = exchange_thread(exchange_id, current_user.id)
     exchange = exchange_queries.get_for(current_user, exchange_id)
     defaults = {
         "message_form": MessageForm(formdata=None),
@@ -127,8 +127,7 @@ def exchange_page(exchange_id: int, status: int = 200, large: int | None = None,
         provider_stripe=connect.state_of(exchange.provider_id) if fees_on else "none",
         can_refund=fee is not None and fees.can_refund(current_user, fee),
         large=large,
-        # Its own conversation, for its two parties only (its coordinators never read it).
-        thread=exchange_thread(exchange, current_user.id),
+        thread=thread,
         **defaults,
     ), status
 
@@ -273,48 +272,3 @@ def resolve(exchange_id: int):
         _("Décision enregistrée et consignée au journal ; les deux personnes sont prévenues."),
         "resolve_form",
     )
-
-
-@bp.route("/echanges/declarer", methods=["GET", "POST"])
-@login_required
-def log_direct():
-    """Log time given or received outside a listing; nothing moves until the other confirms."""
-    if (away := _needs_a_space()) is not None:
-        return away
-    form = DirectLogForm()
-    candidates = partner_picker(form.counterpart, form.counterpart_name, current_user.id)
-    status, large = 400 if request.method == "POST" else 200, None
-    if not form.validate_on_submit():
-        explain_pick(form.counterpart, form.counterpart_name, candidates)
-    else:
-        who = (form.counterpart.data, form.direction.data)  # what the confirmation names
-        logged = act(
-            lambda: lifecycle.log_direct(
-                current_user.id,
-                counterpart_id=int(form.counterpart.data),
-                gave=form.direction.data == "gave",
-                minutes=form.minutes.minutes,
-                title=form.title.data,
-                performed_on=form.performed_on.data,
-                message=form.message.data or "",
-                fee_cents=form.fee_amount.cents,
-                fee_covers=form.fee_covers.data or "",
-                confirmed_large=form.confirmed_large.confirms(form.minutes.minutes, *who),
-            ),
-            form=form,
-            done=_("Temps déclaré : rien ne bouge tant que l'autre personne n'a pas confirmé."),
-            answered=(LargeAmountUnconfirmed,),
-        )
-        if logged:
-            return redirect(url_for("exchanges.show", exchange_id=logged.value.id))
-        if isinstance(logged.error, LargeAmountUnconfirmed):  # asked again, to confirm in words
-            status, large = 200, ask_to_confirm(form, logged.error.minutes, *who)
-    return render_template(
-        "exchanges/log.html",
-        form=form,
-        fees_on=amounts.online_fees_enabled(),
-        fee_cap=amounts.euros_text(rules.current().fee_cap_cents),
-        direct_log=True,
-        large=large,
-        candidates=candidates,
-    ), status

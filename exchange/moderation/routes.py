@@ -13,7 +13,7 @@ from exchange.services.conversations import coordination
 from exchange.services.errors import Conflict
 from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.moderation import acts as moderation_acts
-from exchange.services.moderation import desk, report_queue, reports, rights
+from exchange.services.moderation import desk, report_queue, reportable, reports, rights
 from exchange.services.paging import Window
 from exchange.spaces.forms import DecisionForm
 
@@ -76,7 +76,7 @@ def _file_report(form, file, back: str, item_kind: str, item, already: bool):
 @login_required
 def report_listing(listing_id: int):
     """Report a listing to the coordinators of its space."""
-    listing = reports.reportable_listing(current_user, listing_id)
+    listing = reportable.reportable_listing(current_user, listing_id)
     already = reports.open_report_of(current_user.id, listing_id=listing.id) is not None
     return _file_report(
         ReportForm(),
@@ -92,7 +92,7 @@ def report_listing(listing_id: int):
 @login_required
 def report_member(user_id: int):
     """Report a profile to the coordinators of the member's spaces."""
-    member = reports.reportable_member(current_user, user_id)
+    member = reportable.reportable_member(current_user, user_id)
     already = reports.open_report_of(current_user.id, member_id=member.id) is not None
     return _file_report(
         ReportForm(),
@@ -108,7 +108,7 @@ def report_member(user_id: int):
 @login_required
 def report_feedback(feedback_id: int):
     """Report a feedback (its comment, its reply) to the coordinators."""
-    item = reports.reportable_feedback(current_user, feedback_id)
+    item = reportable.reportable_feedback(current_user, feedback_id)
     already = reports.open_report_of(current_user.id, feedback_id=item.id) is not None
     return _file_report(
         ReportForm(),
@@ -124,7 +124,7 @@ def report_feedback(feedback_id: int):
 @login_required
 def report_message(conversation_id: int, message_id: int):
     """Report a message written to me to the coordinators of my spaces."""
-    message = reports.reportable_message(current_user, message_id)
+    message = reportable.reportable_message(current_user, message_id)
     if message.conversation_id != conversation_id:
         abort(404)
     already = reports.open_report_of(current_user.id, message_id=message.id) is not None

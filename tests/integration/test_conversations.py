@@ -15,14 +15,26 @@ from exchange.services.conversations import (
     coordination,
     exchange_threads,
     inbox,
+    notices,
     retention,
     threads,
 )
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.ledger import gifts
 from exchange.services.moderation import acts, report_queue, reports
+from exchange.services.notify import notifications
 from exchange.services.privacy import erasure, gather
-from models import Conversation, Message, ModerationAction, Notification, Participant, db
+from models import (
+    Conversation,
+    Membership,
+    Message,
+    ModerationAction,
+    Notification,
+    Participant,
+    Report,
+    db,
+)
 from models.base import utcnow
 from tests import factories
 from tests.threads import race
@@ -326,3 +338,105 @@ def test_both_parties_writing_first_at_once_make_one_thread_with_both_messages(a
     (thread,) = found.all()
     bodies = db.session.scalars(select(Message.body).where(Message.conversation_id == thread.id))
     assert sorted(bodies) == ["De Lucie"] * 3 + ["De Marc"] * 3
+
+
+def test_no_way_round_a_block_a_gift_nor_a_report_filed_by_a_coordinator(pair):
+    ruche, lucie, marc, _offer = pair
+    blocks.block(lucie.id, marc.id)
+    with pytest.raises(Conflict) as refused:
+        gifts.give(marc.id, minutes=30, message="Je sais où tu travailles", to_member_id=lucie.id)
+    assert str(refused.value.message) == str(blocks.NOT_RECEIVING)
+    # A coordinator Lucie blocked may not write to her "as the coordination" from a report
+    # they filed themselves.
+    cora = factories.coordinator(ruche, display_name="Cora Coord")
+    blocks.block(lucie.id, cora.id)
+    report = reports.report_member(cora.id, lucie.id, "other", "Pour lui écrire")
+    with pytest.raises(NotFound):
+        coordination.write(cora.id, [lucie.id], "Bonjour", report_id=report.id)
+
+
+def test_a_coordinator_no_longer_in_charge_is_blocked_like_any_member(pair):
+    ruche, lucie, marc, offer = pair
+    cora = factories.coordinator(ruche, display_name="Cora Coord")
+    made = lifecycle.propose(marc.id, offer.id, message="Samedi ?", foreseen_minutes=60)
+    lifecycle.accept(lucie.id, made.id)
+    lifecycle.log_time(lucie.id, made.id, minutes=120)
+    disputes.dispute(marc.id, made.id, "Une heure")
+    (written,) = coordination.write(cora.id, [lucie.id], "Bonjour", exchange_id=made.id)
+    blocks.block(lucie.id, cora.id)
+    threads.reply(cora.id, written.id, "Toujours la coordination")  # still in charge
+    membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == cora.id, Membership.space_id == ruche.id)
+    )
+    membership.role = "member"
+    db.session.commit()
+    with pytest.raises(Conflict):
+        threads.reply(cora.id, written.id, "Plus coordinatrice")
+
+
+def test_a_hidden_message_cannot_be_reported_again_nor_read_on_the_report_page(pair):
+    ruche, lucie, marc, _offer = pair
+    coordinator = factories.coordinator(ruche)
+    conversation, _new = threads.start(marc.id, lucie.id, "Le message blessant")
+    offending = db.session.scalar(select(Message).where(Message.conversation_id == conversation.id))
+    reports.report_message(lucie.id, offending.id, "harassment")
+    coordination.hide_message(coordinator.id, offending.id, "Propos blessants")
+    with pytest.raises(NotFound):
+        reports.report_message(lucie.id, offending.id, "spam")
+
+
+def test_reading_marks_read_only_what_was_there_and_every_notice_of_it(pair):
+    _ruche, lucie, marc, _offer = pair
+    conversation, _new = threads.start(marc.id, lucie.id, "Un")
+    me = _participant(lucie.id, conversation.id)
+    seen = me.last_message_at
+    threads.reply(marc.id, conversation.id, "Deux")  # arrives while the page is drawn
+    notices.mark_read(lucie.id, conversation.id, seen=seen)
+    db.session.commit()
+    assert _participant(lucie.id, conversation.id).unread == 2  # nothing read that was unseen
+    # A second notice left by two messages at once is read with the first.
+    notifications.notify(
+        lucie, "message_received", email=False, link=f"/messages/{conversation.id}"
+    )
+    db.session.commit()
+    threads.read(lucie.id, conversation.id)
+    assert [n.read_at is not None for n in _notices(lucie.id)] == [True, True]
+    assert _participant(lucie.id, conversation.id).unread == 0
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "0001-01-01T00:00:00+01:00_1",
+        "9999-12-31T23:59:59-01:00_1",
+        "2026-12-01T10:00:00+00:00_99999999999999999999",
+        "2026-12-01T10:00:00_1",
+        "2026-13-99_x",
+        "abc_1",
+        "_",
+    ],
+)
+def test_a_cursor_typed_by_hand_gives_the_first_page(pair, cursor):
+    _ruche, lucie, marc, _offer = pair
+    threads.start(marc.id, lucie.id, "Bonjour")
+    assert [x.last.body for x in inbox.mine(lucie.id, after=cursor).lines] == ["Bonjour"]
+
+
+def test_retention_keeps_every_reported_message_with_its_report_and_counts_unread_again(pair):
+    ruche, lucie, marc, _offer = pair
+    admin = factories.member("Ada Admin", admin=True)
+    coordinator = factories.coordinator(ruche)
+    conversation, _new = threads.start(marc.id, lucie.id, "Ancien, signalé puis classé")
+    first = db.session.scalar(select(Message).where(Message.conversation_id == conversation.id))
+    threads.reply(marc.id, conversation.id, "Ancien, jamais lu")
+    threads.reply(marc.id, conversation.id, "Récent, jamais lu")
+    report = reports.report_message(lucie.id, first.id, "spam")
+    reports.dismiss(coordinator.id, report.id, "Rien de grave")
+    for message in db.session.scalars(select(Message).where(Message.body.like("Ancien%"))):
+        message.created_at = utcnow() - timedelta(days=40)
+    db.session.commit()
+    retention.set_days(admin.id, 30)
+    assert retention.sweep() == 1
+    db.session.expire_all()
+    assert db.session.get(Report, report.id) is not None  # the moderation record stays
+    assert _participant(lucie.id, conversation.id).unread == 2

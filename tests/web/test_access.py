@@ -2521,7 +2521,7 @@ CASES = [
     row(
         "GET",
         "/annonces/{listing}/question",
-        (LOGIN, TO_LISTING, OK, OK, OK, OK),
+        (LOGIN, TO_LISTING, TO_CONVERSATION, OK, OK, OK),  # one asked already: its page
         needs=TALKING,
     ),
     row(

@@ -198,3 +198,26 @@ def test_the_day_limit_holds_across_workers_sharing_redis(make_app, people, redi
         _login(second, marc)
         assert _new_conversations(one, first, marc, 1) == [302]
         assert _new_conversations(two, second, marc, 2) == [302, 429]
+
+
+def test_a_conversation_read_with_few_or_many_unread_runs_the_same_queries(client, people):
+    _ruche, lucie, marc, _offer = people
+    conversation, _new = threads.start(marc.id, lucie.id, "Premier")
+    _login(client, lucie)
+
+    def unread_page(count: int):
+        for n in range(count):
+            threads.reply(marc.id, conversation.id, f"Message {n}")
+        return queries_of(client, f"/messages/{conversation.id}")
+
+    few, many = unread_page(3), unread_page(25)
+    assert many.count == few.count, str(many)
+
+
+def test_asking_again_on_a_listing_opens_the_conversation_already_there(client, people):
+    _ruche, lucie, marc, offer = people
+    conversation, _new = threads.start(marc.id, lucie.id, "Premier", listing_id=offer.id)
+    _login(client, marc)
+    again = client.get(f"/annonces/{offer.id}/question")
+    assert again.status_code == 302
+    assert again.headers["Location"].startswith(f"/messages/{conversation.id}")

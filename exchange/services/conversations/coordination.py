@@ -27,14 +27,17 @@ def exchange_parties(actor: User, exchange_id: int) -> tuple[Exchange, list[User
     exchange = exchange_queries.get_for(actor, exchange_id)
     if not stewards.can_resolve(actor, exchange) or not exchange.dispute_reason:
         raise NotFound()
-    return exchange, [exchange.provider, exchange.receiver]
+    return exchange, [p for p in (exchange.provider, exchange.receiver) if p.erased_at is None]
 
 
 def report_parties(actor: User, report_id: int) -> tuple[Report, list[User]]:
     """A report the coordinator may answer, and whom it concerns: the reporter, and the
     member whose listing, profile, feedback or message it is about."""
     report = db.session.get(Report, report_id)
-    if report is None or not rights.can_act_on_report(actor, report):
+    # Never a report one filed oneself: it would be a way round a member's block.
+    if report is None or report.reporter_id == actor.id:
+        raise NotFound()
+    if not rights.can_act_on_report(actor, report):
         raise NotFound()
     if report.listing is not None:
         concerned = report.listing.author
@@ -139,8 +142,11 @@ def hide_message(actor_id: int, message_id: int, reason: str) -> Message:
     """Hide a reported message from its readers; its reports are answered, its author told."""
     actor = rights.actor(actor_id)
     message = db.session.get(Message, message_id)
-    report = db.session.scalar(
-        select(Report).where(Report.message_id == message_id).order_by(Report.id).limit(1)
+    report = db.session.scalar(  # the open one, if any (who may act is the same for all)
+        select(Report)
+        .where(Report.message_id == message_id)
+        .order_by((Report.status == "open").desc(), Report.id)
+        .limit(1)
     )
     if message is None or report is None or not rights.can_act_on_report(actor, report):
         raise NotFound()

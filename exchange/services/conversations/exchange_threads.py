@@ -3,7 +3,7 @@ and only they read it (the coordinators who may see a disputed exchange never do
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +18,8 @@ from exchange.services.conversations.threads import (
 )
 from exchange.services.errors import NotFound
 from exchange.services.exchanges import queries as exchange_queries
-from models import Conversation, Message, User, db
+from exchange.services.ledger import transfers
+from models import Conversation, Exchange, Message, User, db
 
 
 def on_exchange(author_id: int, exchange_id: int, body: str, *, again: bool = True) -> Message:
@@ -35,6 +36,7 @@ def on_exchange(author_id: int, exchange_id: int, body: str, *, again: bool = Tr
 
 
 def _on_exchange(author_id: int, exchange_id: int, body: str) -> Message:
+    transfers.begin_write()
     author = writer(author_id)
     exchange = exchange_queries.get_for(author, exchange_id)
     if author.id not in exchange.parties():
@@ -66,18 +68,29 @@ def thread_of(exchange_id: int) -> Conversation | None:
     )
 
 
-def exchange_thread(exchange, user_id: int) -> Thread | None:
+def exchange_thread(exchange_id: int, user_id: int) -> Thread | None:
     """The exchange's thread as one of its parties reads it on the exchange's page (reading it
-    there is reading it); None for anybody else, and before anybody wrote."""
-    if user_id not in exchange.parties():
-        return None
-    conversation = thread_of(exchange.id)
+    there is reading it): an empty one before anybody wrote; None for anybody else (its
+    participants are its two parties; the coordinators who may see the exchange are not)."""
+    conversation = thread_of(exchange_id)
     if conversation is None:
-        return Thread([], None)
+        return Thread([], None) if _is_party(exchange_id, user_id) else None
+    me = next((p for p in conversation.participants if p.user_id == user_id), None)
+    if me is None:
+        return None
+    if me.unread or me.notification_id:  # read first, then shown: nothing slips between
+        notices.mark_read(user_id, conversation.id, seen=me.last_message_at)
+        db.session.commit()
     thread = messages_of(conversation.id)
     thread.conversation = conversation
-    me = next((p for p in conversation.participants if p.user_id == user_id), None)
-    if me is not None and (me.unread or me.notification_id):
-        notices.read(me)
-        db.session.commit()
     return thread
+
+
+def _is_party(exchange_id: int, user_id: int) -> bool:
+    found = db.session.scalar(
+        select(Exchange.id).where(
+            Exchange.id == exchange_id,
+            or_(Exchange.provider_id == user_id, Exchange.receiver_id == user_id),
+        )
+    )
+    return found is not None

@@ -5,7 +5,7 @@ people, the last message of each)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -33,12 +33,17 @@ class Inbox:
 
 
 def _cursor(value: str | None) -> tuple[datetime, int] | None:
+    """The (activity, conversation) a page's link carries; None for anything else (a page
+    link typed by hand, cut, or out of any calendar)."""
     if not value or "_" not in value:
         return None
     stamp, _sep, ident = value.rpartition("_")
     try:
-        return datetime.fromisoformat(stamp), int(ident)
-    except ValueError:
+        when, number = datetime.fromisoformat(stamp), int(ident)
+        if when.tzinfo is None or not 0 < number < 2**31:
+            return None
+        return when.astimezone(UTC), number
+    except (ValueError, OverflowError):
         return None
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import update
+
 from exchange.services.notify import notifications
 from models import Conversation, Message, Notification, Participant, User, db
 from models.base import utcnow
@@ -57,12 +59,41 @@ def tell(participant: Participant, conversation: Conversation, message: Message,
 
 
 def read(participant: Participant) -> None:
-    """The member read the conversation: nothing waits any more, its notification is read."""
-    now = utcnow()
+    """The member wrote in the conversation: nothing waits for them there any more."""
     participant.unread = 0
-    participant.read_at = now
+    participant.read_at = utcnow()
     if participant.notification_id:
-        pending = db.session.get(Notification, participant.notification_id)
-        if pending is not None and pending.read_at is None:
-            pending.read_at = now
+        _notifications_read(participant.user_id, participant.conversation_id)
         participant.notification_id = None
+
+
+def mark_read(user_id: int, conversation_id: int, *, seen) -> None:
+    """The member read the conversation as it stood at `seen` (its last activity then): a
+    message that came after stays unread."""
+    db.session.execute(
+        update(Participant)
+        .where(
+            Participant.conversation_id == conversation_id,
+            Participant.user_id == user_id,
+            Participant.last_message_at <= seen,
+        )
+        .values(unread=0, read_at=utcnow(), notification_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    _notifications_read(user_id, conversation_id)
+
+
+def _notifications_read(user_id: int, conversation_id: int) -> None:
+    """Every notification of a new message in this conversation is read."""
+    link = notifications.path("conversations.show", conversation_id=conversation_id)
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.kind == "message_received",
+            Notification.link == link,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

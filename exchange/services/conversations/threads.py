@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, selectinload
 from exchange.services.community import members
 from exchange.services.conversations import blocks, notices
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from exchange.services.ledger import transfers
 from exchange.services.listings import queries as listing_queries
 from exchange.services.moderation import audit
 from exchange.text import multiline
@@ -95,7 +96,16 @@ def post(
     )
     db.session.add(message)
     conversation.last_message_at = now
-    for participant in conversation.participants:
+    # The participants' rows, locked and read again (PostgreSQL; SQLite serialises writers
+    # from `begin_write`): two messages at once each see the other's notification and email.
+    locked = db.session.scalars(
+        select(Participant)
+        .where(Participant.conversation_id == conversation.id)
+        .order_by(Participant.user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    for participant in locked:
         participant.last_message_at = now
         if participant.user_id == author.id:
             notices.read(participant)  # writing is reading
@@ -106,9 +116,32 @@ def post(
     return message
 
 
+def existing(author_id: int, recipient_id: int, listing_id: int | None = None):
+    """The conversation the two members already have (about that listing), if any."""
+    query = _between(author_id, recipient_id).where(Conversation.exchange_id.is_(None))
+    query = query.where(
+        Conversation.listing_id == listing_id
+        if listing_id is not None
+        else Conversation.listing_id.is_(None)
+    )
+    return db.session.scalar(query.order_by(Conversation.id).limit(1))
+
+
+def may_propose(user: User, conversation: Conversation) -> bool:
+    """From a conversation about a public listing, the one who asked proposes the exchange."""
+    listing = conversation.listing
+    return (
+        listing is not None
+        and listing.is_public()
+        and listing.author_id != user.id
+        and not conversation.from_coordination
+    )
+
+
 def start(author_id: int, recipient_id: int, body: str, *, listing_id: int | None = None):
     """Write to a member, from their profile or about a listing: the conversation between the
     two (about that listing) goes on if it exists, else it begins. Returns (conversation, new)."""
+    transfers.begin_write()
     author = writer(author_id)
     recipient = members.get_member(recipient_id)
     if recipient.id == author.id:
@@ -122,11 +155,15 @@ def start(author_id: int, recipient_id: int, body: str, *, listing_id: int | Non
             raise NotFound()
     body = clean_body(body)
     blocks.check_reaches(author.id, recipient.id)
-    query = _between(author.id, recipient.id).where(Conversation.exchange_id.is_(None))
-    query = query.where(
-        Conversation.listing_id == listing.id if listing else Conversation.listing_id.is_(None)
-    )
-    conversation = db.session.scalar(query.order_by(Conversation.id).limit(1))
+    # The two members' rows, locked in id order: two first messages at once (a double click,
+    # two tabs) begin one conversation, the second finds it.
+    db.session.execute(
+        select(User.id)
+        .where(User.id.in_([author.id, recipient.id]))
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    conversation = existing(author.id, recipient.id, listing.id if listing else None)
     new = conversation is None
     if conversation is None:
         conversation = open_conversation(
@@ -156,6 +193,7 @@ def get_for(user_id: int, conversation_id: int) -> tuple[Conversation, Participa
 
 
 def others(conversation: Conversation, user_id: int) -> list[User]:
+    """Who else takes part."""
     return [p.user for p in conversation.participants if p.user_id != user_id]
 
 
@@ -168,17 +206,20 @@ def may_write_as_coordination(user: User, conversation: Conversation) -> bool:
 
 def reply(author_id: int, conversation_id: int, body: str) -> Message:
     """Write in a conversation I take part in."""
+    transfers.begin_write()
     author = writer(author_id)
     conversation, _me = get_for(author.id, conversation_id)
     body = clean_body(body)
     as_coordination = may_write_as_coordination(author, conversation)
-    if not conversation.from_coordination:  # the coordination is never blocked
-        for other in others(conversation, author.id):
-            if other.erased_at is not None:
-                raise Conflict(
-                    _l("Ce compte a été fermé : ce membre ne reçoit plus de messages."),
-                    field="body",
-                )
+    for other in others(conversation, author.id):
+        if other.erased_at is not None:
+            raise Conflict(
+                _l("Ce compte a été fermé : ce membre ne reçoit plus de messages."),
+                field="body",
+            )
+        # Blocks are between members: the coordination, speaking or spoken to, is never
+        # blocked (a coordinator no longer is, once they no longer coordinate the space).
+        if not (as_coordination or may_write_as_coordination(other, conversation)):
             blocks.check_reaches(author.id, other.id)
     message = post(conversation, author, body, as_coordination=as_coordination)
     if as_coordination:
@@ -227,11 +268,12 @@ def messages_of(conversation_id: int, *, before: int | None = None, shown: int =
 
 
 def read(user_id: int, conversation_id: int, *, before: int | None = None):
-    """A conversation as I read it: its messages, and nothing unread left (one write, only
-    when something was unread)."""
+    """A conversation as I read it: nothing unread left, then its messages (so that one
+    arriving meanwhile is either shown or still unread, never lost). One write, only when
+    something was unread."""
     conversation, me = get_for(user_id, conversation_id)
-    thread = messages_of(conversation.id, before=before)
     if me.unread or me.notification_id:
-        notices.read(me)
+        notices.mark_read(user_id, conversation_id, seen=me.last_message_at)
         db.session.commit()
-    return conversation, thread
+        conversation, me = get_for(user_id, conversation_id)
+    return conversation, messages_of(conversation.id, before=before)

@@ -8,6 +8,7 @@ from typing import TypeGuard
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from exchange.services.conversations import blocks
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.ledger import limits, transfers
 from exchange.services.ledger import rules as network_rules
@@ -63,6 +64,8 @@ def give(
             raise InvalidInput(_l("Choisissez un membre du réseau."), field="recipient")
         if recipient.id == actor.id:
             raise InvalidInput(_l("On ne se donne pas du temps à soi-même."), field="recipient")
+        # A gift carries words to its recipient: none from a member they blocked.
+        blocks.check_reaches(actor.id, recipient.id, field="recipient")
         to_account = transfers.account_of(recipient.id)
     minutes = limits.check_minutes(minutes)
     from_account = transfers.account_of(actor.id)

@@ -12,57 +12,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from exchange.services.community import members
 from exchange.services.community.spaces import coordinators
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from exchange.services.listings import queries as listing_queries
-from exchange.services.moderation import audit, rights
+from exchange.services.moderation import audit, reportable, rights
 from exchange.services.notify import notifications
-from exchange.services.reputation import feedback
-from models import Feedback, Listing, Message, Participant, Report, User, db
+from models import Feedback, Listing, Message, Report, User, db
 from models.base import utcnow
 from models.listings import REPORT_REASONS
 
 MAX_TEXT = 2000
-
-
-def reportable_listing(reporter, listing_id: int) -> Listing:
-    """A listing this member may report: one they can see, and not their own."""
-    listing = listing_queries.get_for(reporter, listing_id)
-    if listing.author_id == reporter.id:
-        raise Forbidden(_l("Vous ne pouvez pas signaler votre propre annonce."))
-    return listing
-
-
-def reportable_member(reporter, member_id: int) -> User:
-    """A profile this member may report: anybody's but their own."""
-    member = members.get_member(member_id)
-    if member.id == reporter.id:
-        raise Forbidden(_l("Vous ne pouvez pas signaler votre propre profil."))
-    return member
-
-
-def reportable_feedback(reporter, feedback_id: int) -> Feedback:
-    """A feedback this member may report: one that has appeared, and not their own (unless
-    it has a reply: its author may report the words that answer them)."""
-    item = feedback.get_visible(feedback_id)
-    if item.author_id == reporter.id and item.replied_at is None:
-        raise Forbidden(_l("Vous ne pouvez pas signaler votre propre retour."))
-    return item
-
-
-def reportable_message(reporter, message_id: int) -> Message:
-    """A message this member may report: one written to them in a conversation they take
-    part in (not their own, not one already gone)."""
-    message = db.session.get(Message, message_id)
-    if message is None or message.erased_at is not None:
-        raise NotFound()
-    takes_part = db.session.get(Participant, (message.conversation_id, reporter.id))
-    if takes_part is None:
-        raise NotFound()
-    if message.author_id == reporter.id:
-        raise Forbidden(_l("Vous ne pouvez pas signaler votre propre message."))
-    return message
 
 
 def message_item(message: Message) -> str:
@@ -126,21 +84,21 @@ def _reporter(reporter_id: int) -> User:
 def report_listing(reporter_id: int, listing_id: int, reason: str, text: str = "") -> Report:
     """Flag a listing for the coordinators of its space."""
     reporter = _reporter(reporter_id)
-    listing = reportable_listing(reporter, listing_id)
+    listing = reportable.reportable_listing(reporter, listing_id)
     return _file(reporter, reason, text, listing=listing)
 
 
 def report_member(reporter_id: int, member_id: int, reason: str, text: str = "") -> Report:
     """Flag a profile for the coordinators of every space where the member is active."""
     reporter = _reporter(reporter_id)
-    member = reportable_member(reporter, member_id)
+    member = reportable.reportable_member(reporter, member_id)
     return _file(reporter, reason, text, member=member)
 
 
 def report_feedback(reporter_id: int, feedback_id: int, reason: str, text: str = "") -> Report:
     """Flag a feedback (its comment, its reply) for the coordinators of the member it is about."""
     reporter = _reporter(reporter_id)
-    item = reportable_feedback(reporter, feedback_id)
+    item = reportable.reportable_feedback(reporter, feedback_id)
     return _file(reporter, reason, text, item=item)
 
 
@@ -148,7 +106,7 @@ def report_message(reporter_id: int, message_id: int, reason: str, text: str = "
     """Flag a message written to me for the coordinators of my spaces, who then see that
     message (and the one before it), never the rest of the conversation."""
     reporter = _reporter(reporter_id)
-    message = reportable_message(reporter, message_id)
+    message = reportable.reportable_message(reporter, message_id)
     return _file(reporter, reason, text, message=message)
 
 

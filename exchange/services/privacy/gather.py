@@ -13,7 +13,7 @@ from sqlalchemy import case, or_, select
 from sqlalchemy.orm import aliased
 
 from exchange.services.notify.notifications import describe
-from exchange.services.privacy.gather_messages import conversations, messages
+from exchange.services.privacy.gather_messages import blocked, conversations, messages
 from exchange.services.privacy.gather_money import fees, transfers
 from exchange.services.privacy.rows import Row, plain, rows
 from models import (
@@ -254,6 +254,7 @@ SECTIONS: dict[str, Callable[[User], Iterator[Row]]] = {
     "fees": fees,
     "conversations": conversations,
     "messages": messages,
+    "blocked": blocked,
     "reports_made": reports_made,
     "notifications": notifications,
     "sessions": sessions,

@@ -1,5 +1,5 @@
-"""A member's export: their conversations, and every message in them (theirs and those
-written to them, the others by the name they show)."""
+"""A member's export: their conversations, every message in them (theirs and those written
+to them, the others by the name they show), and the members they blocked."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from exchange.services.privacy.rows import Row, rows
-from models import Conversation, Listing, Message, Participant, Space, User
+from models import Block, Conversation, Listing, Message, Participant, Space, User
 
 
 def _mine(user: User):
@@ -71,3 +71,13 @@ def messages(user: User) -> Iterator[Row]:
         }
 
     return rows(query, shape)
+
+
+def blocked(user: User) -> Iterator[Row]:
+    query = (
+        select(Block, User.display_name)
+        .join(User, User.id == Block.blocked_id)
+        .where(Block.blocker_id == user.id)
+        .order_by(Block.created_at)
+    )
+    return rows(query, lambda b, name: {"member": name, "since": b.created_at})
