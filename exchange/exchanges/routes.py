@@ -23,7 +23,7 @@ from exchange.forms_people import explain_pick, partner_picker
 from exchange.forms_time import ask_to_confirm
 from exchange.payments.forms import RefundForm
 from exchange.services.errors import LargeAmountUnconfirmed
-from exchange.services.exchanges import disputes, lifecycle, stewards
+from exchange.services.exchanges import direct, disputes, lifecycle, stewards
 from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.ledger import rules
 from exchange.services.listings import queries as listing_queries
@@ -283,7 +283,7 @@ def log_direct():
     else:
         who = (form.counterpart.data, form.direction.data)  # what the confirmation names
         logged = act(
-            lambda: lifecycle.log_direct(
+            lambda: direct.log_direct(
                 current_user.id,
                 counterpart_id=int(form.counterpart.data),
                 gave=form.direction.data == "gave",

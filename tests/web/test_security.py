@@ -31,7 +31,7 @@ from sqlalchemy import select
 from exchange import create_app
 from exchange.config import ROOT, Config
 from exchange.services.community import accounts, memberships, photos, settings
-from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.exchanges import direct, disputes, lifecycle
 from exchange.services.ledger import gifts
 from exchange.services.moderation import acts, reports
 from exchange.services.money import amounts, checkout, connect, fees
@@ -350,7 +350,7 @@ def _build_world(app, outbox) -> World:
     lifecycle.accept(regular.id, accepted.id)
 
     def logged(title: str):
-        return lifecycle.log_direct(
+        return direct.log_direct(
             partner.id,
             counterpart_id=regular.id,
             gave=False,

@@ -50,10 +50,36 @@ def give(
     actor = rights.actor(actor_id)
     if not actor.active_memberships():
         raise Forbidden(_l("Rejoignez d'abord un lieu du réseau : les dons se font entre membres."))
-    message = (message or "").strip()[:MAX_MESSAGE]
     transfers.begin_write()
     if (done := transfers.by_request_key(request_key)) is not None:
         return done
+    moved = gift_from(
+        actor,
+        actor,
+        minutes=minutes,
+        message=message,
+        to_member_id=to_member_id,
+        request_key=request_key,
+        confirmed_large=confirmed_large,
+    )
+    transfers.commit()
+    return moved
+
+
+def gift_from(
+    giver: User,
+    author: User,
+    *,
+    minutes: int | None,
+    message: str,
+    to_member_id: int | None,
+    request_key: str | None,
+    confirmed_large: bool,
+) -> Transfer:
+    """The gift of `giver`'s time written by `author` (the giver, or a coordinator the giver
+    asked), inside the caller's transaction; the recipient is told, once. The caller has
+    called `begin_write` and commits."""
+    message = (message or "").strip()[:MAX_MESSAGE]
     recipient = None
     if to_member_id is None:
         to_account = transfers.pot()
@@ -61,13 +87,13 @@ def give(
         recipient = db.session.get(User, to_member_id)
         if not _reachable(recipient):
             raise InvalidInput(_l("Choisissez un membre du réseau."), field="recipient")
-        if recipient.id == actor.id:
+        if recipient.id == giver.id:
             raise InvalidInput(_l("On ne se donne pas du temps à soi-même."), field="recipient")
         to_account = transfers.account_of(recipient.id)
     minutes = limits.check_minutes(minutes)
-    from_account = transfers.account_of(actor.id)
+    from_account = transfers.account_of(giver.id)
     # A gift the limits refuse is said so at once, not after its confirmation.
-    limits.check_room(from_account, to_account, minutes, actor.id)
+    limits.check_room(from_account, to_account, minutes, author.id)
     network_rules.check_large(minutes, confirmed_large=confirmed_large)
     moved = transfers.transfer(
         kind="gift",
@@ -75,22 +101,19 @@ def give(
         to_account=to_account.id,
         minutes=minutes,
         reason=message,
-        author_id=actor.id,
+        author_id=author.id,
         request_key=request_key,
     )
-    if moved.replayed:  # a twin request wrote it while this one waited: told once
-        transfers.commit()
-        return moved
-    if recipient is not None:
+    # A twin request that wrote it while this one waited has told the recipient already.
+    if recipient is not None and not moved.replayed:
         notifications.notify(
             recipient,
             "gift_received",
             link=_statement_link(),
-            member=actor.display_name,
+            member=giver.display_name,
             minutes=minutes,
             message=message,
         )
-    transfers.commit()
     return moved
 
 
