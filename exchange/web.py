@@ -51,6 +51,8 @@ _ACTION_LABELS = {
     "exchange_resolved": _l("Échange tranché"),
     "fee_refunded": _l("Participation aux frais remboursée"),
     "pot_retribution": _l("Rétribution de la caisse commune"),
+    "acted_for_member": _l("Acte pour un membre, à sa demande"),
+    "act_contested": _l("Acte contesté par le membre"),
     "transfer_corrected": _l("Mouvement corrigé"),
     "rules_updated": _l("Règles du réseau modifiées"),
     "emails_retried": _l("Courriels renvoyés"),

@@ -37,7 +37,7 @@ from exchange.services.moderation import acts, reports
 from exchange.services.money import amounts, checkout, connect, fees
 from exchange.services.privacy import export
 from exchange.services.reputation import feedback
-from models import Category, OutboxEmail, StripeEvent, db
+from models import Category, ModerationAction, OutboxEmail, StripeEvent, db
 from models.base import utcnow
 from tests import factories, pictures, snapshots
 from tests.conftest import WEBHOOK_SECRET
@@ -182,6 +182,7 @@ class World:
     phone_session: str = ""  # the regular member, logged in on a phone too
     regular_export: int = 0  # the regular member's prepared export, ready to be taken
     email_token: str = ""  # the regular member's link to move to another address
+    acted_for: object = None  # the admin's gift of the regular member's time, at his request
     users: dict = field(default_factory=dict)
 
     def url_values(self, endpoint: str) -> dict[str, object]:
@@ -201,6 +202,7 @@ class World:
             "transfer_id": self.pot_gift.id,
             "feedback_id": self.about_regular.id,
             "email_id": self.failed_email.id,
+            "action_id": self.acted_for.id,
         }
         exchange = {
             "exchanges.accept": self.proposed,
@@ -398,6 +400,14 @@ def _build_world(app, outbox) -> World:
     )
     db.session.add(failed_email)
     db.session.commit()
+    given = gifts.give(
+        admin.id, for_member_id=regular.id, minutes=30, message="", reason="Appel de Rémi"
+    )
+    acted_for = db.session.scalars(
+        select(ModerationAction).where(
+            ModerationAction.action == "acted_for_member", ModerationAction.target_id == given.id
+        )
+    ).one()
     w = World(
         admin=admin,
         coordinator=coordinator,
@@ -433,6 +443,7 @@ def _build_world(app, outbox) -> World:
         ),
         email_token=email_token,
         regular_export=_prepared_export(app, regular),
+        acted_for=acted_for,
     )
     w.users = {"admin": admin, "coordinator": coordinator, "regular": regular, "partner": partner}
     return w
@@ -656,6 +667,33 @@ UNSAFE_CASES: dict[str, Case] = {
             "reason": "Le wiki du réseau",
         },
         (*LEDGER, "moderation_actions"),
+    ),
+    # a coordinator (here the admin) acts for the regular member who asked; he contests it
+    "moderation.act_gift": Case(
+        "admin",
+        lambda w: {
+            "member": str(w.regular.id),
+            "to_pot": "y",
+            "minutes": "1 h",
+            "reason": "Appel de Rémi",
+        },
+        (*LEDGER, "moderation_actions"),
+    ),
+    "moderation.act_log": Case(
+        "admin",
+        lambda w: {
+            "member": str(w.regular.id),
+            "direction": "gave",
+            "counterpart": str(w.partner.id),
+            "title": "Aide au déménagement",
+            "minutes": "2 h",
+            "performed_on": "",
+            "reason": "Appel de Rémi",
+        },
+        (*EXCHANGE, "moderation_actions"),
+    ),
+    "moderation.contest_act": Case(
+        "regular", lambda w: {"text": "Je n'ai rien demandé"}, ("moderation_actions",)
     ),
     "admin.rules": Case(
         "admin",

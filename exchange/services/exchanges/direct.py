@@ -1,4 +1,5 @@
-"""Time given outside a listing, logged directly ("I helped X for 1 h 30 on …"). Nothing moves until the other person
+"""Time given outside a listing, logged directly ("I helped X for 1 h 30 on …"): by the member,
+or by a coordinator for a member who asked for it. Nothing moves until the other person
 confirms (`lifecycle.confirm`); unconfirmed, the log expires after EXCHANGE_LOG_DAYS days."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from exchange.services.errors import InvalidInput
 from exchange.services.exchanges.lifecycle import MAX_TITLE, check_day, mark_logged, today
 from exchange.services.exchanges.steps import acting_member, tell, text
 from exchange.services.ledger import limits, rules, transfers
+from exchange.services.moderation import on_behalf
 from exchange.services.money import fees
 from models import Exchange, User, db
 
@@ -27,10 +29,22 @@ def log_direct(
     fee_cents: int | None = None,
     fee_covers: str = "",
     confirmed_large: bool = False,
+    for_member_id: int | None = None,
+    reason: str = "",
 ) -> Exchange:
     """The member logs time given or received outside a listing. Above the network's
-    threshold it is logged only `confirmed_large`."""
-    logger = acting_member(actor_id)
+    threshold it is logged only `confirmed_large`.
+
+    With `for_member_id`, a coordinator logs it for that member at the member's request: the
+    member is the logging party (the other side confirms as usual), the `reason` is required,
+    the act logged and the member told (`moderation.on_behalf`).
+    """
+    if for_member_id is None:
+        actor = logger = acting_member(actor_id)
+    else:
+        actor, logger, reason = on_behalf.acting_for(actor_id, for_member_id, reason)
+        # Else the coordinator could confirm it themselves: time moved without the member's word.
+        on_behalf.not_to_oneself(actor, counterpart_id, "counterpart")
     transfers.begin_write()
     counterpart = db.session.get(User, counterpart_id)
     if (
@@ -68,5 +82,17 @@ def log_direct(
     db.session.flush()
     fees.attach(exchange, logger, fee_cents, fee_covers)
     tell(counterpart, "exchange_logged", exchange, logger, minutes=minutes)
+    if logger is not actor:
+        on_behalf.record(
+            actor,
+            logger,
+            what="log_gave" if gave else "log_received",
+            target_type="exchange",
+            target_id=exchange.id,
+            reason=reason,
+            minutes=minutes,
+            other=counterpart.display_name,
+            title=title,
+        )
     db.session.commit()
     return exchange

@@ -1,5 +1,6 @@
-"""Time that moves outside an exchange: gifts (pay it forward), retributions from the common
-pot, the welcome grant, and an admin's corrections."""
+"""Time that moves outside an exchange: gifts (pay it forward; or recorded by a coordinator for a
+member who asked), retributions from the common pot, the welcome grant, and an admin's
+corrections."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.ledger import limits, transfers
 from exchange.services.ledger import rules as network_rules
-from exchange.services.moderation import audit, rights
+from exchange.services.moderation import audit, on_behalf, rights
 from exchange.services.notify import notifications
 from models import Transfer, User, db
 
@@ -41,20 +42,30 @@ def give(
     to_member_id: int | None = None,
     request_key: str | None = None,
     confirmed_large: bool = False,
+    for_member_id: int | None = None,
+    reason: str = "",
 ) -> Transfer:
     """Give time to another member, or to the common pot when `to_member_id` is None.
 
     The form's `request_key` makes the gift once, however often the request is sent. A gift
     above the network's threshold moves only `confirmed_large` (LargeAmountUnconfirmed else).
+    With `for_member_id`, a coordinator gives that member's time at the member's request: the
+    `reason` is required, the act logged and the member told (`moderation.on_behalf`).
     """
-    actor = rights.actor(actor_id)
-    if not actor.active_memberships():
-        raise Forbidden(_l("Rejoignez d'abord un lieu du réseau : les dons se font entre membres."))
+    if for_member_id is None:
+        actor = giver = rights.actor(actor_id)
+        if not actor.active_memberships():
+            raise Forbidden(
+                _l("Rejoignez d'abord un lieu du réseau : les dons se font entre membres.")
+            )
+    else:
+        actor, giver, reason = on_behalf.acting_for(actor_id, for_member_id, reason)
+        on_behalf.not_to_oneself(actor, to_member_id, "recipient")
     transfers.begin_write()
     if (done := transfers.by_request_key(request_key)) is not None:
         return done
     moved = gift_from(
-        actor,
+        giver,
         actor,
         minutes=minutes,
         message=message,
@@ -62,6 +73,18 @@ def give(
         request_key=request_key,
         confirmed_large=confirmed_large,
     )
+    if giver is not actor and not moved.replayed:  # a twin request logged it already
+        recipient = db.session.get(User, to_member_id) if to_member_id else None
+        on_behalf.record(
+            actor,
+            giver,
+            what="gift",
+            target_type="transfer",
+            target_id=moved.id,
+            reason=reason,
+            minutes=moved.amount,
+            other=recipient.display_name if recipient else "",
+        )
     transfers.commit()
     return moved
 

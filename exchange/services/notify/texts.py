@@ -1,6 +1,6 @@
 """The sentences of notifications, in the reader's language: one per kind, from the data the
 notification keeps (an email's subject is the same sentence). Fees and feedback have theirs in
-`fee_texts` and `feedback_texts`."""
+`fee_texts` and `feedback_texts`, acts done for a member in `act_texts`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from exchange.durations import format_minutes
-from exchange.services.notify import fee_texts, feedback_texts
+from exchange.services.notify import act_texts, fee_texts, feedback_texts
 
 # Kinds whose email is their sentence and a link (templates/email/notification_generic.txt).
 GENERIC_EMAILS = (
@@ -33,6 +33,7 @@ GENERIC_EMAILS = (
     )
     | feedback_texts.KINDS
     | fee_texts.KINDS
+    | act_texts.KINDS
 )
 
 
@@ -42,6 +43,8 @@ def describe_kind(kind: str, d: dict) -> str:
         return feedback_texts.describe(kind, d)
     if kind in fee_texts.KINDS:
         return fee_texts.describe(kind, d)
+    if kind in act_texts.KINDS:
+        return act_texts.describe(kind, d)
     if kind == "export_ready":
         return _(
             "Votre export de données est prêt : téléchargez-le depuis vos réglages dans les "
