@@ -51,6 +51,7 @@ _ACTION_LABELS = {
     "exchange_resolved": _l("Échange tranché"),
     "fee_refunded": _l("Participation aux frais remboursée"),
     "pot_retribution": _l("Rétribution de la caisse commune"),
+    "minga": _l("Minga : rétribution collective de la caisse commune"),
     "acted_for_member": _l("Acte pour un membre, à sa demande"),
     "act_contested": _l("Acte contesté par le membre"),
     "transfer_corrected": _l("Mouvement corrigé"),

@@ -1737,21 +1737,30 @@ RETRIBUTION = {
 }
 
 
+def _paid_from_pot(w, role, reason: str) -> Transfer:
+    """The one retribution the request wrote: 2 h from the pot to the member, who is told."""
+    (paid,) = _new_transfers(w)
+    assert (paid.kind, paid.amount, paid.reason, paid.author_id) == (
+        "retribution",
+        120,
+        reason,
+        w[role],
+    )
+    assert (paid.debit_account_id, paid.credit_account_id) == (
+        _account(None).id,
+        _account(w["member"]).id,
+    )
+    assert _balances(w, "pot", "member") == (300 - 120, 120)
+    (told,) = _notifications(w["member"], "retribution_received")
+    assert told.data["reason"] == reason
+    assert _emailed(w, "member", reason)
+    _ledger_sound()
+    return paid
+
+
 def check_retributed(w, role, r):
-    moved = _new_transfers(w)
     if role in COORDINATORS_OF_A:
-        (paid,) = moved
-        assert (paid.kind, paid.amount, paid.reason, paid.author_id) == (
-            "retribution",
-            120,
-            RETRIBUTION["reason"],
-            w[role],
-        )
-        assert (paid.debit_account_id, paid.credit_account_id) == (
-            _account(None).id,
-            _account(w["member"]).id,
-        )
-        assert _balances(w, "pot", "member") == (300 - 120, 120)
+        paid = _paid_from_pot(w, role, RETRIBUTION["reason"])
         (act,) = _new_acts(w)
         assert (act.actor_id, act.action, act.reason, act.space_id) == (
             w[role],
@@ -1764,12 +1773,8 @@ def check_retributed(w, role, r):
             "transfer",
             paid.id,
         )
-        (told,) = _notifications(w["member"], "retribution_received")
-        assert told.data["reason"] == RETRIBUTION["reason"]
-        assert _emailed(w, "member", RETRIBUTION["reason"])
-        _ledger_sound()
     else:
-        assert moved == [] and not _new_acts(w)
+        assert _new_transfers(w) == [] and not _new_acts(w)
         assert _balances(w, "pot", "member") == (300, 0)
 
 
@@ -1873,6 +1878,45 @@ def check_contested(w, role, r):
         assert not _notifications(w["coordinator_a"], "act_contested")
     else:
         assert contested == []
+
+
+MINGA = {
+    "rows-0-member": "{member}",
+    "rows-0-minutes": "2 h",
+    "reason": "Chantier-participatif",
+    "action": "confirmer",
+    "previewed": "{member}:120",  # what its preview showed
+}
+
+
+def check_minga_form(w, role, r):
+    if r.status_code != OK:
+        return
+    assert r.text.count('data-picker="/membres/suggestions?pour=retribuer"') == 8
+
+
+def check_minga_previewed(w, role, r):
+    assert _new_transfers(w) == [] and not _new_acts(w)
+    if role in COORDINATORS_OF_A:
+        assert (
+            "Mila Membre" in r.text and "La caisse commune passera de 5\u00a0h à 3\u00a0h" in r.text
+        )
+
+
+def check_minga_paid(w, role, r):
+    if role in COORDINATORS_OF_A:
+        paid = _paid_from_pot(w, role, MINGA["reason"])
+        (act,) = _new_acts(w)
+        assert (act.action, act.actor_id, act.reason, act.space_id, act.target_id) == (
+            "minga",
+            w[role],
+            MINGA["reason"],
+            w["A"],
+            paid.id,
+        )
+        assert (act.details["count"], act.details["minutes"]) == (1, 120)
+    else:
+        assert _new_transfers(w) == [] and not _new_acts(w)
 
 
 def check_retributed_nothing(w, role, r):
@@ -3529,6 +3573,39 @@ CASES = [
         (LOGIN, FORBIDDEN, FORBIDDEN, BAD, BAD, BAD),
         data={**RETRIBUTION, "minutes": "6 h"},
         name="POST /caisse-commune/retribuer more than the pot holds",
+        check=check_retributed_nothing,
+        needs=("pot_funds",),
+    ),
+    row(
+        "GET",
+        "/caisse-commune/minga",
+        (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+        check=check_minga_form,
+    ),
+    row(
+        "POST",
+        "/caisse-commune/minga",
+        (LOGIN, FORBIDDEN, FORBIDDEN, BAD, OK, OK),  # B's coordinator: not in A
+        data={**MINGA, "action": "apercu"},
+        name="POST /caisse-commune/minga (preview)",
+        check=check_minga_previewed,
+        needs=("pot_funds",),
+    ),
+    row(
+        "POST",
+        "/caisse-commune/minga",
+        (LOGIN, FORBIDDEN, FORBIDDEN, BAD, TO_POT, TO_POT),
+        data=MINGA,
+        name="POST /caisse-commune/minga (confirmed)",
+        check=check_minga_paid,
+        needs=("pot_funds",),
+    ),
+    row(
+        "POST",
+        "/caisse-commune/minga",
+        (LOGIN, FORBIDDEN, FORBIDDEN, BAD, BAD, BAD),
+        data={**MINGA, "rows-0-minutes": "6 h", "previewed": "{member}:360"},
+        name="POST /caisse-commune/minga more than the pot holds",
         check=check_retributed_nothing,
         needs=("pot_funds",),
     ),

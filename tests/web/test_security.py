@@ -695,6 +695,17 @@ UNSAFE_CASES: dict[str, Case] = {
     "moderation.contest_act": Case(
         "regular", lambda w: {"text": "Je n'ai rien demandé"}, ("moderation_actions",)
     ),
+    "account.minga_page": Case(
+        "admin",
+        lambda w: {
+            "rows-0-member": str(w.regular.id),
+            "rows-0-minutes": "1 h",
+            "reason": "Le chantier du hangar",
+            "action": "confirmer",
+            "previewed": f"{w.regular.id}:60",
+        },
+        (*LEDGER, "moderation_actions"),
+    ),
     "admin.rules": Case(
         "admin",
         lambda w: {
