@@ -11,6 +11,7 @@ from exchange.services.errors import CreditLimitExceeded, Forbidden, InvalidInpu
 from exchange.services.ledger import gifts, minga, rules, transfers
 from models import Account, ModerationAction, Notification, Transfer, db
 from tests import factories
+from tests.threads import race
 
 WORK = "Chantier participatif du 12 avril : la salle commune repeinte"
 
@@ -181,3 +182,21 @@ def test_the_preview_shows_the_total_and_the_pot_after_and_writes_nothing(net):
     assert (shown.total, shown.pot_balance, shown.pot_after) == (165, 600, 435)
     db.session.rollback()
     assert retributions() == 0 and logged() == []
+
+
+def test_the_same_minga_sent_twice_at_the_same_instant_pays_once(app, net):
+    spaces, (ana, ben, _cyr) = net
+    coordinator, sent = spaces.coord_ruche.id, lines((ana, 60), (ben, 30))
+
+    def send():
+        return [t.id for t in minga.pay(coordinator, sent, reason=WORK, request_key="jumeaux")]
+
+    results = race(app, send, send)
+
+    assert all(isinstance(r, list) for r in results) and results[0] == results[1], results
+    assert retributions() == 2 and len(logged()) == 1
+    told = db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.kind == "retribution_received")
+    )
+    assert told == 2  # each member once
+    assert sum_of_balances() == 0 and transfers.verify().ok
