@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, TextAreaField
+from wtforms import BooleanField, DateField, FieldList, FormField, HiddenField, TextAreaField
+from wtforms import Form as BaseForm
 from wtforms.validators import DataRequired, Length, Optional
 
 from exchange.forms_common import Form
@@ -7,6 +8,8 @@ from exchange.forms_people import MemberField, PickedName
 from exchange.forms_time import ConfirmedField, DurationField, RequestKeyField
 
 POT = "pot"  # the common pot, among the members one may give to
+MINGA_ROWS = 8  # the rows a Minga's form starts with; "more rows" adds as many again
+MINGA_MAX_ROWS = 40  # services.ledger.minga.MAX_LINES
 
 
 class PeriodForm(Form):
@@ -52,3 +55,39 @@ class RetributeForm(Form):
         description=_l("La personne lira ce motif ; il est consigné au journal de modération."),
     )
     request_key = RequestKeyField()
+
+
+class _AnyMember(MemberField):
+    """A row's member, which may be left empty with the whole row (no value at all too)."""
+
+    data: str | None
+
+    def pre_validate(self, form):
+        if self.data is None:
+            self.data = ""
+        super().pre_validate(form)
+
+
+class MingaRow(BaseForm):
+    """One member of a Minga and their time; a row left empty is no row."""
+
+    member = _AnyMember(_l("Membre"))
+    member_name = PickedName(_l("Membre"), description=_l("Tapez les premières lettres du nom."))
+    minutes = DurationField(_l("Temps"), required=False)
+
+    def is_blank(self) -> bool:
+        return not (self.member.data or (self.member_name.data or "").strip() or self.minutes.data)
+
+
+class MingaForm(Form):
+    rows = FieldList(FormField(MingaRow), min_entries=MINGA_ROWS, max_entries=MINGA_MAX_ROWS)
+    reason = TextAreaField(
+        _l("Le travail collectif"),
+        validators=[DataRequired(_l("Dites pour quel travail collectif.")), Length(max=1000)],
+        description=_l(
+            "Par exemple : chantier participatif du 12 avril, peinture de la salle commune. "
+            "Chaque membre lira ce motif ; il est consigné au journal de modération."
+        ),
+    )
+    request_key = RequestKeyField()
+    previewed = HiddenField(validators=[Optional(), Length(max=2000)])

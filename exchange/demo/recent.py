@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from exchange.demo.history_data import Recent
 from exchange.demo.history_world import World
-from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.exchanges import direct, disputes, lifecycle
 from exchange.services.notify import outbox
 from models import (
     Exchange,
@@ -212,7 +212,7 @@ def play_log(w: RecentWorld, provider, receiver, days, title, minutes, message) 
         w,
         at,
         partial(
-            lifecycle.log_direct,
+            direct.log_direct,
             giver,
             counterpart_id=taker,
             gave=True,

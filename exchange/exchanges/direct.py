@@ -12,7 +12,7 @@ from exchange.exchanges.routes import bp, needs_a_space
 from exchange.forms_people import explain_pick, partner_picker
 from exchange.forms_time import ask_to_confirm
 from exchange.services.errors import LargeAmountUnconfirmed
-from exchange.services.exchanges import lifecycle
+from exchange.services.exchanges import direct as direct_logs
 from exchange.services.ledger import rules
 from exchange.services.money import amounts
 
@@ -31,7 +31,7 @@ def log_direct():
     else:
         who = (form.counterpart.data, form.direction.data)  # what the confirmation names
         logged = act(
-            lambda: lifecycle.log_direct(
+            lambda: direct_logs.log_direct(
                 current_user.id,
                 counterpart_id=int(form.counterpart.data),
                 gave=form.direction.data == "gave",

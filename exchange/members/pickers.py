@@ -11,19 +11,21 @@ from exchange.services.community import members
 from exchange.services.moderation import rights
 from exchange.text import initials
 
-PURPOSES = ("don", "declarer", "retribuer")  # a gift, a direct log, a retribution from the pot
+# A gift, a direct log, a retribution from the pot; the member a coordinator acts for.
+PURPOSES = ("don", "declarer", "retribuer", "agir")
 
 
 @bp.route("/membres/suggestions")
 @login_required
 def suggestions():
     """Up to eight members whose name starts (by a word) with `q`, two letters at least: name,
-    picture, spaces. A retribution offers the members of the spaces one coordinates."""
+    picture, spaces. A retribution, or acting for a member, offers the members of the spaces
+    one coordinates."""
     purpose = request.args.get("pour", "don")
     if purpose not in PURPOSES:
         purpose = "don"
     scope = None
-    if purpose == "retribuer":
+    if purpose in ("retribuer", "agir"):
         if not rights.is_moderator(current_user):
             return jsonify(members=[]), 403
         scope = rights.scope(current_user)

@@ -2,7 +2,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from exchange.account.forms import GiftForm
+from exchange.exchanges.forms import DirectLogForm
 from exchange.forms_common import Form
+from exchange.forms_people import MemberField, PickedName
 
 REASON_LABELS = {
     "spam": _l("Spam ou publicité"),
@@ -39,3 +42,51 @@ class ActForm(Form):
 
     reason = TextAreaField(_l("Raison"))
     next = HiddenField()
+
+
+class ForMember:
+    """The member a coordinator acts for, and what that member asked for (required)."""
+
+    member = MemberField(
+        _l("Pour qui"),
+        validators=[DataRequired(_l("Choisissez le membre qui vous l'a demandé."))],
+    )
+    member_name = PickedName(
+        _l("Pour qui"),
+        description=_l("Le membre de vos lieux qui vous a demandé d'agir pour lui ou elle."),
+    )
+    reason = TextAreaField(
+        _l("Ce que le membre vous a demandé, et quand"),
+        validators=[
+            DataRequired(_l("Dites ce que le membre vous a demandé, et quand.")),
+            Length(max=1000),
+        ],
+        description=_l(
+            "Consigné au journal de modération. Le membre en est prévenu et peut contester "
+            "dans les 14 jours."
+        ),
+    )
+
+
+class ActGiftForm(ForMember, GiftForm):
+    """A gift of the member's time, to a member or to the pot."""
+
+
+class ActLogForm(ForMember, DirectLogForm):
+    """Time the member gave or received, logged for them; the other side confirms it."""
+
+    direction = RadioField(
+        _l("Sens"),
+        choices=[
+            SelectChoice("gave", _l("Le membre a aidé cette personne")),
+            SelectChoice("received", _l("Cette personne a aidé le membre")),
+        ],
+        default="gave",
+        validators=[DataRequired(_l("Choisissez le sens de l'échange."))],
+    )
+
+
+class ContestForm(Form):
+    """A member contests an act done for them. No validator: whose act it is comes first."""
+
+    text = TextAreaField(_l("Ce qui ne va pas"), validators=[Length(max=1000)])

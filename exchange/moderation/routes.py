@@ -8,12 +8,12 @@ from flask_login import current_user, login_required
 
 from exchange.actions import act
 from exchange.forms_common import int_arg, local_path
-from exchange.moderation.forms import ActForm, ReportForm, reason_label
+from exchange.moderation.forms import ActForm, ContestForm, ReportForm, reason_label
 from exchange.services.conversations import coordination
 from exchange.services.errors import Conflict
 from exchange.services.exchanges import queries as exchange_queries
 from exchange.services.moderation import acts as moderation_acts
-from exchange.services.moderation import desk, report_queue, reportable, reports, rights
+from exchange.services.moderation import desk, on_behalf, report_queue, reportable, reports, rights
 from exchange.services.paging import Window
 from exchange.spaces.forms import DecisionForm
 
@@ -175,8 +175,16 @@ def index():
 @bp.route("/moderation/me-concernant")
 @login_required
 def about_me():
-    """The moderation acts that concern me, with their reasons."""
-    return render_template("moderation/about_me.html", acts=desk.acts_about(current_user.id))
+    """The moderation acts that concern me, with their reasons; those done for me at my
+    request may be contested for a while."""
+    acts = desk.acts_about(current_user.id)
+    return render_template(
+        "moderation/about_me.html",
+        acts=acts,
+        contest=on_behalf.contest_states(acts),
+        contest_form=ContestForm(formdata=None),
+        contest_days=on_behalf.CONTEST_DAYS,
+    )
 
 
 def _act(call, done: str):

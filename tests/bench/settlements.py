@@ -1,5 +1,5 @@
 """Settlements per second through the real services: exchanges awaiting confirmation are
-logged first (`lifecycle.log_direct`, not timed), then confirmed from many threads at once
+logged first (`direct.log_direct`, not timed), then confirmed from many threads at once
 (`lifecycle.confirm`, the step that writes the settlement: timed), each call in an app
 context of its own as a request would be. The ledger is verified afterwards."""
 
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from exchange import create_app
 from exchange.config import Config, _database_url
 from exchange.services.errors import DomainError
-from exchange.services.exchanges import lifecycle
+from exchange.services.exchanges import direct, lifecycle
 from exchange.services.ledger import rules
 from exchange.services.ledger import transfers as ledger_transfers
 from models import Account, Membership, User, db
@@ -113,7 +113,7 @@ def log_awaiting(app, cast: Cast, count: int, threads: int = 4) -> list[tuple[in
     def log(pair):
         provider, receiver = pair
         with app.app_context():
-            exchange = lifecycle.log_direct(
+            exchange = direct.log_direct(
                 provider,
                 counterpart_id=receiver,
                 gave=True,

@@ -20,7 +20,7 @@ from exchange.services.errors import (
     InvalidInput,
     NotFound,
 )
-from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.exchanges import direct, disputes, lifecycle
 from exchange.services.ledger import gifts, limits, rules, statements
 from exchange.services.ledger import transfers as ledger_transfers
 from models import Exchange, ModerationAction, Notification, Transfer, db
@@ -558,7 +558,7 @@ def test_only_a_disputed_exchange_is_resolved(net):
 
 
 def test_a_direct_log_moves_nothing_until_the_other_confirms(net, outbox):
-    ex = lifecycle.log_direct(
+    ex = direct.log_direct(
         net.alice.id,
         counterpart_id=net.bob.id,
         gave=True,
@@ -583,7 +583,7 @@ def test_a_direct_log_moves_nothing_until_the_other_confirms(net, outbox):
 
 
 def test_a_direct_log_of_time_received_makes_the_logger_the_receiver(net):
-    ex = lifecycle.log_direct(
+    ex = direct.log_direct(
         net.alice.id,
         counterpart_id=net.bob.id,
         gave=False,
@@ -620,14 +620,14 @@ def test_a_direct_log_is_checked(net, change, field):
         net.bob.suspended_at = utcnow()
         db.session.commit()
         values["counterpart_id"] = net.bob.id
-    error = refuses(InvalidInput, lambda: lifecycle.log_direct(net.alice.id, **values))
+    error = refuses(InvalidInput, lambda: direct.log_direct(net.alice.id, **values))
     assert error.field == field
     assert db.session.scalar(select(func.count(Exchange.id))) == 0
 
 
 def test_an_unconfirmed_direct_log_expires_after_the_configured_days_moving_nothing(app, net):
     app.config["EXCHANGE_LOG_DAYS"] = 3
-    ex = lifecycle.log_direct(
+    ex = direct.log_direct(
         net.alice.id,
         counterpart_id=net.bob.id,
         gave=True,

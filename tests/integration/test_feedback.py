@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from exchange.services.community import members, memberships
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.exchanges import direct, disputes, lifecycle
 from exchange.services.ledger import gifts
 from exchange.services.moderation import acts as moderation_acts
 from exchange.services.moderation import desk, reports
@@ -534,7 +534,7 @@ def test_the_provider_has_no_skill_to_confirm(net):
 
 
 def test_a_direct_log_names_no_skill_so_it_confirms_none(net):
-    ex = lifecycle.log_direct(
+    ex = direct.log_direct(
         net.bob.id,
         counterpart_id=net.alice.id,
         gave=True,

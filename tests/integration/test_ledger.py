@@ -21,7 +21,7 @@ from exchange.services.errors import (
     InvalidInput,
     NotFound,
 )
-from exchange.services.exchanges import lifecycle
+from exchange.services.exchanges import direct, lifecycle
 from exchange.services.ledger import gifts, rules
 from exchange.services.ledger import limits as ledger_limits
 from exchange.services.ledger import transfers as ledger_transfers
@@ -440,7 +440,7 @@ def test_correcting_an_unknown_transfer_is_not_found(net):
 
 
 def test_a_settlement_is_corrected_like_any_transfer(net):
-    done = lifecycle.log_direct(
+    done = direct.log_direct(
         net.ana.id,
         counterpart_id=net.ben.id,
         gave=True,
@@ -607,7 +607,7 @@ def test_the_database_refuses_an_entry_of_zero(net):
 
 
 def test_the_database_refuses_a_second_settlement_of_an_exchange(net):
-    done = lifecycle.log_direct(
+    done = direct.log_direct(
         net.ana.id,
         counterpart_id=net.ben.id,
         gave=True,
@@ -701,7 +701,7 @@ def _sound_ledger(net: Net) -> None:
     gifts.retribute(net.coord.id, net.cyr.id, minutes=60, reason="Accueil du samedi")
     mistake = give(net.cyr, 15, net.ana)
     gifts.correct(net.admin.id, mistake.id, "Erreur de destinataire")
-    done = lifecycle.log_direct(
+    done = direct.log_direct(
         net.cyr.id,
         counterpart_id=net.ana.id,
         gave=True,

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from exchange.services.community import memberships
 from exchange.services.errors import Conflict, CreditLimitExceeded
-from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.exchanges import direct, disputes, lifecycle
 from exchange.services.ledger import gifts, rules, transfers
 from models import Account, Exchange, ModerationAction, Notification, Transfer, db
 from models.base import utcnow
@@ -425,7 +425,7 @@ def logged(few):
     """An exchange whose time the provider logged: the receiver may confirm or dispute."""
     provider, receiver = few.member_ids[2], few.member_ids[4]  # both at −1 h 45
     gifts.give(few.member_ids[1], minutes=200, message="De quoi payer", to_member_id=receiver)
-    exchange = lifecycle.log_direct(
+    exchange = direct.log_direct(
         provider,
         counterpart_id=receiver,
         gave=True,

@@ -413,7 +413,9 @@ def _build_ledger(needs, people, space_a) -> dict[str, int]:
     other member (don-à-corriger); "corrected_transfer", the same, reversed by the admin
     (déjà-corrigé); "pot_funds", other member's gift of 5 h to the pot (don-à-la-caisse);
     "fee_exchange", one the member accepted with a fee (FEE_ASKED), still due;
-    "disputed_fee_exchange", the same fee, then the exchange logged and disputed as above."""
+    "disputed_fee_exchange", the same fee, then the exchange logged and disputed as above;
+    "acted_for", the act (its id) of coordinator A giving half an hour of the member's time to
+    the pot at her request (demande-de-Mila)."""
     member, other = people["member"], people["other_member"]
     ids: dict[str, int] = {}
 
@@ -458,6 +460,15 @@ def _build_ledger(needs, people, space_a) -> dict[str, int]:
         gifts.correct(people["admin"].id, ids["transfer"], "déjà-corrigé")
     if "pot_funds" in needs:
         gifts.give(other.id, minutes=5 * 60, message="don-à-la-caisse")
+    if "acted_for" in needs:  # coordinator A gave half an hour of the member's to the pot
+        gifts.give(
+            people["coordinator_a"].id,
+            for_member_id=member.id,
+            minutes=30,
+            message="",
+            reason="demande-de-Mila",
+        )
+        ids["acted_for"] = db.session.scalar(select(func.max(ModerationAction.id)))
     return ids
 
 
@@ -1775,21 +1786,30 @@ RETRIBUTION = {
 }
 
 
+def _paid_from_pot(w, role, reason: str) -> Transfer:
+    """The one retribution the request wrote: 2 h from the pot to the member, who is told."""
+    (paid,) = _new_transfers(w)
+    assert (paid.kind, paid.amount, paid.reason, paid.author_id) == (
+        "retribution",
+        120,
+        reason,
+        w[role],
+    )
+    assert (paid.debit_account_id, paid.credit_account_id) == (
+        _account(None).id,
+        _account(w["member"]).id,
+    )
+    assert _balances(w, "pot", "member") == (300 - 120, 120)
+    (told,) = _notifications(w["member"], "retribution_received")
+    assert told.data["reason"] == reason
+    assert _emailed(w, "member", reason)
+    _ledger_sound()
+    return paid
+
+
 def check_retributed(w, role, r):
-    moved = _new_transfers(w)
     if role in COORDINATORS_OF_A:
-        (paid,) = moved
-        assert (paid.kind, paid.amount, paid.reason, paid.author_id) == (
-            "retribution",
-            120,
-            RETRIBUTION["reason"],
-            w[role],
-        )
-        assert (paid.debit_account_id, paid.credit_account_id) == (
-            _account(None).id,
-            _account(w["member"]).id,
-        )
-        assert _balances(w, "pot", "member") == (300 - 120, 120)
+        paid = _paid_from_pot(w, role, RETRIBUTION["reason"])
         (act,) = _new_acts(w)
         assert (act.actor_id, act.action, act.reason, act.space_id) == (
             w[role],
@@ -1802,13 +1822,150 @@ def check_retributed(w, role, r):
             "transfer",
             paid.id,
         )
-        (told,) = _notifications(w["member"], "retribution_received")
-        assert told.data["reason"] == RETRIBUTION["reason"]
-        assert _emailed(w, "member", RETRIBUTION["reason"])
+    else:
+        assert _new_transfers(w) == [] and not _new_acts(w)
+        assert _balances(w, "pot", "member") == (300, 0)
+
+
+# acting for a member who asked: A's coordinators and the admin, for the member of A
+
+ACT_FOR = {"member": "{member}", "to_pot": "y", "minutes": "1 h", "reason": "appel-de-Mila"}
+LOG_FOR = {
+    "member": "{member}",
+    "direction": "gave",
+    "counterpart": "{other_member}",
+    "title": "Déclaré-pour-Mila",
+    "minutes": "1 h 30",
+    "performed_on": "",
+    "reason": "appel-de-Mila",
+}
+TO_MEMBER = Redirect("/membres/{member}")
+# B's coordinator may act for members of B only: said beside the member
+FOR_A_MEMBER = (LOGIN, FORBIDDEN, FORBIDDEN, BAD, TO_MEMBER, TO_MEMBER)
+CONTEST = Redirect("/moderation/me-concernant")
+
+
+def check_act_for_form(w, role, r):
+    if r.status_code != OK:
+        return
+    assert 'data-picker="/membres/suggestions?pour=agir"' in r.text
+    # ?membre= names the member only for those who may act for her
+    assert ('value="Mila Membre"' in r.text) == (role in COORDINATORS_OF_A)
+
+
+def check_gift_for_member(w, role, r):
+    moved = _new_transfers(w)
+    if role in COORDINATORS_OF_A:
+        (gift,) = moved
+        assert (gift.kind, gift.amount, gift.author_id) == ("gift", 60, w[role])
+        assert (gift.debit_account_id, gift.credit_account_id) == (
+            _account(w["member"]).id,
+            _account(None).id,
+        )
+        (act,) = _new_acts(w)
+        assert (act.actor_id, act.action, act.reason, act.space_id) == (
+            w[role],
+            "acted_for_member",
+            ACT_FOR["reason"],
+            w["A"],
+        )
+        assert (act.subject_user_id, act.target_type, act.target_id) == (
+            w["member"],
+            "transfer",
+            gift.id,
+        )
+        assert _notifications(w["member"], "acted_for_you")
+        assert _emailed(w, "member", ACT_FOR["reason"])
         _ledger_sound()
     else:
         assert moved == [] and not _new_acts(w)
-        assert _balances(w, "pot", "member") == (300, 0)
+        assert _balances(w, "member", "pot") == (0, 0)
+
+
+def check_logged_for_member(w, role, r):
+    _fresh()
+    logged = db.session.scalars(select(Exchange).where(Exchange.title == LOG_FOR["title"])).all()
+    assert _new_transfers(w) == []  # the other side confirms first
+    if role in COORDINATORS_OF_A:
+        (made,) = logged
+        assert (made.state, made.logged_by_id, made.provider_id, made.receiver_id) == (
+            "done",
+            w["member"],
+            w["member"],
+            w["other_member"],
+        )
+        (act,) = _new_acts(w)
+        assert (act.action, act.actor_id, act.target_type, act.target_id) == (
+            "acted_for_member",
+            w[role],
+            "exchange",
+            made.id,
+        )
+        assert _notifications(w["other_member"], "exchange_logged")
+    else:
+        assert logged == [] and not _new_acts(w)
+
+
+def check_act_to_contest(w, role, r):
+    """The member reads what was done for her, and may contest it; nobody else sees it."""
+    form = f'action="/compte/actes/{w["acted_for"]}/contester"'
+    assert (form in r.text) == (role == "member")
+    assert ("demande-de-Mila" in r.text) == (role == "member")
+
+
+def check_contested(w, role, r):
+    contested = _acts("act_contested")
+    if role == "member":
+        (made,) = contested
+        assert (made.actor_id, made.target_id, made.reason) == (
+            w["member"],
+            w["acted_for"],
+            "Je-n-ai-rien-demandé",
+        )
+        # A has no other coordinator: the admin hears of it, not the one who acted
+        assert _notifications(w["admin"], "act_contested")
+        assert not _notifications(w["coordinator_a"], "act_contested")
+    else:
+        assert contested == []
+
+
+MINGA = {
+    "rows-0-member": "{member}",
+    "rows-0-minutes": "2 h",
+    "reason": "Chantier-participatif",
+    "action": "confirmer",
+    "previewed": "{member}:120",  # what its preview showed
+}
+
+
+def check_minga_form(w, role, r):
+    if r.status_code != OK:
+        return
+    assert r.text.count('data-picker="/membres/suggestions?pour=retribuer"') == 8
+
+
+def check_minga_previewed(w, role, r):
+    assert _new_transfers(w) == [] and not _new_acts(w)
+    if role in COORDINATORS_OF_A:
+        assert (
+            "Mila Membre" in r.text and "La caisse commune passera de 5\u00a0h à 3\u00a0h" in r.text
+        )
+
+
+def check_minga_paid(w, role, r):
+    if role in COORDINATORS_OF_A:
+        paid = _paid_from_pot(w, role, MINGA["reason"])
+        (act,) = _new_acts(w)
+        assert (act.action, act.actor_id, act.reason, act.space_id, act.target_id) == (
+            "minga",
+            w[role],
+            MINGA["reason"],
+            w["A"],
+            paid.id,
+        )
+        assert (act.details["count"], act.details["minutes"]) == (1, 120)
+    else:
+        assert _new_transfers(w) == [] and not _new_acts(w)
 
 
 def check_retributed_nothing(w, role, r):
@@ -2634,6 +2791,12 @@ CASES = [
     ),
     row(
         "GET",
+        "/membres/suggestions?q=Mil&pour=agir",
+        (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+        check=check_suggested_for_a_retribution,
+    ),
+    row(
+        "GET",
         "/membres/suggestions?q=noe&pour=declarer",
         MEMBERS_ONLY,
         check=check_nobody_unconfirmed_is_suggested,
@@ -2809,6 +2972,64 @@ CASES = [
         MEMBERS_ONLY,
         check=check_about_me,
         needs=("hidden_listing",),
+    ),
+    row(
+        "GET",
+        "/moderation/me-concernant",
+        MEMBERS_ONLY,
+        name="GET /moderation/me-concernant (an act done for the member)",
+        check=check_act_to_contest,
+        needs=("acted_for",),
+    ),
+    # acting for a member who asked, and the member contesting it
+    row(
+        "GET",
+        "/moderation/agir/don?membre={member}",
+        (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+        check=check_act_for_form,
+    ),
+    row(
+        "POST",
+        "/moderation/agir/don",
+        FOR_A_MEMBER,
+        data=ACT_FOR,
+        check=check_gift_for_member,
+    ),
+    row(
+        "POST",
+        "/moderation/agir/don",
+        (LOGIN, FORBIDDEN, FORBIDDEN, BAD, BAD, BAD),
+        data={**ACT_FOR, "reason": ""},
+        name="POST /moderation/agir/don without reason",
+    ),
+    row(
+        "GET",
+        "/moderation/agir/declarer?membre={member}",
+        (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+        check=check_act_for_form,
+    ),
+    row(
+        "POST",
+        "/moderation/agir/declarer",
+        FOR_A_MEMBER,
+        data=LOG_FOR,
+        check=check_logged_for_member,
+    ),
+    row(
+        "POST",
+        "/compte/actes/{acted_for}/contester",
+        (LOGIN, CONTEST, *(NOT_FOUND,) * 4),  # the member's own act only
+        data={"text": "Je-n-ai-rien-demandé"},
+        check=check_contested,
+        needs=("acted_for",),
+    ),
+    row(
+        "POST",
+        "/compte/actes/{acted_for}/contester",
+        (LOGIN, Redirect(CONTEST.to, refused=True), *(NOT_FOUND,) * 4),
+        data={"text": ""},
+        name="POST /compte/actes/{acted_for}/contester without words",
+        needs=("acted_for",),
     ),
     row(
         "POST",
@@ -3648,6 +3869,39 @@ CASES = [
         (LOGIN, FORBIDDEN, FORBIDDEN, BAD, BAD, BAD),
         data={**RETRIBUTION, "minutes": "6 h"},
         name="POST /caisse-commune/retribuer more than the pot holds",
+        check=check_retributed_nothing,
+        needs=("pot_funds",),
+    ),
+    row(
+        "GET",
+        "/caisse-commune/minga",
+        (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+        check=check_minga_form,
+    ),
+    row(
+        "POST",
+        "/caisse-commune/minga",
+        (LOGIN, FORBIDDEN, FORBIDDEN, BAD, OK, OK),  # B's coordinator: not in A
+        data={**MINGA, "action": "apercu"},
+        name="POST /caisse-commune/minga (preview)",
+        check=check_minga_previewed,
+        needs=("pot_funds",),
+    ),
+    row(
+        "POST",
+        "/caisse-commune/minga",
+        (LOGIN, FORBIDDEN, FORBIDDEN, BAD, TO_POT, TO_POT),
+        data=MINGA,
+        name="POST /caisse-commune/minga (confirmed)",
+        check=check_minga_paid,
+        needs=("pot_funds",),
+    ),
+    row(
+        "POST",
+        "/caisse-commune/minga",
+        (LOGIN, FORBIDDEN, FORBIDDEN, BAD, BAD, BAD),
+        data={**MINGA, "rows-0-minutes": "6 h", "previewed": "{member}:360"},
+        name="POST /caisse-commune/minga more than the pot holds",
         check=check_retributed_nothing,
         needs=("pot_funds",),
     ),

@@ -91,6 +91,7 @@ NEEDS = (
     "failed_email",
     "conversation",
     "message_report",
+    "acted_for",
 )
 
 ACT = {"reason": Text("Motif de l'acte"), "next": Text("/moderation")}
@@ -161,6 +162,9 @@ WALK: dict[tuple[str, str], Walk] = {
             ("account.give", "/compte/donner", "member"),
             ("account.pot", "/caisse-commune", "member"),
             ("account.retribute", "/caisse-commune/retribuer", "coordinator_a"),
+            ("account.minga_page", "/caisse-commune/minga", "coordinator_a"),
+            ("moderation.act_gift", "/moderation/agir/don", "coordinator_a"),
+            ("moderation.act_log", "/moderation/agir/declarer", "coordinator_a"),
             ("payments.money", "/caisse-commune/argent", "member"),
             ("payments.money_csv", "/caisse-commune/argent.csv", "member"),
             ("payments.connect_refresh", "/compte/paiements/relancer", "member"),
@@ -411,6 +415,50 @@ WALK: dict[tuple[str, str], Walk] = {
             "reason": Text("Atelier ouvert à tous"),
             "request_key": Text("cle-du-formulaire"),
         },
+    ),
+    ("account.minga_page", "POST"): Walk(
+        "/caisse-commune/minga",
+        "coordinator_a",
+        {
+            "rows-0-member": Id("{member}"),
+            "rows-0-member_name": Text("Mila Membre"),
+            "rows-0-minutes": Number("2 h"),
+            "rows-1-member_name": Text(""),
+            "rows-1-minutes": Number(""),
+            "reason": Text("Chantier participatif du jeudi"),
+            "request_key": Text("cle-de-la-minga"),
+            "action": "confirmer",
+            "previewed": Text("{member}:120"),
+        },
+    ),
+    ("moderation.act_gift", "POST"): Walk(
+        "/moderation/agir/don",
+        "coordinator_a",
+        {
+            "member": Id("{member}"),
+            "recipient": Id("{other_member}"),
+            "minutes": Number("1 h"),
+            "message": Text("Merci Otto"),
+            "reason": Text("Appel de Mila jeudi"),
+            "request_key": Text("cle-du-formulaire"),
+        },
+    ),
+    ("moderation.act_log", "POST"): Walk(
+        "/moderation/agir/declarer",
+        "coordinator_a",
+        {
+            "member": Id("{member}"),
+            "direction": "received",
+            "counterpart": Id("{other_member}"),
+            "title": Text("Relecture d'un devis"),
+            "minutes": Number("2 h"),
+            "performed_on": Day("{yesterday}"),
+            "message": Text("Merci"),
+            "reason": Text("Appel de Mila jeudi"),
+        },
+    ),
+    ("moderation.contest_act", "POST"): Walk(
+        "/compte/actes/{acted_for}/contester", data={"text": Text("Je n'ai rien demandé")}
     ),
     ("payments.stripe_webhook", "POST"): Walk(
         "/webhooks/stripe", "anonymous", {"id": Text("evt_1")}, refused=True

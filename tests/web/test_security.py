@@ -32,13 +32,13 @@ from exchange import create_app
 from exchange.config import ROOT, Config
 from exchange.services.community import accounts, memberships, photos, settings
 from exchange.services.conversations import blocks, threads
-from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.exchanges import direct, disputes, lifecycle
 from exchange.services.ledger import gifts
 from exchange.services.moderation import acts, reports
 from exchange.services.money import amounts, checkout, connect, fees
 from exchange.services.privacy import export
 from exchange.services.reputation import feedback
-from models import Category, Message, OutboxEmail, StripeEvent, db
+from models import Category, Message, ModerationAction, OutboxEmail, StripeEvent, db
 from models.base import utcnow
 from tests import factories, pictures, snapshots
 from tests.conftest import WEBHOOK_SECRET
@@ -189,6 +189,7 @@ class World:
     question: object = None
     answer: object = None
     message_report: object = None
+    acted_for: object = None  # the admin's gift of the regular member's time, at his request
     users: dict = field(default_factory=dict)
 
     def url_values(self, endpoint: str) -> dict[str, object]:
@@ -210,6 +211,7 @@ class World:
             "email_id": self.failed_email.id,
             "conversation_id": self.conversation.id,
             "message_id": self.question.id,
+            "action_id": self.acted_for.id,
         }
         exchange = {
             "exchanges.accept": self.proposed,
@@ -365,7 +367,7 @@ def _build_world(app, outbox) -> World:
     lifecycle.accept(regular.id, accepted.id)
 
     def logged(title: str):
-        return lifecycle.log_direct(
+        return direct.log_direct(
             partner.id,
             counterpart_id=regular.id,
             gave=False,
@@ -421,6 +423,14 @@ def _build_world(app, outbox) -> World:
     threads.read(partner.id, conversation.id)
     message_report = reports.report_message(regular.id, question.id, "harassment")
     blocks.block(regular.id, suspended.id)  # one to unblock
+    given = gifts.give(
+        admin.id, for_member_id=regular.id, minutes=30, message="", reason="Appel de Rémi"
+    )
+    acted_for = db.session.scalars(
+        select(ModerationAction).where(
+            ModerationAction.action == "acted_for_member", ModerationAction.target_id == given.id
+        )
+    ).one()
     w = World(
         admin=admin,
         coordinator=coordinator,
@@ -460,6 +470,7 @@ def _build_world(app, outbox) -> World:
         question=question,
         answer=answer,
         message_report=message_report,
+        acted_for=acted_for,
     )
     w.users = {"admin": admin, "coordinator": coordinator, "regular": regular, "partner": partner}
     return w
@@ -708,6 +719,44 @@ UNSAFE_CASES: dict[str, Case] = {
             "recipient": str(w.regular.id),
             "minutes": "1 h",
             "reason": "Le wiki du réseau",
+        },
+        (*LEDGER, "moderation_actions"),
+    ),
+    # a coordinator (here the admin) acts for the regular member who asked; he contests it
+    "moderation.act_gift": Case(
+        "admin",
+        lambda w: {
+            "member": str(w.regular.id),
+            "to_pot": "y",
+            "minutes": "1 h",
+            "reason": "Appel de Rémi",
+        },
+        (*LEDGER, "moderation_actions"),
+    ),
+    "moderation.act_log": Case(
+        "admin",
+        lambda w: {
+            "member": str(w.regular.id),
+            "direction": "gave",
+            "counterpart": str(w.partner.id),
+            "title": "Aide au déménagement",
+            "minutes": "2 h",
+            "performed_on": "",
+            "reason": "Appel de Rémi",
+        },
+        (*EXCHANGE, "moderation_actions"),
+    ),
+    "moderation.contest_act": Case(
+        "regular", lambda w: {"text": "Je n'ai rien demandé"}, ("moderation_actions",)
+    ),
+    "account.minga_page": Case(
+        "admin",
+        lambda w: {
+            "rows-0-member": str(w.regular.id),
+            "rows-0-minutes": "1 h",
+            "reason": "Le chantier du hangar",
+            "action": "confirmer",
+            "previewed": f"{w.regular.id}:60",
         },
         (*LEDGER, "moderation_actions"),
     ),

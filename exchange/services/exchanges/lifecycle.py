@@ -1,7 +1,8 @@
 """Exchanges: propose from a listing, accept or decline, cancel, log the time, confirm it
-(the credits move); a direct log records time given outside a listing; unconfirmed logs
-expire. Disputes and their resolution are in `disputes`. Each use case checks who may act and in which state, writes the
-step into the exchange's history, tells the other side, and commits once.
+(the credits move); unconfirmed logs expire. A direct log (time given outside a listing) is
+in `direct`, disputes and their resolution in `disputes`. Each use case checks who may act
+and in which state, writes the step into the exchange's history, tells the other side, and
+commits once.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def log_days() -> int:
     return int(current_app.config.get("EXCHANGE_LOG_DAYS", 30))
 
 
-def _check_day(performed_on: date | None) -> date | None:
+def check_day(performed_on: date | None) -> date | None:
     if performed_on is None:
         return None
     if performed_on > today():
@@ -191,15 +192,15 @@ def log_time(
         raise wrong_state(exchange)
     minutes = limits.check_minutes(minutes)
     rules.check_large(minutes, confirmed_large=confirmed_large)
-    exchange.performed_on = _check_day(performed_on) or today()
-    _logged(exchange, actor, minutes, text(note))
+    exchange.performed_on = check_day(performed_on) or today()
+    mark_logged(exchange, actor, minutes, text(note))
     fees.attach(exchange, actor, fee_cents, fee_covers)
     tell_other(exchange, actor, "exchange_logged", minutes=minutes)
     db.session.commit()
     return exchange
 
 
-def _logged(exchange: Exchange, actor: User, minutes: int, note: str) -> None:
+def mark_logged(exchange: Exchange, actor: User, minutes: int, note: str) -> None:
     now = utcnow()
     exchange.state = "done"
     exchange.minutes = minutes
@@ -207,65 +208,6 @@ def _logged(exchange: Exchange, actor: User, minutes: int, note: str) -> None:
     exchange.logged_at = now
     exchange.expires_at = now + timedelta(days=log_days())
     step(exchange, actor, "logged", minutes=minutes, message=note)
-
-
-def log_direct(
-    actor_id: int,
-    *,
-    counterpart_id: int,
-    gave: bool,
-    minutes: int | None,  # None (an empty field) is refused like any other bad duration
-    title: str,
-    performed_on: date | None,
-    message: str = "",
-    fee_cents: int | None = None,
-    fee_covers: str = "",
-    confirmed_large: bool = False,
-) -> Exchange:
-    """Time given outside a listing ("I helped X for 1 h 30 on …"): nothing moves until the
-    other person confirms; unconfirmed, it expires after EXCHANGE_LOG_DAYS days. Above the
-    network's threshold it is logged only `confirmed_large`."""
-    actor = acting_member(actor_id)
-    transfers.begin_write()
-    counterpart = db.session.get(User, counterpart_id)
-    if (
-        counterpart is None
-        or not counterpart.email_confirmed
-        or not counterpart.active_memberships()
-    ):
-        raise InvalidInput(_l("Choisissez un membre du réseau."), field="counterpart")
-    if counterpart.id == actor.id:
-        raise InvalidInput(
-            _l("On ne s'échange pas du temps à soi-même : choisissez un autre membre."),
-            field="counterpart",
-        )
-    if counterpart.is_suspended:
-        raise InvalidInput(_l("Ce compte est suspendu."), field="counterpart")
-    blocks.check_reaches(actor.id, counterpart.id, field="counterpart")
-    minutes = limits.check_minutes(minutes)
-    title = text(title, MAX_TITLE)
-    if not title:
-        raise InvalidInput(
-            _l("Dites en quelques mots ce qui a été fait, par exemple « Relecture d'un devis »."),
-            field="title",
-        )
-    rules.check_large(minutes, confirmed_large=confirmed_large)
-    provider, receiver = (actor.id, counterpart.id) if gave else (counterpart.id, actor.id)
-    exchange = Exchange(
-        provider_id=provider,
-        receiver_id=receiver,
-        initiator_id=actor.id,
-        title=title,
-        message=text(message),
-        performed_on=_check_day(performed_on) or today(),
-    )
-    db.session.add(exchange)
-    _logged(exchange, actor, minutes, exchange.message)
-    db.session.flush()
-    fees.attach(exchange, actor, fee_cents, fee_covers)
-    tell(counterpart, "exchange_logged", exchange, actor, minutes=minutes)
-    db.session.commit()
-    return exchange
 
 
 def confirm(actor_id: int, exchange_id: int) -> Exchange:

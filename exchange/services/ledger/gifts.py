@@ -1,5 +1,6 @@
-"""Time that moves outside an exchange: gifts (pay it forward), retributions from the common
-pot, the welcome grant, and an admin's corrections."""
+"""Time that moves outside an exchange: gifts (pay it forward; or recorded by a coordinator for a
+member who asked), retributions from the common pot, the welcome grant, and an admin's
+corrections."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from exchange.services.conversations import blocks
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from exchange.services.ledger import limits, transfers
 from exchange.services.ledger import rules as network_rules
-from exchange.services.moderation import audit, rights
+from exchange.services.moderation import audit, on_behalf, rights
 from exchange.services.notify import notifications
 from models import Transfer, User, db
 
@@ -42,19 +43,67 @@ def give(
     to_member_id: int | None = None,
     request_key: str | None = None,
     confirmed_large: bool = False,
+    for_member_id: int | None = None,
+    reason: str = "",
 ) -> Transfer:
     """Give time to another member, or to the common pot when `to_member_id` is None.
 
     The form's `request_key` makes the gift once, however often the request is sent. A gift
     above the network's threshold moves only `confirmed_large` (LargeAmountUnconfirmed else).
+    With `for_member_id`, a coordinator gives that member's time at the member's request: the
+    `reason` is required, the act logged and the member told (`moderation.on_behalf`).
     """
-    actor = rights.actor(actor_id)
-    if not actor.active_memberships():
-        raise Forbidden(_l("Rejoignez d'abord un lieu du réseau : les dons se font entre membres."))
-    message = (message or "").strip()[:MAX_MESSAGE]
+    if for_member_id is None:
+        actor = giver = rights.actor(actor_id)
+        if not actor.active_memberships():
+            raise Forbidden(
+                _l("Rejoignez d'abord un lieu du réseau : les dons se font entre membres.")
+            )
+    else:
+        actor, giver, reason = on_behalf.acting_for(actor_id, for_member_id, reason)
+        on_behalf.not_to_oneself(actor, to_member_id, "recipient")
     transfers.begin_write()
     if (done := transfers.by_request_key(request_key)) is not None:
         return done
+    moved = gift_from(
+        giver,
+        actor,
+        minutes=minutes,
+        message=message,
+        to_member_id=to_member_id,
+        request_key=request_key,
+        confirmed_large=confirmed_large,
+    )
+    if giver is not actor and not moved.replayed:  # a twin request logged it already
+        recipient = db.session.get(User, to_member_id) if to_member_id else None
+        on_behalf.record(
+            actor,
+            giver,
+            what="gift",
+            target_type="transfer",
+            target_id=moved.id,
+            reason=reason,
+            minutes=moved.amount,
+            other=recipient.display_name if recipient else "",
+        )
+    transfers.commit()
+    return moved
+
+
+def gift_from(
+    giver: User,
+    author: User,
+    *,
+    minutes: int | None,
+    message: str,
+    to_member_id: int | None,
+    request_key: str | None,
+    confirmed_large: bool,
+) -> Transfer:
+    """The gift of `giver`'s time written by `author` (the giver, or a coordinator the giver
+    asked), inside the caller's transaction; the recipient is told, once. The caller has
+    called `begin_write` and commits."""
+    message = (message or "").strip()[:MAX_MESSAGE]
     recipient = None
     if to_member_id is None:
         to_account = transfers.pot()
@@ -62,15 +111,15 @@ def give(
         recipient = db.session.get(User, to_member_id)
         if not _reachable(recipient):
             raise InvalidInput(_l("Choisissez un membre du réseau."), field="recipient")
-        if recipient.id == actor.id:
+        if recipient.id == giver.id:
             raise InvalidInput(_l("On ne se donne pas du temps à soi-même."), field="recipient")
         # A gift carries words to its recipient: none from a member they blocked.
-        blocks.check_reaches(actor.id, recipient.id, field="recipient")
+        blocks.check_reaches(giver.id, recipient.id, field="recipient")
         to_account = transfers.account_of(recipient.id)
     minutes = limits.check_minutes(minutes)
-    from_account = transfers.account_of(actor.id)
+    from_account = transfers.account_of(giver.id)
     # A gift the limits refuse is said so at once, not after its confirmation.
-    limits.check_room(from_account, to_account, minutes, actor.id)
+    limits.check_room(from_account, to_account, minutes, author.id)
     network_rules.check_large(minutes, confirmed_large=confirmed_large)
     moved = transfers.transfer(
         kind="gift",
@@ -78,22 +127,19 @@ def give(
         to_account=to_account.id,
         minutes=minutes,
         reason=message,
-        author_id=actor.id,
+        author_id=author.id,
         request_key=request_key,
     )
-    if moved.replayed:  # a twin request wrote it while this one waited: told once
-        transfers.commit()
-        return moved
-    if recipient is not None:
+    # A twin request that wrote it while this one waited has told the recipient already.
+    if recipient is not None and not moved.replayed:
         notifications.notify(
             recipient,
             "gift_received",
             link=_statement_link(),
-            member=actor.display_name,
+            member=giver.display_name,
             minutes=minutes,
             message=message,
         )
-    transfers.commit()
     return moved
 
 

@@ -1,6 +1,6 @@
 """The sentences of notifications, in the reader's language: one per kind, from the data the
 notification keeps (an email's subject is the same sentence). Fees and feedback have theirs in
-`fee_texts` and `feedback_texts`."""
+`fee_texts` and `feedback_texts`, acts done for a member in `act_texts`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from exchange.durations import format_minutes
-from exchange.services.notify import fee_texts, feedback_texts, message_texts
+from exchange.services.notify import act_texts, fee_texts, feedback_texts, message_texts
 
 # Kinds whose email is their sentence and a link (templates/email/notification_generic.txt).
 GENERIC_EMAILS = (
@@ -34,6 +34,7 @@ GENERIC_EMAILS = (
     | feedback_texts.KINDS
     | fee_texts.KINDS
     | {"message_hidden"}
+    | act_texts.KINDS
 )
 
 
@@ -45,6 +46,8 @@ def describe_kind(kind: str, d: dict) -> str:
         return fee_texts.describe(kind, d)
     if kind in message_texts.KINDS:
         return message_texts.describe(kind, d)
+    if kind in act_texts.KINDS:
+        return act_texts.describe(kind, d)
     if kind == "export_ready":
         return _(
             "Votre export de données est prêt : téléchargez-le depuis vos réglages dans les "
