@@ -20,7 +20,7 @@ from exchange.services.conversations import (
     threads,
 )
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
-from exchange.services.exchanges import disputes, lifecycle
+from exchange.services.exchanges import direct, disputes, lifecycle
 from exchange.services.ledger import gifts
 from exchange.services.moderation import acts, report_queue, reports
 from exchange.services.notify import notifications
@@ -171,7 +171,7 @@ def test_a_blocked_member_reaches_me_no_more_and_is_told_only_that(pair):
         lambda: threads.reply(marc.id, conversation.id, "Vous êtes là ?"),
         lambda: threads.start(marc.id, lucie.id, "Encore moi", listing_id=offer.id),
         lambda: lifecycle.propose(marc.id, offer.id, message="Je viens ?", foreseen_minutes=60),
-        lambda: lifecycle.log_direct(
+        lambda: direct.log_direct(
             marc.id, counterpart_id=lucie.id, gave=True, minutes=30, title="Aide", performed_on=None
         ),
     ):
