@@ -7,6 +7,8 @@ an event handler or a `javascript:` link through.
 
 from __future__ import annotations
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -44,3 +46,11 @@ def render_markdown(text: str | None) -> Markup:
         strip_comments=True,
     )
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+def plain_text(text: str | None) -> str:
+    """What a member wrote, as words only (an excerpt in a list): the markdown rendered, then
+    every tag dropped."""
+    if not text:
+        return ""
+    return html.unescape(nh3.clean(str(render_markdown(text)), tags=set()))

@@ -14,7 +14,7 @@ from exchange.durations import duration_words, format_minutes
 from exchange.feedback.forms import recommendation_label
 from exchange.forms_common import carried_args
 from exchange.i18n import switch_language_url, translations
-from exchange.markdown import render_markdown
+from exchange.markdown import plain_text, render_markdown
 from exchange.services.conversations.inbox import waiting
 from exchange.services.money import amounts
 from exchange.services.notify.texts import describe_kind
@@ -223,6 +223,7 @@ def register(app) -> None:
     # An email's subject line: whatever a member wrote into it stays on that line.
     app.jinja_env.filters["one_line"] = one_line
     app.jinja_env.filters["quote_lines"] = quote_lines
+    app.jinja_env.filters["plain"] = plain_text
     app.jinja_env.filters["device"] = device_name
     app.jinja_env.filters["initials"] = initials
     app.jinja_env.filters["reject_key"] = lambda args, key: {

@@ -14,14 +14,15 @@ from exchange.conversations.routes import bp
 from exchange.forms_common import local_path
 from exchange.moderation.forms import ActForm
 from exchange.services.conversations import coordination
-from exchange.services.moderation import rights
+from exchange.services.moderation import reports, rights
 
 
-def _write(parties, back: str, heading: str, **about):
+def _write(parties: list[tuple], back: str, heading: str, **about):
+    """`parties`: (member, what they are to the dispute or the report), all checked at first."""
     form = CoordinationForm()
-    form.to.choices = [(p.id, p.display_name) for p in parties]
-    if request.method == "GET" and len(parties) == 1:
-        form.to.data = [parties[0].id]
+    form.to.choices = [(p.id, p.display_name) for p, _role in parties]
+    if request.method == "GET":
+        form.to.data = [p.id for p, _role in parties]
     if form.validate_on_submit():
         sent = act(
             lambda: coordination.write(
@@ -49,8 +50,9 @@ def _write(parties, back: str, heading: str, **about):
 def about_dispute(exchange_id: int):
     """A coordinator who may settle a dispute writes to one or both of its parties."""
     exchange, parties = coordination.exchange_parties(rights.actor(current_user.id), exchange_id)
+    roles = {exchange.provider_id: _("donne son temps"), exchange.receiver_id: _("reçoit")}
     return _write(
-        parties,
+        [(p, roles[p.id]) for p in parties],
         url_for("exchanges.show", exchange_id=exchange.id),
         _("Écrire aux personnes de l'échange « %(title)s »", title=exchange.title),
         exchange_id=exchange.id,
@@ -63,9 +65,17 @@ def about_report(report_id: int):
     """A coordinator who may answer a report writes to whom it reported, or to who reported."""
     report, parties = coordination.report_parties(rights.actor(current_user.id), report_id)
     return _write(
-        parties,
+        [
+            (
+                p,
+                _("a signalé")
+                if p.id == report.reporter_id
+                else _("concerné·e par le signalement"),
+            )
+            for p in parties
+        ],
         url_for("moderation.index") + "#signalements",
-        _("Écrire au sujet d'un signalement"),
+        _("Écrire au sujet du signalement de « %(item)s »", item=reports.item_name(report)),
         report_id=report.id,
     )
 

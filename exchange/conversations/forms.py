@@ -1,17 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, TextAreaField, widgets
-from wtforms.validators import Length
 
 from exchange.forms_common import Form
-from exchange.services.conversations.threads import MAX_BODY
 
 
 class MessageForm(Form):
     """A message; whether it may be empty or sent at all is the service's to say."""
 
+    # No length here: a browser given `maxlength` cuts a pasted text without a word; the
+    # service says how long a message may be.
     body = TextAreaField(
         _l("Votre message"),
-        validators=[Length(max=MAX_BODY)],
         description=_l("Mise en forme simple : **gras**, *italique*, listes, liens."),
     )
 

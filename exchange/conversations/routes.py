@@ -36,6 +36,7 @@ def _page(conversation_id: int, form: MessageForm | None = None, status: int = 2
         conversation=conversation,
         thread=thread,
         others=threads.others(conversation, current_user.id),
+        blocked_names=threads.blocked_names(current_user.id, conversation),
         form=form or MessageForm(formdata=None),
         may_propose=threads.may_propose(current_user, conversation),
         as_coordination=threads.may_write_as_coordination(current_user, conversation),

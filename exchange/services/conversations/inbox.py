@@ -1,6 +1,6 @@
-"""My conversations, newest activity first, a page at a time: the same three statements for
-ten conversations or ten thousand (my rows in their index, the conversations with their
-people, the last message of each)."""
+"""My conversations, newest activity first, a page at a time: the same statements for ten
+conversations or ten thousand (my rows in their index, the conversations with their people,
+listings, spaces and exchanges, the last message of each)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,7 @@ def mine(user_id: int, *, after: str | None = None, per_page: int = PER_PAGE) ->
                 .selectinload(Participant.user),
                 selectinload(Participant.conversation).selectinload(Conversation.listing),
                 selectinload(Participant.conversation).selectinload(Conversation.space),
+                selectinload(Participant.conversation).selectinload(Conversation.exchange),
             )
         )
     )

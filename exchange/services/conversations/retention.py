@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, func, or_, select, update
 
@@ -42,7 +43,10 @@ def set_days(admin_id: int, kept: int | None, reason: str = "") -> None:
         raise Forbidden()
     if kept is not None and not 1 <= kept <= MAX_DAYS:
         raise InvalidInput(
-            _l("Entre 1 et %(max)s jours, ou laissez vide pour tout garder.", max=MAX_DAYS),
+            _l(
+                "Entre 1 et %(max)s jours, ou laissez vide pour tout garder.",
+                max=format_decimal(MAX_DAYS),
+            ),
             field="days",
         )
     row = db.session.get(NetworkSettings, 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
@@ -36,7 +37,11 @@ def clean_body(body: str | None) -> str:
         raise InvalidInput(_l("Écrivez votre message."), field="body")
     if len(body) > MAX_BODY:
         raise InvalidInput(
-            _l("Votre message dépasse %(n)s caractères : raccourcissez-le.", n=MAX_BODY),
+            _l(
+                "Votre message dépasse %(n)s caractères : raccourcissez-le, ou envoyez-le en "
+                "deux fois.",
+                n=format_decimal(MAX_BODY),
+            ),
             field="body",
         )
     return body
@@ -190,6 +195,14 @@ def get_for(user_id: int, conversation_id: int) -> tuple[Conversation, Participa
     if participant is None:
         raise NotFound()
     return participant.conversation, participant
+
+
+def blocked_names(user_id: int, conversation: Conversation) -> str:
+    """The names of the others in a conversation of members whom I blocked ("" for none)."""
+    if conversation.from_coordination:
+        return ""
+    found = [o for o in others(conversation, user_id) if blocks.blocks(user_id, o.id)]
+    return ", ".join(o.display_name for o in found)
 
 
 def others(conversation: Conversation, user_id: int) -> list[User]:

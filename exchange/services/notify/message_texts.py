@@ -14,5 +14,5 @@ def describe(kind: str, d: dict) -> str:
             reason=d.get("reason", ""),
         )
     if d.get("coordination"):
-        return _("Message de la coordination de %(space)s.", space=d.get("space", ""))
+        return _("Message de la coordination (%(space)s).", space=d.get("space", ""))
     return _("Nouveau message de %(name)s.", name=d.get("name", ""))
