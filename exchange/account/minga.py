@@ -82,11 +82,6 @@ def _lines(form, candidates: dict[str, list]) -> list[minga.Line] | None:
     return lines if complete else None
 
 
-def _digest(lines: list[minga.Line]) -> str:
-    """What the preview showed, carried to the confirmation: the same list, or preview again."""
-    return ";".join(f"{line.member_id}:{line.minutes}" for line in lines)
-
-
 def _refused(form, error: DomainError | None) -> None:
     """A refusal beside the row it names, or the form's field, or said at the top."""
     if error is None:
@@ -132,7 +127,9 @@ def minga_page():
         lines = _lines(form, candidates)
         status = 400
         if valid and lines is not None:
-            if action == "confirmer" and form.previewed.data == _digest(lines):
+            if action == "confirmer" and form.previewed.data == minga.digest(
+                lines, form.reason.data or ""
+            ):
                 paid = act(
                     lambda: minga.pay(
                         current_user.id,
@@ -151,7 +148,7 @@ def minga_page():
                 _refused(form, shown.error)
                 if shown:
                     preview, status = shown.value, 200
-                    form.previewed.data = _digest(lines)
+                    form.previewed.data = minga.digest(lines, form.reason.data or "")
                     if action == "confirmer":
                         flash(
                             _("La liste a changé depuis l'aperçu : vérifiez-la, puis confirmez."),

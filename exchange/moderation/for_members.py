@@ -158,8 +158,9 @@ def contest_act(action_id: int):
     act(
         lambda: on_behalf.contest(current_user.id, action_id, text),
         done=_(
-            "Contestation envoyée : une autre personne de la coordination que celle qui a agi "
-            "va l'examiner, et peut annuler l'acte."
+            "Contestation envoyée : un temps déclaré en votre nom et pas encore confirmé est "
+            "annulé ; pour un don, une autre personne de la coordination que celle qui a agi "
+            "l'examine, et l'administration peut l'annuler."
         ),
         category=info_when_done_elsewhere,
     )

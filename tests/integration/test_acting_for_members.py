@@ -231,7 +231,8 @@ def test_a_contest_within_14_days_is_logged_and_goes_to_the_other_coordinators(n
     assert told(net.second, on_behalf.CONTESTED)[0].data["reason"] == "Je n'ai rien demandé"
     assert emailed(net.second, on_behalf.CONTESTED)
     assert told(net.spaces.coord_ruche, on_behalf.CONTESTED) == []  # not the one who acted
-    assert told(net.spaces.admin, on_behalf.CONTESTED) == []  # the space has its own
+    assert told(net.bob, on_behalf.CONTESTED) == []  # nor the one who received the gift
+    assert told(net.spaces.admin, on_behalf.CONTESTED)  # a moved gift is the admins' to reverse
     assert on_behalf.contest_states([act]) == {act.id: "contested"}
 
 
@@ -281,3 +282,26 @@ def test_only_the_member_may_contest_and_with_words(net):
     db.session.rollback()
     assert on_behalf.contest_states([act]) == {act.id: "open"}
     assert acts(on_behalf.CONTESTED) == []
+
+
+def test_contesting_a_log_not_yet_confirmed_calls_it_off_and_nothing_moves(net):
+    coord = net.spaces.coord_ruche
+    logged = direct.log_direct(
+        coord.id,
+        for_member_id=net.lina.id,
+        counterpart_id=net.bob.id,
+        gave=False,
+        minutes=90,
+        title="Courses",
+        performed_on=None,
+        reason=ASKED,
+    )
+    (act,) = acts(on_behalf.ACTED)
+    on_behalf.contest(net.lina.id, act.id, "Je n'ai rien reçu")
+    db.session.expire_all()
+    assert db.session.get(Exchange, logged.id).state == "cancelled"
+    assert told(net.bob, "exchange_cancelled")
+    assert told(net.second, on_behalf.CONTESTED)
+    assert told(net.spaces.admin, on_behalf.CONTESTED) == []  # nothing moved: the space's own
+    with pytest.raises(Conflict):
+        lifecycle.confirm(net.bob.id, logged.id)

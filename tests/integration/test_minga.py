@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from exchange.services.errors import CreditLimitExceeded, Forbidden, InvalidInput
 from exchange.services.ledger import gifts, minga, rules, transfers
-from models import Account, ModerationAction, Notification, Transfer, db
+from models import Account, ModerationAction, Notification, Transfer, User, db
 from tests import factories
 from tests.threads import race
 
@@ -200,3 +200,26 @@ def test_the_same_minga_sent_twice_at_the_same_instant_pays_once(app, net):
     )
     assert told == 2  # each member once
     assert sum_of_balances() == 0 and transfers.verify().ok
+
+
+def test_a_form_sent_again_with_another_list_pays_the_list_it_shows(net):
+    """Back in the browser, rows changed, confirmed again with the same form key: what was
+    confirmed is paid (never "paid" with nothing moved), and the first list once."""
+    spaces, (ana, ben, _cyr) = net
+    minga.pay(spaces.coord_ruche.id, lines((ana, 60)), reason=WORK, request_key="retour")
+    again = minga.pay(spaces.coord_ruche.id, lines((ben, 120)), reason=WORK, request_key="retour")
+    assert [t.amount for t in again] == [120]
+    assert balances(ana, ben) == (60, 120, 600 - 180)
+    replay = minga.pay(spaces.coord_ruche.id, lines((ben, 120)), reason=WORK, request_key="retour")
+    assert [t.id for t in replay] == [t.id for t in again]
+
+
+def test_an_admins_minga_pays_members_of_a_space_only_and_is_logged_in_each_space(net):
+    spaces, (ana, _ben, _cyr) = net
+    outsider = factories.member("Olga Horslieu")
+    with pytest.raises(Forbidden):
+        minga.pay(spaces.admin.id, lines((outsider, 30)), reason=WORK, request_key=None)
+    dora = db.session.scalar(select(User).where(User.display_name == "Dora Donne"))
+    minga.pay(spaces.admin.id, lines((ana, 30), (dora, 30)), reason=WORK, request_key=None)
+    assert sorted(a.space_id for a in logged()) == sorted([spaces.ruche.id, spaces.phare.id])
+    assert sum_of_balances() == 0

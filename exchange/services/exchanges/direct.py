@@ -94,6 +94,7 @@ def log_direct(
             reason=reason,
             minutes=minutes,
             other=counterpart.display_name,
+            other_id=counterpart.id,
             title=title,
         )
     db.session.commit()

@@ -85,6 +85,7 @@ def give(
             reason=reason,
             minutes=moved.amount,
             other=recipient.display_name if recipient else "",
+            other_id=recipient.id if recipient else None,
         )
     transfers.commit()
     return moved

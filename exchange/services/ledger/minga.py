@@ -32,6 +32,8 @@ class Line:
 
 @dataclass(frozen=True)
 class Preview:
+    """The members and their minutes as the pot would pay them, and the pot's balance now."""
+
     rows: list[tuple[User, int]]
     pot_balance: int
 
@@ -81,7 +83,11 @@ def _checked(actor: User, lines: list[Line]) -> Preview:
                 ),
                 "member",
             )
-        if not rights.can_act_on_member(actor, member) or member.is_suspended:
+        if (
+            not member.active_memberships()  # an admin's Minga too: members of a space only
+            or not rights.can_act_on_member(actor, member)
+            or member.is_suspended
+        ):
             raise _at(
                 line,
                 Forbidden(
@@ -139,10 +145,18 @@ def pay(
         reason, _l("Dites pour quel travail collectif : chaque membre lira ce motif.")
     )
     transfers.begin_write()
+    # The key names this list and this reason: the same form sent again pays once, the form
+    # changed after going back pays what was confirmed.
+    request_key = _keyed(request_key, lines, reason)
     if (done := _paid(request_key)) is not None:
         return done
     checked = _checked(actor, lines)
     pot_id, moved = transfers.pot().id, []
+    # Every account of the Minga locked at once, lowest id first, as every transfer locks its
+    # two: no deadlock with a gift between two of its members meanwhile.
+    transfers.lock_accounts(
+        [pot_id, *(transfers.account_of(member.id).id for member, _m in checked.rows)]
+    )
     for n, ((member, minutes), line) in enumerate(zip(checked.rows, lines, strict=True), 1):
         try:
             paid = transfers.transfer(
@@ -160,18 +174,23 @@ def pay(
             db.session.rollback()
             return _paid(request_key) or []
         moved.append(paid)
-    audit.record(
-        actor.id,
-        "minga",
-        reason=reason,
-        space_id=rights.member_space(actor, checked.rows[0][0]),
-        target_type="transfer",
-        target_id=moved[0].id,
-        count=len(moved),
-        minutes=checked.total,
-        members=[member.id for member, _m in checked.rows],
-        transfers=[t.id for t in moved],
-    )
+    # Logged in each space its members belong to, so each space's coordinators read it.
+    by_space: dict[int | None, list[int]] = {}
+    for member, _minutes in checked.rows:
+        by_space.setdefault(rights.member_space(actor, member), []).append(member.id)
+    for space_id, members in by_space.items():
+        audit.record(
+            actor.id,
+            "minga",
+            reason=reason,
+            space_id=space_id,
+            target_type="transfer",
+            target_id=moved[0].id,
+            count=len(moved),
+            minutes=checked.total,
+            members=members,
+            transfers=[t.id for t in moved],
+        )
     link = notifications.path("account.statement")
     for member, minutes in checked.rows:
         notifications.notify(
@@ -179,6 +198,18 @@ def pay(
         )
     transfers.commit()
     return moved
+
+
+def digest(lines: list[Line], reason: str) -> str:
+    """What a Minga asks, in one line: its members, their minutes and its reason (what the
+    preview showed is what the confirmation pays)."""
+    asked = ";".join(f"{line.member_id}:{line.minutes}" for line in lines) + "|" + reason
+    return hashlib.sha256(asked.encode()).hexdigest()
+
+
+def _keyed(request_key: str | None, lines: list[Line], reason: str) -> str | None:
+    """The form's key, bound to what it asks."""
+    return f"{request_key}|{digest(lines, reason)}" if request_key else None
 
 
 def _key(request_key: str | None, n: int) -> str | None:

@@ -72,7 +72,7 @@ def account_of(user_id: int) -> Account:
     return account
 
 
-def _lock(account_ids: list[int]) -> dict[int, Account]:
+def lock_accounts(account_ids: list[int]) -> dict[int, Account]:
     """Lock the accounts, lowest id first, and read their balances fresh, in one statement
     (PostgreSQL locks the rows in the ORDER BY's order: two transfers between the same
     accounts wait for each other instead of deadlocking)."""
@@ -134,7 +134,7 @@ def transfer(
     if from_account == to_account:
         raise InvalidInput(_l("On ne se donne pas du temps à soi-même."))
     begin_write()
-    accounts = _lock([from_account, to_account])
+    accounts = lock_accounts([from_account, to_account])
     if (replayed := by_request_key(request_key)) is not None:
         return replayed
     if within_limits:

@@ -15,11 +15,12 @@ from sqlalchemy import select
 
 from exchange.services.community.spaces import coordinators
 from exchange.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from exchange.services.exchanges import steps
 from exchange.services.exchanges.stewards import active_admins
 from exchange.services.ledger import transfers
 from exchange.services.moderation import audit, rights
 from exchange.services.notify import notifications
-from models import ModerationAction, User, db
+from models import Exchange, ModerationAction, User, db
 from models.base import utcnow
 
 ACTED = "acted_for_member"
@@ -110,6 +111,7 @@ def record(
 
 
 def contest_deadline(entry: ModerationAction):
+    """The last instant the member may contest an act done for them."""
     return entry.created_at + timedelta(days=CONTEST_DAYS)
 
 
@@ -145,9 +147,12 @@ def contest_states(acts) -> dict[int, str]:
 
 def contest(member_id: int, action_id: int, text: str | None) -> ModerationAction:
     """The member says they did not ask for an act done for them: within CONTEST_DAYS days,
-    once. Logged; the space's other coordinators (the admins if there are none) are told and
-    may reverse it with the usual corrections."""
-    member = rights.actor(member_id)
+    once. Logged; a time log still waiting for its confirmation is called off at once (nothing
+    moves in the member's name); for a gift, which has moved, the space's other coordinators
+    and the admins (who reverse transfers) are told. A suspended member may contest too."""
+    member = db.session.get(User, member_id)
+    if member is None or member.erased_at is not None:
+        raise Forbidden()
     transfers.begin_write()
     entry = db.session.scalar(
         select(ModerationAction)
@@ -187,11 +192,12 @@ def contest(member_id: int, action_id: int, text: str | None) -> ModerationActio
         minutes=details.get("minutes"),
         other=details.get("other", ""),
     )
-    for steward in _other_stewards(entry, member):
+    called_off = _call_off(entry, member, text)
+    for steward in _other_stewards(entry, member, admins_too=not called_off):
         notifications.notify(
             steward,
             CONTESTED,
-            link=notifications.path("members.profile", user_id=member.id),
+            link=notifications.path("moderation.index") + "#journal",
             member=member.display_name,
             coordinator=entry.actor.display_name if entry.actor else "",
             minutes=details.get("minutes"),
@@ -201,13 +207,31 @@ def contest(member_id: int, action_id: int, text: str | None) -> ModerationActio
     return contested
 
 
-def _other_stewards(entry: ModerationAction, member: User) -> list[User]:
-    """The coordinators of the act's space but the one who acted (and the member), or else
-    the admins."""
-    concerned = {entry.actor_id, member.id}
-    found = [
-        u
+def _call_off(entry: ModerationAction, member: User, text: str) -> bool:
+    """A time log done for the member that nobody has confirmed yet is cancelled by the
+    contest; True when it was."""
+    if entry.target_type != "exchange" or entry.target_id is None:
+        return False
+    exchange = db.session.get(Exchange, entry.target_id, with_for_update=True)
+    if exchange is None or exchange.state not in ("proposed", "accepted", "done"):
+        return False
+    now = utcnow()
+    exchange.state, exchange.closed_at, exchange.updated_at = "cancelled", now, now
+    steps.step(exchange, member, "cancelled", message=text)
+    steps.tell_other(exchange, member, "exchange_cancelled")
+    return True
+
+
+def _other_stewards(entry: ModerationAction, member: User, *, admins_too: bool) -> list[User]:
+    """The coordinators of the act's space but the one who acted, the member, and whoever was
+    on the other side of it; the admins too when a transfer may need reversing (or when there
+    is nobody else)."""
+    concerned = {entry.actor_id, member.id, (entry.details or {}).get("other_id")}
+    found = {
+        u.id: u
         for u in (coordinators(entry.space_id) if entry.space_id else [])
         if u.id not in concerned and not u.is_suspended
-    ]
-    return found or [u for u in active_admins() if u.id not in concerned]
+    }
+    if admins_too or not found:
+        found.update({u.id: u for u in active_admins() if u.id not in concerned})
+    return list(found.values())
