@@ -223,3 +223,22 @@ def test_an_admins_minga_pays_members_of_a_space_only_and_is_logged_in_each_spac
     minga.pay(spaces.admin.id, lines((ana, 30), (dora, 30)), reason=WORK, request_key=None)
     assert sorted(a.space_id for a in logged()) == sorted([spaces.ruche.id, spaces.phare.id])
     assert sum_of_balances() == 0
+
+
+def test_a_minga_locks_all_its_accounts_lowest_id_first_before_moving_anything(net, monkeypatch):
+    """Locked one transfer at a time, a Minga naming a higher account first would hold it
+    while a gift between two of its members holds the lower one: a deadlock on PostgreSQL."""
+    spaces, (ana, ben, cyr) = net
+    asked: list[list[int]] = []
+    lock = transfers.lock_accounts
+
+    def recorded(account_ids):
+        asked.append(list(account_ids))
+        return lock(account_ids)
+
+    monkeypatch.setattr(transfers, "lock_accounts", recorded)
+    minga.pay(
+        spaces.coord_ruche.id, lines((cyr, 30), (ben, 30), (ana, 30)), reason=WORK, request_key=None
+    )
+    every = {transfers.pot().id, *(transfers.account_of(p.id).id for p in (ana, ben, cyr))}
+    assert set(asked[0]) == every  # all at once, before the first transfer locks its two
