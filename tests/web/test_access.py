@@ -1934,7 +1934,7 @@ MINGA = {
     "rows-0-minutes": "2 h",
     "reason": "Chantier-participatif",
     "action": "confirmer",
-    "previewed": "{member}:120",  # what its preview showed
+    "previewed": "{member}:120|Chantier-participatif",  # what its preview showed
 }
 
 
@@ -2552,6 +2552,13 @@ def _check_coordination_wrote(writers: tuple[str, ...], to: str):
     return check
 
 
+def check_channels_saved(w, role, r):
+    """Each member's choice is their own."""
+    for person in PEOPLE:
+        channels = _user(w[person]).notification_channels or {}
+        assert (channels.get("waiting") == "site") == (person == role)
+
+
 def check_retention_set(w, role, r):
     _fresh()
     settings_row = db.session.get(NetworkSettings, 1)
@@ -2775,6 +2782,15 @@ CASES = [
         (LOGIN, *(FORBIDDEN,) * 4, Redirect("/admin/reglages")),
         data={"days": "365"},
         check=check_retention_set,
+    ),
+    # Each member's own notifications.
+    row("GET", "/compte/notifications", MEMBERS_ONLY),
+    row(
+        "POST",
+        "/compte/notifications",
+        (LOGIN, *(Redirect("/compte/notifications"),) * 5),
+        data={"waiting": "site", "ledger": "email"},
+        check=check_channels_saved,
     ),
     # The pickers' suggestions: only those the page may offer (rule of each use case).
     row(
@@ -3900,7 +3916,7 @@ CASES = [
         "POST",
         "/caisse-commune/minga",
         (LOGIN, FORBIDDEN, FORBIDDEN, BAD, BAD, BAD),
-        data={**MINGA, "rows-0-minutes": "6 h", "previewed": "{member}:360"},
+        data={**MINGA, "rows-0-minutes": "6 h", "previewed": "{member}:360|Chantier-participatif"},
         name="POST /caisse-commune/minga more than the pot holds",
         check=check_retributed_nothing,
         needs=("pot_funds",),

@@ -175,6 +175,7 @@ WALK: dict[tuple[str, str], Walk] = {
             ("admin.transfers", "/admin/mouvements", "admin"),
             ("admin.emails", "/admin/courriels", "admin"),
             ("conversations.index", "/messages", "member"),
+            ("members.notification_settings", "/compte/notifications", "member"),
             ("conversations.show", "/messages/{conversation}", "member"),
             ("conversations.ask", "/annonces/{listing}/question", "other_member"),
             ("conversations.write", "/membres/{member}/ecrire", "other_member"),
@@ -215,6 +216,9 @@ WALK: dict[tuple[str, str], Walk] = {
         "/echanges/{accepted_exchange}/messages", data={"body": Text("Je viens à 10 h.")}
     ),
     ("conversations.block", "POST"): Walk("/membres/{other_member}/bloquer"),
+    ("members.notification_settings", "POST"): Walk(
+        "/compte/notifications", data={"waiting": "site", "messages": "off", "ledger": "email"}
+    ),
     ("conversations.unblock", "POST"): Walk("/membres/{other_member}/debloquer"),
     ("moderation.report_message", "POST"): Walk(
         "/messages/{conversation}/{answer}/signaler",
@@ -428,7 +432,7 @@ WALK: dict[tuple[str, str], Walk] = {
             "reason": Text("Chantier participatif du jeudi"),
             "request_key": Text("cle-de-la-minga"),
             "action": "confirmer",
-            "previewed": Text("{member}:120"),
+            "previewed": Text("{member}:120|Chantier participatif du jeudi"),
         },
     ),
     ("moderation.act_gift", "POST"): Walk(

@@ -624,6 +624,7 @@ UNSAFE_CASES: dict[str, Case] = {
         "regular", lambda w: {"body": "Bonjour Colette"}, ("conversations", "messages")
     ),
     "conversations.block": Case("regular", lambda w: {}, ("blocks",)),
+    "members.notification_settings": Case("regular", lambda w: {"waiting": "site"}, ("users",)),
     "conversations.unblock": Case("regular", lambda w: {}, ("blocks",)),
     "conversations.about_dispute": Case(
         "admin",
@@ -756,7 +757,7 @@ UNSAFE_CASES: dict[str, Case] = {
             "rows-0-minutes": "1 h",
             "reason": "Le chantier du hangar",
             "action": "confirmer",
-            "previewed": f"{w.regular.id}:60",
+            "previewed": f"{w.regular.id}:60|Le chantier du hangar",
         },
         (*LEDGER, "moderation_actions"),
     ),

@@ -203,12 +203,11 @@ def pay(
 def digest(lines: list[Line], reason: str) -> str:
     """What a Minga asks, in one line: its members, their minutes and its reason (what the
     preview showed is what the confirmation pays)."""
-    asked = ";".join(f"{line.member_id}:{line.minutes}" for line in lines) + "|" + reason
-    return hashlib.sha256(asked.encode()).hexdigest()
+    return ";".join(f"{line.member_id}:{line.minutes}" for line in lines) + "|" + reason
 
 
 def _keyed(request_key: str | None, lines: list[Line], reason: str) -> str | None:
-    """The form's key, bound to what it asks."""
+    """The form's key, bound to what it asks (`_key` digests it to the column's size)."""
     return f"{request_key}|{digest(lines, reason)}" if request_key else None
 
 
