@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Model, UTCDateTime, db, utcnow
@@ -62,6 +62,9 @@ class User(Model):
     # adapter keeps it): a digest of its content, so a new picture gets a new address and
     # browsers may keep one for a year. None: initials in a circle.
     photo: Mapped[str | None] = mapped_column(String(40))
+    # How the member wants to be told, topic by topic (exchange/services/notify/preferences.py);
+    # None or a topic left out: its default.
+    notification_channels: Mapped[dict | None] = mapped_column(JSON)
     # Lower-case, accent-free copy of name, city and skills, so the directory search
     # finds "Hélène" when someone types "helene".
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")

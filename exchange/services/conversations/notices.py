@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from exchange.services.notify import notifications
+from exchange.services.notify import notifications, preferences
 from models import Conversation, Message, Notification, Participant, User, db
 from models.base import utcnow
 
@@ -40,11 +40,16 @@ def tell(participant: Participant, conversation: Conversation, message: Message,
         if participant.notification_id
         else None
     )
+    channel = preferences.channel_for(user, "message_received")
+    if channel == preferences.OFF:
+        return
     if pending is None or pending.read_at is not None:
         notice = notifications.notify(user, "message_received", link=link, email=False, **data)
         db.session.flush()
-        participant.notification_id = notice.id
+        participant.notification_id = notice.id if notice is not None else None
     now = utcnow()
+    if channel != preferences.EMAIL:
+        return
     if participant.emailed_at is None or now - participant.emailed_at >= EMAIL_EVERY:
         participant.emailed_at = now
         body = message.body if len(message.body) <= QUOTED else message.body[:QUOTED] + " […]"

@@ -10,7 +10,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from exchange.services.notify import outbox
+from exchange.services.notify import outbox, preferences
 from exchange.services.notify.texts import GENERIC_EMAILS, describe_kind
 from models import Notification, User, db
 from models.base import utcnow
@@ -55,16 +55,21 @@ def queue_email(
 
 def notify(
     user: User, kind: str, *, link: str = "", email: bool = True, read: bool = False, **data
-) -> Notification:
-    """Record an in-app notification (and its email) inside the caller's transaction.
+) -> Notification | None:
+    """Record an in-app notification (and its email) inside the caller's transaction, as the
+    member chose for this kind of event (services/notify/preferences.py): in the site only,
+    with an email, or not at all (None).
 
     `read`: kept in the member's list for the record, but nothing new to them (they just did it).
     """
+    channel = preferences.channel_for(user, kind)
+    if channel == preferences.OFF:
+        return None
     notice = Notification(
         user_id=user.id, kind=kind, data=data, link=link, read_at=utcnow() if read else None
     )
     db.session.add(notice)
-    if email:
+    if email and channel == preferences.EMAIL:
         name = f"notification_{kind}"  # what the outbox row records, even for a generic one
         # A generic email's sentence is the notification's own: it says it all.
         template = "notification_generic" if kind in GENERIC_EMAILS else name
