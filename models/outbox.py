@@ -32,6 +32,9 @@ class OutboxEmail(Model):
     template: Mapped[str] = mapped_column(String(60), default="", server_default="")
     # Stable across retries, so a receiving server can tell a resent message from a new one.
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    # The one-click unsubscribe link of a notification's email (RFC 8058), "" for the others
+    # (a password reset, an address to confirm: nobody unsubscribes from those).
+    unsubscribe: Mapped[str] = mapped_column(String(500), default="", server_default="")
     status: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -87,7 +87,9 @@ def new_message_id() -> str:
     return make_msgid(domain="archipel.local")
 
 
-def build(to: str, subject: str, body: str, message_id: str | None = None) -> EmailMessage:
+def build(
+    to: str, subject: str, body: str, message_id: str | None = None, unsubscribe: str = ""
+) -> EmailMessage:
     """A plain-text message. Its subject is one short line whatever a member wrote into it:
     a header with a line break is refused by Python's email library (and would be a way to
     add headers)."""
@@ -96,13 +98,18 @@ def build(to: str, subject: str, body: str, message_id: str | None = None) -> Em
     message["To"] = to
     message["Subject"] = one_line(subject, SUBJECT_LENGTH)
     message["Message-ID"] = message_id or new_message_id()
+    if unsubscribe:  # one click in the mail client turns this kind of email off (RFC 8058)
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(body)
     return message
 
 
-def send(to: str, subject: str, body: str, message_id: str | None = None) -> None:
+def send(
+    to: str, subject: str, body: str, message_id: str | None = None, unsubscribe: str = ""
+) -> None:
     """Send one plain-text message; MailError (its cause chained) when it did not leave."""
-    message = build(to, subject, body, message_id)
+    message = build(to, subject, body, message_id, unsubscribe)
     try:
         mailer().send(message)
     except (OSError, smtplib.SMTPException) as e:  # refused, unreachable, timed out

@@ -8,8 +8,10 @@ from flask_login import current_user, login_required
 from wtforms import RadioField, SelectChoice
 
 from exchange.actions import act
+from exchange.extensions import csrf
 from exchange.forms_common import Form
 from exchange.members.routes import bp
+from exchange.services.errors import InvalidToken
 from exchange.services.notify import preferences
 
 
@@ -49,3 +51,30 @@ def notification_settings():
     return render_template(
         "members/notifications.html", form=form, topics=preferences.TOPICS
     ), 400 if request.method == "POST" else 200
+
+
+@bp.route("/desabonnement/<token>", methods=["GET"])
+def unsubscribe_page(token: str):
+    """An email's unsubscribe link opened in a browser: what it will stop, and a button."""
+    try:
+        _member, topic = preferences.read_unsubscribe(token)
+    except InvalidToken:
+        return _invalid()
+    return render_template("members/unsubscribe.html", token=token, topic=topic, done=False)
+
+
+# No CSRF token: a mail client's one-click unsubscribe (RFC 8058) posts here without one. The
+# link's signed token names the member and the topic, and all it can do is stop some emails.
+@bp.route("/desabonnement/<token>", methods=["POST"])
+@csrf.exempt
+def unsubscribe(token: str):
+    """One click: that topic's emails stop, logged in or not (the news stays in the site)."""
+    try:
+        _member, topic = preferences.unsubscribe(token)
+    except InvalidToken:
+        return _invalid()
+    return render_template("members/unsubscribe.html", token=token, topic=topic, done=True)
+
+
+def _invalid():
+    return render_template("members/unsubscribe.html", invalid=True), 404

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from exchange.services.community import accounts
 from exchange.services.conversations import threads
 from exchange.services.errors import InvalidInput
 from exchange.services.exchanges import lifecycle
@@ -78,3 +79,39 @@ def test_every_kind_of_notification_has_its_topic():
         "message_received",
     }
     assert known - set(preferences.KIND_TOPIC) == set()
+
+
+def test_a_notifications_email_says_why_and_unsubscribes_in_one_click(app, make_app, outbox):
+    """RFC 8058: the headers a mail client uses, and a POST that works without logging in and
+    without the site's CSRF token, turning that topic's emails off (kept in the site)."""
+    _ruche, lucie, marc, offer = factories.offer_and_neighbour()
+    lifecycle.propose(marc.id, offer.id, message="Samedi ?", foreseen_minutes=60)
+    (sent,) = [m for m in outbox if m["To"] == lucie.email]
+    assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = sent["List-Unsubscribe"].strip("<>")
+    text = sent.get_content()
+    assert link in text and "/compte/notifications" in text
+    assert "Ce qui attend ma réponse" in text  # why it came
+    path = "/" + link.split("/", 3)[3]
+    strict = make_app(WTF_CSRF_ENABLED=True).test_client()  # the real app's CSRF check on
+    assert strict.get(path).status_code == 200  # a mail scanner's GET changes nothing
+    db.session.expire_all()
+    assert preferences.channel_for(lucie, "exchange_proposed") == preferences.EMAIL
+    response = strict.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert preferences.channel_for(lucie, "exchange_proposed") == preferences.SITE
+    outbox.clear()
+    lifecycle.propose(
+        marc.id,
+        factories.listing(lucie, _ruche, "Autre offre").id,
+        message="Et ça ?",
+        foreseen_minutes=30,
+    )
+    assert _mailed(outbox, lucie) == 0 and _told(lucie, "exchange_proposed") == 2
+    assert strict.post(path[:-3] + "xyz").status_code == 404  # altered: nothing
+    # An email that is not a notification (a password reset) has no such link.
+    outbox.clear()
+    accounts.request_password_reset(lucie.email)
+    (reset,) = outbox
+    assert reset["List-Unsubscribe"] is None

@@ -36,7 +36,7 @@ from exchange.services.ledger import gifts, transfers
 from exchange.services.listings import publishing
 from exchange.services.moderation import acts, reports
 from exchange.services.money import amounts
-from exchange.services.notify import notifications
+from exchange.services.notify import notifications, preferences
 from exchange.services.privacy import export
 from exchange.services.reputation import feedback as feedback_service
 from models import (
@@ -243,6 +243,7 @@ def build_world(app, needs: tuple[str, ...] = ()) -> World:
         tokens["confirm_token"] = _link(outbox, "/confirmation/").rsplit("/", 1)[1]
         accounts.request_password_reset(applicant.email)
         tokens["reset_token"] = _link(outbox, "/mot-de-passe/nouveau/").rsplit("/", 1)[1]
+        tokens["unsubscribe_token"] = preferences.unsubscribe_token(applicant.id, "waiting")
     if "email_token" in needs:  # the member asked to move to another address
         settings.request_email_change(member.id, factories.PASSWORD, "mila.ailleurs@example.org")
         outbox = app.extensions["archipel.mailer"].outbox
@@ -2552,6 +2553,11 @@ def _check_coordination_wrote(writers: tuple[str, ...], to: str):
     return check
 
 
+def check_unsubscribed(w, role, r):
+    """The link's member no longer gets that topic's emails, whoever clicked."""
+    assert (_user(w["applicant"]).notification_channels or {}).get("waiting") == "site"
+
+
 def check_channels_saved(w, role, r):
     """Each member's choice is their own."""
     for person in PEOPLE:
@@ -2783,6 +2789,16 @@ CASES = [
         data={"days": "365"},
         check=check_retention_set,
     ),
+    # An email's unsubscribe link: anyone who has it (a mail client posts it, logged in or not).
+    row("GET", "/desabonnement/{unsubscribe_token}", ALL_OK, needs=("tokens",)),
+    row(
+        "POST",
+        "/desabonnement/{unsubscribe_token}",
+        ALL_OK,
+        needs=("tokens",),
+        check=check_unsubscribed,
+    ),
+    row("POST", "/desabonnement/faux-lien", (NOT_FOUND,) * 6, name="POST /desabonnement/{forged}"),
     # Each member's own notifications.
     row("GET", "/compte/notifications", MEMBERS_ONLY),
     row(

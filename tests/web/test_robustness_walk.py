@@ -176,6 +176,7 @@ WALK: dict[tuple[str, str], Walk] = {
             ("admin.emails", "/admin/courriels", "admin"),
             ("conversations.index", "/messages", "member"),
             ("members.notification_settings", "/compte/notifications", "member"),
+            ("members.unsubscribe_page", "/desabonnement/{unsubscribe_token}", "anonymous"),
             ("conversations.show", "/messages/{conversation}", "member"),
             ("conversations.ask", "/annonces/{listing}/question", "other_member"),
             ("conversations.write", "/membres/{member}/ecrire", "other_member"),
@@ -216,6 +217,9 @@ WALK: dict[tuple[str, str], Walk] = {
         "/echanges/{accepted_exchange}/messages", data={"body": Text("Je viens à 10 h.")}
     ),
     ("conversations.block", "POST"): Walk("/membres/{other_member}/bloquer"),
+    ("members.unsubscribe", "POST"): Walk(
+        "/desabonnement/{unsubscribe_token}", "anonymous", {"List-Unsubscribe": "One-Click"}
+    ),
     ("members.notification_settings", "POST"): Walk(
         "/compte/notifications", data={"waiting": "site", "messages": "off", "ledger": "email"}
     ),

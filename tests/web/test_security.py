@@ -786,6 +786,10 @@ CSRF_EXEMPT = {
     # carry our token. Its guard is the Stripe-Signature header (an HMAC of the body with the
     # webhook secret, five minutes' tolerance): test_the_stripe_webhook_takes_only_signed_posts.
     "payments.stripe_webhook": "signed by Stripe",
+    # A mail client's one-click unsubscribe (RFC 8058) posts without the site's token; the
+    # link is signed, names one member and one topic, and only stops emails:
+    # test_a_notifications_email_says_why_and_unsubscribes_in_one_click.
+    "members.unsubscribe": "a signed link, one click from a mail client",
 }
 
 

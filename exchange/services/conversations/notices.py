@@ -56,6 +56,7 @@ def tell(participant: Participant, conversation: Conversation, message: Message,
         notifications.queue_email(
             user,
             "message_received",
+            topic="messages",
             link=notifications.external_url("conversations.show", conversation_id=conversation.id),
             quoted=body,
             about=conversation.listing.title if conversation.listing is not None else "",

@@ -38,19 +38,34 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def queue_email(
-    user: User, template: str, *, to: str = "", recorded_as: str = "", **context
+    user: User,
+    template: str,
+    *,
+    to: str = "",
+    recorded_as: str = "",
+    topic: str = "",
+    **context,
 ) -> None:
     """Send `templates/email/<template>.txt` to the member (or, `to`, to an address they are
     moving to) once the transaction commits.
 
     The message is written now, in the member's language, into the outbox of the open
     transaction; after the commit there is only sending left to do, by a worker. The row
-    records `recorded_as` (what kind of email it is) or else the template's name.
+    records `recorded_as` (what kind of email it is) or else the template's name. An email of a
+    notification's `topic` carries a footer saying why it came and where to change it, and a
+    one-click unsubscribe link for that topic.
     """
     if outbox.muted():
         return
-    subject, body = render_email(template, user.locale or "fr", context)
-    outbox.add(to or user.email, subject, body, recorded_as or template)
+    locale = user.locale or "fr"
+    subject, body = render_email(template, locale, context)
+    unsubscribe = ""
+    if topic and not to:
+        unsubscribe = external_url(
+            "members.unsubscribe", token=preferences.unsubscribe_token(user.id, topic)
+        )
+        body = body.rstrip("\n") + "\n\n" + _footer(locale, topic, unsubscribe)
+    outbox.add(to or user.email, subject, body, recorded_as or template, unsubscribe)
 
 
 def notify(
@@ -73,8 +88,27 @@ def notify(
         name = f"notification_{kind}"  # what the outbox row records, even for a generic one
         # A generic email's sentence is the notification's own: it says it all.
         template = "notification_generic" if kind in GENERIC_EMAILS else name
-        queue_email(user, template, recorded_as=name, link=link, kind=kind, data=data, **data)
+        queue_email(
+            user,
+            template,
+            recorded_as=name,
+            topic=preferences.topic_of(kind),
+            link=link,
+            kind=kind,
+            data=data,
+            **data,
+        )
     return notice
+
+
+def _footer(locale: str, topic: str, unsubscribe: str) -> str:
+    """Why a notification's email came, where to change it, how to stop it in one click."""
+    with force_locale(locale):
+        return current_app.jinja_env.get_template("email/_footer.txt").render(
+            topic=preferences.BY_KEY[topic].label,
+            unsubscribe=unsubscribe,
+            settings=external_url("members.notification_settings"),
+        )
 
 
 def render_email(template: str, locale: str, context: dict) -> tuple[str, str]:

@@ -51,9 +51,10 @@ SWEEP = "exchange.services.notify.outbox.sweep"
 PAGE_SIZE = 50
 
 
-def add(to: str, subject: str, body: str, template: str = "") -> OutboxEmail:
+def add(to: str, subject: str, body: str, template: str = "", unsubscribe: str = "") -> OutboxEmail:
     """Write one email to the outbox, in the caller's transaction; it leaves after the commit."""
     row = OutboxEmail(
+        unsubscribe=unsubscribe,
         to_address=to,
         subject=one_line(subject, mail.SUBJECT_LENGTH),
         body=body,
@@ -117,7 +118,7 @@ def deliver(email_id: int, *, due_only: bool = True) -> bool:
         if row is None:  # sent already, failed, not due yet, or another worker has it
             return False
         try:
-            mail.send(row.to_address, row.subject, row.body, row.message_id)
+            mail.send(row.to_address, row.subject, row.body, row.message_id, row.unsubscribe)
         except Exception as e:  # away, refused, timed out, or a message the library refuses
             _failed(session, row, str(e) if isinstance(e, mail.MailError) else mail.describe(e))
             return False

@@ -9,10 +9,12 @@ before writing the notification and its email. A member who never chose has the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from exchange.services.errors import InvalidInput, NotFound
+from exchange.services.community import tokens
+from exchange.services.errors import InvalidInput, InvalidToken, NotFound
 from models import User, db
 
 SITE, EMAIL, OFF = "site", "email", "off"
@@ -131,6 +133,40 @@ TOPICS = (
 )
 BY_KEY = {t.key: t for t in TOPICS}
 KIND_TOPIC = {kind: topic for topic in TOPICS for kind in topic.kinds}
+
+
+UNSUBSCRIBE = "unsubscribe"
+
+
+def topic_of(kind: str) -> str:
+    """The topic of a kind of notification, "" for a kind of none."""
+    topic = KIND_TOPIC.get(kind)
+    return topic.key if topic is not None else ""
+
+
+def unsubscribe_token(user_id: int, topic: str) -> str:
+    """The signed token of an email's one-click unsubscribe link: this member, this topic."""
+    return tokens.make(UNSUBSCRIBE, {"u": user_id, "t": topic})
+
+
+def unsubscribe(token: str) -> tuple[User, Topic]:
+    """One click from an email, logged in or not: that topic's emails stop (it stays in the
+    site). A forged or altered link changes nothing."""
+    user, topic = read_unsubscribe(token)
+    if channel_for_topic(user, topic) == EMAIL:
+        user.notification_channels = {**(user.notification_channels or {}), topic.key: SITE}
+        db.session.commit()
+    return user, topic
+
+
+def read_unsubscribe(token: str) -> tuple[User, Topic]:
+    """Who and what an unsubscribe link names, without changing anything (its page)."""
+    payload = tokens.read(UNSUBSCRIBE, token, max_age=timedelta(days=3650))
+    user = db.session.get(User, payload.get("u"))
+    topic = BY_KEY.get(str(payload.get("t")))
+    if user is None or topic is None or user.erased_at is not None:
+        raise InvalidToken()
+    return user, topic
 
 
 def channel_for(user: User, kind: str) -> str:
